@@ -1,0 +1,60 @@
+"""The project's own errors. Clients raise these and nothing else; workers act on the two families."""
+
+from __future__ import annotations
+
+
+class DiscoveryError(Exception):
+    """Root of every error this project raises on purpose."""
+
+
+class TransientError(DiscoveryError):
+    """Worth trying again later: the message goes back to PGMQ with a delay."""
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class RateLimited(TransientError):
+    """The upstream (or our own shared limiter) said: not now, try after `retry_after_s`."""
+
+    def __init__(self, api: str, retry_after_s: float) -> None:
+        super().__init__(f"{api} rate limited; retry after {retry_after_s:g}s", retry_after_s=retry_after_s)
+        self.api = api
+
+
+class QuotaExhausted(TransientError):
+    """A daily (or longer) quota is spent; nothing will succeed before `until` (epoch seconds)."""
+
+    def __init__(self, api: str, until: float, retry_after_s: float) -> None:
+        super().__init__(f"{api} quota exhausted; resets in {retry_after_s:g}s", retry_after_s=retry_after_s)
+        self.api = api
+        self.until = until
+
+
+class UpstreamUnavailable(TransientError):
+    """5xx, timeout, connection refused, or an open circuit breaker."""
+
+
+class PermanentError(DiscoveryError):
+    """Trying again cannot help: recorded and dead-lettered, never retried."""
+
+
+class NotFound(PermanentError):
+    """The upstream has no such object (HTTP 404)."""
+
+
+class Unauthorized(PermanentError):
+    """Credentials were refused (HTTP 401/403 that is not a mode restriction)."""
+
+
+class BadResponse(PermanentError):
+    """The upstream answered something we cannot use (malformed JSON, wrong shape, 400)."""
+
+
+class InvalidMessage(PermanentError):
+    """A queue message does not match its queue's model; the text names the bad field."""
+
+
+class ConfigurationError(DiscoveryError):
+    """Settings that cannot work (bad schedule, bad rate-limit string...)."""

@@ -1,0 +1,53 @@
+"""Logging: one line per event with its fields; JSON when DISCOVERY_LOG_FORMAT=json."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+# Attributes every LogRecord has; anything else was passed with `extra=` and is a field.
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+
+
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "ts": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **_fields(record),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        base = super().format(record)
+        fields = " ".join(f"{k}={v}" for k, v in _fields(record).items())
+        return f"{base} {fields}" if fields else base
+
+
+def formatter() -> logging.Formatter:
+    if os.environ.get("DISCOVERY_LOG_FORMAT", "text").lower() == "json":
+        return JsonFormatter()
+    return TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "_discovery", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter())
+    handler._discovery = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)

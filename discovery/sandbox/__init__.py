@@ -1,0 +1,1 @@
+"""The offline emulator of Spotify, Genius, MusicBrainz and an Instagram data provider."""

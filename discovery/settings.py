@@ -1,0 +1,123 @@
+"""One frozen settings object, read from the environment (and a `.env` file).
+
+Secrets are `SecretStr`: they never show in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from discovery.exceptions import ConfigurationError
+
+# The five PGMQ work queues, in pipeline order, and the Celery pool that runs each.
+QUEUE_POOLS: dict[str, str] = {
+    "artist_discovery": "artists",
+    "album_discovery": "albums",
+    "track_discovery": "tracks",
+    "producer_identification": "producers",
+    "social_enrichment": "social",
+}
+QUEUES: tuple[str, ...] = tuple(QUEUE_POOLS)
+DLQ_SUFFIX = "_dlq"
+
+# Real services, used unless DISCOVERY_API_BASE or a per-API override says otherwise.
+REAL_API_URLS: dict[str, str] = {
+    "spotify_api_url": "https://api.spotify.com/v1/",
+    "spotify_token_url": "https://accounts.spotify.com/api/token",
+    "genius_api_url": "https://api.genius.com/",
+    "musicbrainz_api_url": "https://musicbrainz.org/ws/2/",
+    "instagram_api_url": "https://api.hikerapi.com/",
+}
+# Where each API lives under the sandbox's single host.
+SANDBOX_API_PATHS: dict[str, str] = {
+    "spotify_api_url": "/spotify/v1/",
+    "spotify_token_url": "/spotify/api/token",
+    "genius_api_url": "/genius/",
+    "musicbrainz_api_url": "/musicbrainz/ws/2/",
+    "instagram_api_url": "/instagram/",
+}
+
+
+def dlq_name(queue: str) -> str:
+    return queue + DLQ_SUFFIX
+
+
+def parse_pairs(text: str, what: str) -> dict[str, str]:
+    """Parse "a=1,b=2" into {"a": "1", "b": "2"}; a malformed item raises ConfigurationError."""
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigurationError(f"{what}: expected NAME=VALUE, got {item!r}")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str = "postgresql://localhost:5432/discovery"
+    redis_url: str = "redis://localhost:6379/0"
+
+    spotify_client_id: SecretStr = SecretStr("")
+    spotify_client_secret: SecretStr = SecretStr("")
+    genius_access_token: SecretStr = SecretStr("")
+    instagram_api_key: SecretStr = SecretStr("")
+
+    # "artist_discovery=120,album_discovery=300" (seconds); overrides any subset of the defaults.
+    discovery_schedule: str = ""
+
+    discovery_api_base: str = ""
+    spotify_api_url: str = ""
+    spotify_token_url: str = ""
+    genius_api_url: str = ""
+    musicbrainz_api_url: str = ""
+    instagram_api_url: str = ""
+
+    spotify_quota_mode: str = "auto"
+    discovery_rate_limits: str = "spotify=100/30,genius=5/1,musicbrainz=1/1,instagram=10/1"
+    musicbrainz_contact: str = "discovery@example.org"
+
+    # The queue machinery.
+    discovery_visibility_timeout_s: int = Field(default=300, ge=1)
+    discovery_max_attempts: int = Field(default=5, ge=1)
+    discovery_batch_size: int = Field(default=20, ge=1)
+    discovery_max_in_flight: int = Field(default=50, ge=1)
+    discovery_bridge_max_per_tick: int = Field(default=1000, ge=1)
+    discovery_task_soft_time_limit_s: int = Field(default=240, ge=1)
+    discovery_task_time_limit_s: int = Field(default=270, ge=1)
+    # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).
+    discovery_workers: str = ""
+
+    discovery_log_format: str = "text"
+
+    @field_validator("spotify_quota_mode")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        if value not in {"auto", "development", "extended"}:
+            raise ValueError("SPOTIFY_QUOTA_MODE must be auto, development or extended")
+        return value
+
+    def api_url(self, name: str) -> str:
+        """The base URL for one API setting name, e.g. api_url("genius_api_url")."""
+        explicit: str = getattr(self, name)
+        if explicit:
+            return explicit
+        if self.discovery_api_base:
+            return self.discovery_api_base.rstrip("/") + SANDBOX_API_PATHS[name]
+        return REAL_API_URLS[name]
+
+    def worker_overrides(self) -> dict[str, str]:
+        overrides = parse_pairs(self.discovery_workers, "DISCOVERY_WORKERS")
+        unknown = set(overrides) - set(QUEUES)
+        if unknown:
+            raise ConfigurationError(f"DISCOVERY_WORKERS names unknown queues: {sorted(unknown)}")
+        return overrides
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
