@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     discovery_bridge_max_per_tick: int = Field(default=1000, ge=1)
     discovery_task_soft_time_limit_s: int = Field(default=240, ge=1)
     discovery_task_time_limit_s: int = Field(default=270, ge=1)
+    # Backoff base for retries that go back to PGMQ: attempt n waits up to base * 2**(n-1).
+    discovery_retry_base_s: float = Field(default=10.0, gt=0)
+    # After a task, nudge its own bridge (to refill) and the downstream ones (lower latency).
+    discovery_kick_bridges: bool = True
     # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).
     discovery_workers: str = ""
 

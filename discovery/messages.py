@@ -1,0 +1,81 @@
+"""One validated model per queue's message. A message that fails its model is dead-lettered at
+once with an error naming the bad field; it is never retried."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from discovery.exceptions import InvalidMessage
+
+NonEmpty = Field(min_length=1, max_length=200)
+
+
+class _Message(BaseModel):
+    # Unknown keys are ignored (older or newer producers of messages); known ones are strict.
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+
+class ArtistDiscovery(_Message):
+    artistId: str | None = Field(default=None, min_length=1, max_length=64)
+    artistName: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _needs_id_or_name(self) -> ArtistDiscovery:
+        if self.artistId is None and (self.artistName is None or not self.artistName.strip()):
+            raise ValueError("needs artistId or a non-blank artistName")
+        return self
+
+
+class AlbumDiscovery(_Message):
+    artistId: str = Field(min_length=1, max_length=64)
+    offset: int = Field(default=0, ge=0)
+
+
+class TrackDiscovery(_Message):
+    albumId: str = Field(min_length=1, max_length=64)
+    albumName: str = Field(max_length=1000)
+    artistId: str = Field(min_length=1, max_length=64)
+    offset: int = Field(default=0, ge=0)
+
+
+class ProducerIdentification(_Message):
+    trackId: str = Field(min_length=1, max_length=64)
+    trackName: str = Field(max_length=1000)
+    albumId: str = Field(min_length=1, max_length=64)
+    artistId: str = Field(min_length=1, max_length=64)
+
+
+class SocialEnrichment(_Message):
+    producerId: int = Field(ge=1)
+    producerName: str = Field(min_length=1, max_length=1000)
+
+
+MODELS: dict[str, type[_Message]] = {
+    "artist_discovery": ArtistDiscovery,
+    "album_discovery": AlbumDiscovery,
+    "track_discovery": TrackDiscovery,
+    "producer_identification": ProducerIdentification,
+    "social_enrichment": SocialEnrichment,
+}
+
+
+def describe(error: ValidationError) -> str:
+    """"field 'offset': Input should be a valid integer; ..." — names every bad field."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "message"
+        parts.append(f"field {where!r}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def validate(queue: str, payload: Any) -> _Message:
+    """The queue's model for this payload, or InvalidMessage saying which field is wrong."""
+    model = MODELS[queue]
+    if not isinstance(payload, dict):
+        raise InvalidMessage(f"{queue} message must be a JSON object, got {type(payload).__name__}")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        raise InvalidMessage(f"invalid {queue} message: {describe(error)}") from None

@@ -1,0 +1,100 @@
+"""`discovery migrate`: make sure PGMQ is there, then apply sql/migrations in order, each once.
+
+PGMQ: where the server offers the `pgmq` extension (Supabase, or a server that has it) it is
+created as an extension; otherwise the SQL-only PGMQ bundled in the `pgmq` package is
+installed. A database that already has PGMQ, either way, is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import LiteralString, cast
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from discovery.sql import migration_files
+
+logger = logging.getLogger(__name__)
+
+_LEDGER = """
+CREATE TABLE IF NOT EXISTS discovery_migrations (
+    version     text PRIMARY KEY,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+)
+"""
+# Serialises concurrent `migrate` runs (several containers starting at once).
+_MIGRATE_LOCK_KEY = 7_135_146_221
+
+
+def create_database_if_missing(database_url: str) -> bool:
+    """Create the database named in the URL through the server's `postgres` database."""
+    params = conninfo_to_dict(database_url)
+    name = str(params.get("dbname") or "")
+    if not name:
+        raise ValueError("DATABASE_URL names no database")
+    admin_url = make_conninfo(database_url, dbname="postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists:
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    logger.info("database created", extra={"action": "database_created", "database": name})
+    return True
+
+
+def pgmq_installed(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SELECT to_regclass('pgmq.meta') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
+def pgmq_extension_available(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pgmq'").fetchone()
+    return row is not None
+
+
+def ensure_pgmq(conn: psycopg.Connection) -> str:
+    """Install PGMQ unless it is there; returns what happened: present, extension or bundled."""
+    if pgmq_installed(conn):
+        return "present"
+    if pgmq_extension_available(conn):
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgmq")
+        how = "extension"
+    else:
+        from pgmq import get_embedded_install_sql, get_embedded_sql_version
+
+        conn.execute(cast(LiteralString, get_embedded_install_sql()))
+        how = f"bundled {get_embedded_sql_version()}"
+    logger.info("pgmq installed", extra={"action": "pgmq_installed", "how": how})
+    return how
+
+
+def migrate(database_url: str, *, create_db: bool = False) -> list[str]:
+    """Apply what has not been applied yet; returns the versions applied by this run."""
+    if create_db:
+        create_database_if_missing(database_url)
+    applied: list[str] = []
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATE_LOCK_KEY,))
+        try:
+            with conn.transaction():
+                ensure_pgmq(conn)
+            conn.execute(_LEDGER)
+            done = {row[0] for row in conn.execute("SELECT version FROM discovery_migrations")}
+            for path in migration_files():
+                version = path.stem
+                if version in done:
+                    continue
+                with conn.transaction():
+                    conn.execute(cast(LiteralString, path.read_text(encoding="utf-8")))
+                    conn.execute(
+                        "INSERT INTO discovery_migrations (version) VALUES (%s)", (version,)
+                    )
+                applied.append(version)
+                logger.info(
+                    "migration applied", extra={"action": "migration_applied", "version": version}
+                )
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_KEY,))
+    return applied

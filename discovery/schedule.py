@@ -1,0 +1,51 @@
+"""The beat schedule, in one place: one bridge task per PGMQ queue.
+
+Defaults (seconds): artist every 2 min, album 5, track 5, producer 10, social 60.
+DISCOVERY_SCHEDULE="artist_discovery=2,album_discovery=2" overrides any subset (seconds).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discovery.exceptions import ConfigurationError
+from discovery.settings import QUEUE_POOLS, QUEUES, Settings, parse_pairs
+
+DEFAULT_INTERVALS_S: dict[str, float] = {
+    "artist_discovery": 2 * 60,
+    "album_discovery": 5 * 60,
+    "track_discovery": 5 * 60,
+    "producer_identification": 10 * 60,
+    "social_enrichment": 60 * 60,
+}
+
+BRIDGE_TASK = "discovery.bridge"
+
+
+def intervals(settings: Settings) -> dict[str, float]:
+    """Seconds between bridge ticks, per queue, after DISCOVERY_SCHEDULE."""
+    result = dict(DEFAULT_INTERVALS_S)
+    for queue, text in parse_pairs(settings.discovery_schedule, "DISCOVERY_SCHEDULE").items():
+        if queue not in QUEUES:
+            raise ConfigurationError(f"DISCOVERY_SCHEDULE: unknown queue {queue!r}; known: {', '.join(QUEUES)}")
+        try:
+            seconds = float(text)
+        except ValueError:
+            raise ConfigurationError(f"DISCOVERY_SCHEDULE: {queue}={text!r} is not a number of seconds") from None
+        if seconds <= 0:
+            raise ConfigurationError(f"DISCOVERY_SCHEDULE: {queue} interval must be positive")
+        result[queue] = seconds
+    return result
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Celery beat entries: bridge(queue) into that queue's own pool, expiring before the next tick."""
+    return {
+        f"bridge-{queue}": {
+            "task": BRIDGE_TASK,
+            "schedule": seconds,
+            "args": (queue,),
+            "options": {"queue": QUEUE_POOLS[queue], "expires": seconds},
+        }
+        for queue, seconds in intervals(settings).items()
+    }

@@ -1,0 +1,211 @@
+"""BaseWorker: validate -> call APIs -> one transaction (fence, upserts, downstream sends, archive).
+
+A delivery's effects happen once: the external calls come first and write nothing; then one
+Postgres transaction locks the source message row, checks that this delivery (its read_ct)
+still owns it, does the worker's upserts, sends the downstream messages and archives the
+source. Another delivery of the same message (its vt expired while this one was slow) finds
+the row gone or its read_ct moved on, rolls back, and is dropped.
+
+Failures: an invalid message or a PermanentError is dead-lettered at once with its reason. A
+TransientError (or anything unexpected) gives the message back to PGMQ with a backoff delay
+(honouring Retry-After); on the last allowed attempt it is dead-lettered instead. Workers never
+sleep waiting on an API.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+import psycopg
+from celery.exceptions import SoftTimeLimitExceeded
+from pydantic import BaseModel
+
+from discovery import queues, records
+from discovery.db import pool
+from discovery.exceptions import InvalidMessage, PermanentError, TransientError
+from discovery.messages import validate
+from discovery.queues import Delivery
+from discovery.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+
+RETRY_BASE_S = 10.0
+MAX_RETRY_DELAY_S = 24 * 3600.0
+
+
+class Transaction:
+    """What a worker may do inside its delivery's one transaction."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+        self.sent: list[tuple[str, int]] = []
+
+    def send(self, queue: str, message: dict[str, Any], delay_s: int = 0) -> int:
+        msg_id = queues.send(self.conn, queue, message, delay_s)
+        self.sent.append((queue, msg_id))
+        return msg_id
+
+
+class BaseWorker(Generic[M, R]):
+    """Subclass per queue: `fetch` makes the external calls, `write` records what they found."""
+
+    queue: ClassVar[str]
+    # The external APIs this worker calls; the bridge pauses the queue while one is unavailable.
+    apis: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, delivery: Delivery, settings: Settings) -> None:
+        self.delivery = delivery
+        self.settings = settings
+
+    def fetch(self, message: M) -> R:
+        """Call the APIs (through the clients). No database writes here."""
+        raise NotImplementedError
+
+    def write(self, tx: Transaction, message: M, fetched: R) -> None:
+        """Upsert what `fetch` found and send downstream messages through `tx`."""
+        raise NotImplementedError
+
+    def extend_lease(self, vt_s: float | None = None) -> bool:
+        """Keep the message hidden while long work goes on; false when this delivery lost it."""
+        with pool(self.settings.database_url).connection() as conn:
+            return queues.set_vt(conn, self.delivery, vt_s or self.settings.discovery_visibility_timeout_s)
+
+
+@dataclass
+class Outcome:
+    """What became of one delivery."""
+
+    status: str  # archived | retried | dead_lettered | superseded
+    detail: str = ""
+    sent: list[tuple[str, int]] = field(default_factory=list)
+
+
+def retry_delay_s(read_ct: int, retry_after_s: float | None, base_s: float = RETRY_BASE_S) -> float:
+    """Exponential backoff with jitter for attempt `read_ct`, never shorter than Retry-After."""
+    ceiling = base_s * 2 ** max(read_ct - 1, 0)
+    delay = random.uniform(ceiling / 2, ceiling)
+    if retry_after_s is not None:
+        delay = max(delay, retry_after_s)
+    return min(delay, MAX_RETRY_DELAY_S)
+
+
+def _log(level: int, text: str, delivery: Delivery, action: str, **fields: Any) -> None:
+    logger.log(
+        level,
+        text,
+        delivery.queue,
+        delivery.msg_id,
+        extra={"action": action, "queue": delivery.queue, "msg_id": delivery.msg_id, "read_ct": delivery.read_ct, **fields},
+    )
+
+
+def process(worker_cls: type[BaseWorker[Any, Any]], delivery: Delivery, settings: Settings) -> Outcome:
+    """Run one delivery through a worker type, end to end."""
+    started = time.monotonic()
+    try:
+        message = validate(delivery.queue, delivery.message)
+        worker = worker_cls(delivery, settings)
+        fetched = worker.fetch(message)
+    except (InvalidMessage, PermanentError) as error:
+        outcome = _dead_letter(delivery, settings, error, started)
+    except (TransientError, SoftTimeLimitExceeded, psycopg.OperationalError) as error:
+        outcome = _retry_later(delivery, settings, error, started)
+    except Exception as error:  # an unexpected bug: retried, then dead-lettered, never lost
+        logger.exception("unexpected error in %s worker", delivery.queue)
+        outcome = _retry_later(delivery, settings, error, started)
+    else:
+        outcome = _commit(worker, message, fetched, delivery, settings, started)
+    return outcome
+
+
+def _commit(
+    worker: BaseWorker[Any, Any], message: Any, fetched: Any, delivery: Delivery, settings: Settings, started: float
+) -> Outcome:
+    try:
+        with pool(settings.database_url).connection() as conn, conn.transaction():
+            if not queues.claim(conn, delivery):
+                # Another delivery owns (or already finished) this message: drop ours.
+                raise _Superseded()
+            tx = Transaction(conn)
+            worker.write(tx, message, fetched)
+            queues.archive(conn, delivery.queue, delivery.msg_id)
+            records.record_task(
+                conn, queue=delivery.queue, outcome="archived", msg_id=delivery.msg_id, duration_ms=_ms(started)
+            )
+    except _Superseded:
+        _log(logging.INFO, "%s msg %s superseded by a newer delivery; dropped", delivery, "delivery_superseded")
+        return Outcome("superseded")
+    except (psycopg.DataError, psycopg.IntegrityError) as error:
+        return _dead_letter(delivery, settings, error, started)
+    except Exception as error:
+        return _retry_later(delivery, settings, error, started)
+    _log(logging.INFO, "%s msg %s archived", delivery, "message_archived", sent=len(tx.sent))
+    return Outcome("archived", sent=tx.sent)
+
+
+class _Superseded(Exception):
+    pass
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def _dead_letter(delivery: Delivery, settings: Settings, error: BaseException, started: float, reason: str = "") -> Outcome:
+    reason = reason or _reason(error)
+    error_type = type(error).__name__
+    with pool(settings.database_url).connection() as conn, conn.transaction():
+        dlq_id = queues.dead_letter(conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason)
+        if dlq_id is None:
+            return Outcome("superseded")
+        records.record_issue(
+            conn,
+            queue=delivery.queue,
+            msg_id=delivery.msg_id,
+            read_ct=delivery.read_ct,
+            error_type=error_type,
+            message=reason,
+            payload=delivery.message,
+        )
+        records.record_task(
+            conn, queue=delivery.queue, outcome="dead_lettered", msg_id=delivery.msg_id, duration_ms=_ms(started), detail=reason
+        )
+    _log(logging.WARNING, "%s msg %s dead-lettered", delivery, "message_dead_lettered", error_type=error_type, reason=reason)
+    return Outcome("dead_lettered", reason)
+
+
+def _retry_later(delivery: Delivery, settings: Settings, error: BaseException, started: float) -> Outcome:
+    error_type = type(error).__name__
+    if delivery.read_ct >= settings.discovery_max_attempts:
+        reason = f"gave up after {delivery.read_ct} attempts; last error: {error_type}: {_reason(error)}"
+        return _dead_letter(delivery, settings, error, started, reason)
+    retry_after = getattr(error, "retry_after_s", None)
+    delay = retry_delay_s(delivery.read_ct, retry_after, settings.discovery_retry_base_s)
+    with pool(settings.database_url).connection() as conn, conn.transaction():
+        records.record_issue(
+            conn,
+            queue=delivery.queue,
+            msg_id=delivery.msg_id,
+            read_ct=delivery.read_ct,
+            error_type=error_type,
+            message=_reason(error),
+            payload=delivery.message,
+        )
+        if not queues.set_vt(conn, delivery, delay):
+            return Outcome("superseded")
+        records.record_task(
+            conn, queue=delivery.queue, outcome="retried", msg_id=delivery.msg_id, duration_ms=_ms(started), detail=_reason(error)
+        )
+    _log(logging.WARNING, "%s msg %s will be retried", delivery, "message_retried", error_type=error_type, delay_s=round(delay, 1))
+    return Outcome("retried", f"{error_type}: {_reason(error)}")
