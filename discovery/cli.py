@@ -46,3 +46,7 @@ _register_optional_commands()
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The bridge on real PGMQ and Redis, with a dispatch that records instead of calling Celery."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import psycopg
+import pytest
+
+from discovery import bridge
+from discovery.queues import Delivery
+from discovery.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+STAGED = "artist_discovery=tests.support.workers:StagedArtistWorker"
+
+
+def settings_for(database_url: str, redis_url: str, **overrides) -> Settings:
+    return Settings(database_url=database_url, redis_url=redis_url, discovery_workers=STAGED, **overrides)
+
+
+def send_many(database_url: str, count: int) -> list[int]:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        return [conn.execute("SELECT start_artist_discovery(%s)", (f"Artist {n}",)).fetchone()[0] for n in range(count)]
+
+
+def test_two_overlapping_bridge_ticks_dispatch_each_message_once(database_url, redis_url):
+    sent = send_many(database_url, 120)
+    settings = settings_for(database_url, redis_url, discovery_batch_size=10, discovery_max_in_flight=1000)
+    dispatched: list[int] = []
+    results: list[bridge.BridgeRun] = []
+    start = threading.Barrier(2)
+
+    def slow_dispatch(delivery: Delivery) -> None:
+        time.sleep(0.005)  # keeps the first tick running while the second one starts
+        dispatched.append(delivery.msg_id)
+
+    def tick() -> None:
+        start.wait()
+        results.append(bridge.run("artist_discovery", settings, slow_dispatch))
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # A later tick finds nothing left to hand out.
+    results.append(bridge.run("artist_discovery", settings, slow_dispatch))
+
+    assert Counter(dispatched) == Counter(sent)
+    assert sorted(result.status for result in results[:2]) == ["drained", "locked"]
+    assert results[2].dispatched == 0
+
+
+def test_the_bridge_stops_reading_when_the_pool_has_enough_in_flight(database_url, redis_url):
+    send_many(database_url, 30)
+    settings = settings_for(database_url, redis_url, discovery_batch_size=4, discovery_max_in_flight=10)
+    dispatched: list[Delivery] = []
+
+    first = bridge.run("artist_discovery", settings, dispatched.append)
+
+    assert (first.status, first.dispatched) == ("capped", 10)
+    with psycopg.connect(database_url) as conn:
+        unread = conn.execute("SELECT count(*) FROM pgmq.q_artist_discovery WHERE read_ct = 0").fetchone()[0]
+    assert unread == 20, "messages beyond the cap stay unread in PGMQ (no read_ct spent)"
+
+
+def test_a_message_read_more_than_the_maximum_attempts_is_dead_lettered_by_the_bridge(database_url, redis_url):
+    [msg_id] = send_many(database_url, 1)
+    settings = settings_for(database_url, redis_url, discovery_max_attempts=2, discovery_visibility_timeout_s=1)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        # Two deliveries whose workers died without a word (vt 0: visible again at once).
+        conn.execute("SELECT * FROM pgmq.read('artist_discovery', 0, 1)")
+        conn.execute("SELECT * FROM pgmq.read('artist_discovery', 0, 1)")
+
+    run = bridge.run("artist_discovery", settings, lambda delivery: pytest.fail("must not dispatch"))
+
+    assert run.dead_lettered == 1
+    with psycopg.connect(database_url) as conn:
+        [(entry,)] = conn.execute("SELECT message FROM pgmq.q_artist_discovery_dlq").fetchall()
+    assert entry["source_msg_id"] == msg_id
+    assert entry["error_type"] == "MaxAttemptsExceeded"
+    assert "exceeded 2 attempts" in entry["reason"]
+    assert "the worker died or timed out" in entry["reason"]
+
