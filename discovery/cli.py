@@ -27,11 +27,48 @@ def migrate(create_db: bool) -> None:
 @cli.command()
 @click.argument("artist_name", required=False)
 @click.option("--spotify-id", help="Start from a Spotify artist id instead of a name.")
-def seed(artist_name: str | None, spotify_id: str | None) -> None:
+@click.option("--follow", is_flag=True, help="Watch this artist's discovery until it is done, then report.")
+def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
     """Put one artist on the artist_discovery queue and print its msg_id."""
     from discovery import seeding
 
-    click.echo(seeding.seed_or_exit(artist_name, spotify_id))
+    msg_id = seeding.seed_or_exit(artist_name, spotify_id)
+    click.echo(msg_id)
+    if follow:
+        from discovery import progress
+        from discovery.settings import get_settings
+
+        settings = get_settings()
+        last = progress.follow(settings.database_url, settings.redis_url, msg_id, artist_name, spotify_id)
+        if last.stage == "failed":
+            raise click.ClickException(f"discovery of {last.artist} failed: {last.reason}")
+        _print_report(last.spotify_id or artist_name or "", "table")
+
+
+@cli.command()
+@click.option("--artist", "artist", required=True, help="Artist name (or Spotify id) already discovered.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def report(artist: str, fmt: str) -> None:
+    """Print what is known about an artist's producers."""
+    _print_report(artist, fmt)
+
+
+def _print_report(artist: str, fmt: str) -> None:
+    from discovery import report as reports
+    from discovery.settings import get_settings
+
+    try:
+        found = reports.build(get_settings().database_url, artist)
+    except reports.ArtistNotKnown as error:
+        raise click.ClickException(str(error)) from None
+    if fmt == "json":
+        click.echo(reports.as_json(found))
+    elif fmt == "csv":
+        click.echo(reports.as_csv(found), nl=False)
+    else:
+        from rich.console import Console
+
+        Console(width=max(Console().width, 120)).print(reports.as_table(found))
 
 
 def _register_optional_commands() -> None:

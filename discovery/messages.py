@@ -35,16 +35,20 @@ class AlbumDiscovery(_Message):
 
 class TrackDiscovery(_Message):
     albumId: str = Field(min_length=1, max_length=64)
-    albumName: str = Field(max_length=1000)
     artistId: str = Field(min_length=1, max_length=64)
+    albumName: str = Field(default="", max_length=1000)
     offset: int = Field(default=0, ge=0)
 
 
 class ProducerIdentification(_Message):
+    """One recording: identified once, its credits applied to every track carrying it."""
+
+    recordingKey: str = Field(min_length=1, max_length=1200)
     trackId: str = Field(min_length=1, max_length=64)
-    trackName: str = Field(max_length=1000)
-    albumId: str = Field(min_length=1, max_length=64)
+    trackName: str = Field(min_length=1, max_length=1000)
     artistId: str = Field(min_length=1, max_length=64)
+    artistName: str = Field(default="", max_length=1000)
+    isrc: str | None = Field(default=None, min_length=1, max_length=32)
 
 
 class SocialEnrichment(_Message):

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).
     discovery_workers: str = ""
 
+    # Which of an artist's releases to discover (Spotify include_groups).
+    discovery_album_groups: str = "album,single"
+    # A producer's socials are looked up again once they are older than this.
+    discovery_enrichment_max_age_s: float = Field(default=30 * 24 * 3600, ge=0)
+
     discovery_log_format: str = "text"
 
     @field_validator("spotify_quota_mode")

@@ -11,8 +11,14 @@ from discovery.exceptions import ConfigurationError
 from discovery.settings import Settings
 from discovery.workers.base import BaseWorker
 
-# The real worker types, by queue. A queue missing here has no worker yet.
-DEFAULT_WORKERS: dict[str, str] = {}
+# The real worker types, by queue.
+DEFAULT_WORKERS: dict[str, str] = {
+    "artist_discovery": "discovery.workers.artist:ArtistWorker",
+    "album_discovery": "discovery.workers.album:AlbumWorker",
+    "track_discovery": "discovery.workers.track:TrackWorker",
+    "producer_identification": "discovery.workers.producer:ProducerWorker",
+    "social_enrichment": "discovery.workers.social:SocialWorker",
+}
 
 
 def _load(path: str) -> type[BaseWorker[Any, Any]]:

@@ -11,7 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.support.processes import Processes, running, service_env, wait_for
+from discovery.processes import Supervisor
+from tests.support.processes import running, service_env, wait_for
 from tests.support.workers import CREATE_EFFECTS_TABLE
 
 pytestmark = pytest.mark.integration
@@ -27,7 +28,7 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def pipeline(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Processes]:
+def pipeline(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Supervisor]:
     """Beat ticking every second and the artists pool, with the staged worker and a short vt."""
     env = service_env(
         DATABASE_URL=database_url,

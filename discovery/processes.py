@@ -1,0 +1,105 @@
+"""Start and stop the system's own processes (sandbox, beat, the five pools) for the demo and
+for tests: each in its own session, logged to a file, always stopped as a whole tree."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from discovery.settings import QUEUE_POOLS
+
+CELERY = [sys.executable, "-m", "celery", "-A", "discovery"]
+DISCOVERY = [sys.executable, "-m", "discovery.cli"]
+
+
+def wait_for(condition: Callable[[], Any], timeout_s: float, what: str, every_s: float = 0.1) -> Any:
+    """Poll until `condition()` is truthy; raise TimeoutError naming `what` after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout_s}s waiting for {what}")
+        time.sleep(every_s)
+
+
+class Supervisor:
+    """Processes started with one environment, stopped together."""
+
+    def __init__(self, log_dir: Path, env: dict[str, str], cwd: Path | None = None) -> None:
+        self.log_dir = log_dir
+        self.env = env
+        self.cwd = cwd
+        self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        with open(self.log_dir / f"{name}.log", "wb") as log:
+            proc = subprocess.Popen(
+                args, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.started.append((name, proc))
+        return proc
+
+    def worker(self, pool: str, concurrency: int = 2, wait: bool = True) -> subprocess.Popen[bytes]:
+        name = f"worker-{pool}"
+        proc = self.start(
+            name,
+            CELERY + ["worker", "-Q", pool, "-n", f"{pool}@%h", "-P", "prefork", "-c", str(concurrency),
+                      "--loglevel", "INFO", "--without-mingle", "--without-gossip"],
+        )
+        if wait:
+            self.wait_ready(name, proc)
+        return proc
+
+    def wait_ready(self, name: str, proc: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+        wait_for(lambda: "ready" in self.log(name) or proc.poll() is not None, timeout_s, name)
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with status {proc.returncode}:\n{self.log(name)}")
+
+    def all_pools(self, concurrency: int = 2) -> None:
+        procs = [(f"worker-{pool}", self.worker(pool, concurrency, wait=False)) for pool in QUEUE_POOLS.values()]
+        for name, proc in procs:
+            self.wait_ready(name, proc)
+
+    def beat(self) -> subprocess.Popen[bytes]:
+        return self.start(
+            "beat",
+            CELERY + ["beat", "--loglevel", "INFO", "-s", str(self.log_dir / "beat-schedule"),
+                      "--pidfile", str(self.log_dir / "beat.pid")],
+        )
+
+    def log(self, name: str) -> str:
+        path = self.log_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def logs(self) -> str:
+        return "\n".join(f"===== {name} =====\n{self.log(name)}" for name, _ in self.started)
+
+    def stop(self, grace_s: float = 15) -> None:
+        """SIGTERM every process group, wait up to `grace_s`, then SIGKILL what is left."""
+        for _, proc in self.started:
+            if proc.poll() is None:
+                _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for _, proc in self.started:
+            try:
+                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(proc, signal.SIGKILL)  # whatever is left of the tree
+            proc.wait()
+        self.started.clear()
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,136 @@
+"""`discovery seed NAME --follow`: watch one artist's discovery until nothing for it is left in
+any queue, then print its report. A live rich display on a terminal; plain lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, LiteralString, TextIO, cast
+
+import psycopg
+
+from discovery.sql import queries
+
+POLL_S = 1.0
+
+
+def _q(name: str) -> LiteralString:
+    return cast(LiteralString, queries("progress.sql")[name])
+
+
+@dataclass
+class Snapshot:
+    stage: str  # waiting | resolving | discovering | done | failed
+    artist: str
+    albums: int = 0
+    tracks: int = 0
+    recordings_done: int = 0
+    recordings_known: int = 0
+    producers_enriched: int = 0
+    producers_known: int = 0
+    waiting: int = 0
+    failed: int = 0
+    paused: str = ""
+    spotify_id: str | None = None
+    reason: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.stage in {"done", "failed"}
+
+    def line(self) -> str:
+        if self.stage in {"waiting", "failed"} and not self.spotify_id:
+            text = f"{self.artist}: {self.stage}" + (f" ({self.reason})" if self.reason else "")
+        else:
+            text = (
+                f"{self.artist}: {self.stage}; albums {self.albums}, tracks {self.tracks}, "
+                f"producer lookups {self.recordings_done}/{self.recordings_known}, "
+                f"social lookups {self.producers_enriched}/{self.producers_known}, "
+                f"waiting {self.waiting}, failed {self.failed}"
+            )
+        return text + (f"; paused: {self.paused}" if self.paused else "")
+
+
+def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id: str | None, paused: str = "") -> Snapshot:
+    label = name or spotify_id or "?"
+    queued, dead_reason = conn.execute(_q("seed_state"), {"msg_id": msg_id}).fetchone()  # type: ignore[misc]
+    if dead_reason:
+        return Snapshot("failed", label, reason=dead_reason, paused=paused)
+    if queued:
+        return Snapshot("waiting", label, paused=paused)
+    row = conn.execute(_q("seed_artist"), {"spotify_id": spotify_id, "name": name}).fetchone()
+    if row is None:
+        return Snapshot("resolving", label, paused=paused)
+    found_id, found_name = row
+    counts: Any = conn.execute(_q("artist_progress"), {"id": found_id}).fetchone()
+    (albums, tracks, rec_done, rec_known, enriched, known, albums_w, tracks_w, producers_w, socials_w, failed) = counts
+    waiting = albums_w + tracks_w + producers_w + socials_w
+    return Snapshot(
+        "discovering" if waiting else "done",
+        found_name,
+        albums,
+        tracks,
+        rec_done,
+        rec_known,
+        enriched,
+        known,
+        waiting,
+        failed,
+        paused,
+        found_id,
+    )
+
+
+def _paused(redis_url: str) -> str:
+    try:
+        from discovery.clients.breakers import open_breakers
+
+        open_now = open_breakers(["spotify", "genius", "musicbrainz", "instagram"], redis_url=redis_url)
+    except Exception:  # the view must not die because Redis blinked
+        return ""
+    return ", ".join(f"{api} ({seconds:.0f}s)" for api, seconds in sorted(open_now.items()))
+
+
+def follow(
+    database_url: str,
+    redis_url: str,
+    msg_id: int,
+    name: str | None,
+    spotify_id: str | None,
+    out: TextIO = sys.stdout,
+    poll_s: float = POLL_S,
+    timeout_s: float | None = None,
+) -> Snapshot:
+    """Watch until the artist is done (or failed); returns the last snapshot."""
+    started = time.monotonic()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        def take() -> Snapshot:
+            return snapshot(conn, msg_id, name, spotify_id, _paused(redis_url))
+
+        if out.isatty():
+            from rich.console import Console
+            from rich.live import Live
+
+            console = Console(file=out)
+            current = take()
+            with Live(current.line(), console=console, refresh_per_second=4) as live:
+                while not current.finished and not _timed_out(started, timeout_s):
+                    time.sleep(poll_s)
+                    current = take()
+                    live.update(current.line())
+            return current
+        last_line = ""
+        while True:
+            current = take()
+            line = current.line()
+            if line != last_line:
+                print(line, file=out, flush=True)
+                last_line = line
+            if current.finished or _timed_out(started, timeout_s):
+                return current
+            time.sleep(poll_s)
+
+
+def _timed_out(started: float, timeout_s: float | None) -> bool:
+    return timeout_s is not None and time.monotonic() - started > timeout_s

@@ -1,0 +1,119 @@
+"""`discovery report`: what is known about an artist's producers, as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, LiteralString, cast
+
+import psycopg
+
+from discovery.sql import queries
+
+
+def _q(name: str) -> LiteralString:
+    return cast(LiteralString, queries("report.sql")[name])
+
+
+class ArtistNotKnown(LookupError):
+    pass
+
+
+def build(database_url: str, artist: str) -> dict[str, Any]:
+    """The report for one artist (by name or Spotify id), in the documented JSON shape."""
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(_q("find_artist"), {"name": artist}).fetchone()
+        if row is None:
+            raise ArtistNotKnown(f"no artist named {artist!r} has been discovered yet")
+        spotify_id, name = row
+        albums, tracks = conn.execute(_q("artist_counts"), {"spotify_id": spotify_id}).fetchone()  # type: ignore[misc]
+        producers: dict[int, dict[str, Any]] = {}
+        for pid, pname, genius_id, mb_id, track_id, track, album, role, source, conf in conn.execute(
+            _q("artist_credits"), {"spotify_id": spotify_id}
+        ):
+            producer = producers.setdefault(
+                pid,
+                {
+                    "name": pname,
+                    "genius_id": genius_id,
+                    "musicbrainz_id": mb_id,
+                    "credits": [],
+                    "socials": dict.fromkeys(
+                        ("instagram", "twitter", "facebook", "instagram_followers", "instagram_verified")
+                    ),
+                },
+            )
+            producer["credits"].append(
+                {"spotify_track_id": track_id, "track": track, "album": album, "role": role, "source": source,
+                 "confidence": round(conf, 3)}
+            )
+        for pid, platform, handle, followers, verified in conn.execute(
+            _q("producer_socials"), {"producer_ids": list(producers)}
+        ):
+            socials = producers[pid]["socials"]
+            if platform in ("instagram", "twitter", "facebook"):
+                socials[platform] = handle
+            if platform == "instagram":
+                socials["instagram_followers"] = followers
+                socials["instagram_verified"] = verified
+    return {
+        "artist": {"name": name, "spotify_id": spotify_id},
+        "albums": int(albums),
+        "tracks": int(tracks),
+        "producers": list(producers.values()),
+    }
+
+
+def _roles(producer: dict[str, Any]) -> str:
+    return ", ".join(sorted({credit["role"] for credit in producer["credits"]}))
+
+
+def as_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+CSV_COLUMNS = ("artist", "producer", "genius_id", "musicbrainz_id", "spotify_track_id", "track", "album",
+               "role", "source", "confidence", "instagram", "instagram_followers", "twitter", "facebook")
+
+
+def as_csv(report: dict[str, Any]) -> str:
+    """One row per credit."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for producer in report["producers"]:
+        socials = producer["socials"]
+        for credit in producer["credits"]:
+            writer.writerow([
+                report["artist"]["name"], producer["name"], producer["genius_id"], producer["musicbrainz_id"],
+                credit["spotify_track_id"], credit["track"], credit["album"], credit["role"], credit["source"],
+                credit["confidence"], socials["instagram"], socials["instagram_followers"], socials["twitter"],
+                socials["facebook"],
+            ])
+    return out.getvalue()
+
+
+def as_table(report: dict[str, Any]) -> Any:
+    """A rich Table: one row per producer."""
+    from rich.table import Table
+
+    artist = report["artist"]
+    table = Table(
+        title=f"{artist['name']} — {report['albums']} albums, {report['tracks']} tracks, "
+        f"{len(report['producers'])} producers"
+    )
+    for column in ("Producer", "Roles", "Credits", "Sources", "Instagram", "Followers", "Twitter"):
+        table.add_column(column)
+    for producer in report["producers"]:
+        socials = producer["socials"]
+        table.add_row(
+            producer["name"],
+            _roles(producer),
+            str(len(producer["credits"])),
+            ", ".join(sorted({credit["source"] for credit in producer["credits"]})),
+            f"@{socials['instagram']}" if socials["instagram"] else "—",
+            f"{socials['instagram_followers']:,}" if socials["instagram_followers"] is not None else "—",
+            f"@{socials['twitter']}" if socials["twitter"] else "—",
+        )
+    return table

@@ -1,0 +1,174 @@
+"""The domain writes (upserts), each one named query in sql/store.sql.
+
+Every function takes the caller's connection, so it joins the delivery's one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString, cast
+
+from psycopg import Connection
+
+from discovery.credits import Credit, confidence
+from discovery.names import normalize_name
+from discovery.sql import queries, query
+
+
+def _q(name: str) -> LiteralString:
+    return cast(LiteralString, queries("store.sql")[name])
+
+
+def _one(conn: Connection, name: str, params: dict[str, Any]) -> Any:
+    row = conn.execute(_q(name), params).fetchone()
+    return row[0] if row else None
+
+
+def upsert_artist(conn: Connection, artist: dict[str, Any]) -> int:
+    """An ArtistObject from Spotify, by its id."""
+    return int(
+        conn.execute(
+            query("upsert_artist"),
+            {
+                "spotify_id": artist["id"],
+                "name": artist["name"],
+                "popularity": artist.get("popularity"),
+                "followers": (artist.get("followers") or {}).get("total"),
+                "genres": list(artist.get("genres") or []),
+            },
+        ).fetchone()[0]  # type: ignore[index]
+    )
+
+
+def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str, album_group: str | None) -> None:
+    """An AlbumObject from Spotify, under the artist it was discovered for."""
+    conn.execute(
+        _q("upsert_album"),
+        {
+            "spotify_id": album["id"],
+            "artist_spotify_id": artist_spotify_id,
+            "name": album["name"],
+            "album_type": album.get("album_type"),
+            "album_group": album_group or album.get("album_group"),
+            "release_date": album.get("release_date"),
+            "release_date_precision": album.get("release_date_precision"),
+            "total_tracks": album.get("total_tracks"),
+            "label": album.get("label"),
+            "upc": (album.get("external_ids") or {}).get("upc"),
+        },
+    )
+
+
+def upsert_track(conn: Connection, track: dict[str, Any], album_spotify_id: str, isrc: str | None, recording_key: str) -> int:
+    return int(
+        _one(
+            conn,
+            "upsert_track",
+            {
+                "spotify_id": track["id"],
+                "album_spotify_id": album_spotify_id,
+                "name": track["name"],
+                "isrc": isrc,
+                "disc_number": track.get("disc_number"),
+                "track_number": track.get("track_number"),
+                "duration_ms": track.get("duration_ms"),
+                "explicit": track.get("explicit"),
+                "artist_names": [artist["name"] for artist in track.get("artists") or []],
+                "recording_key": recording_key,
+            },
+        )
+    )
+
+
+def request_recording(conn: Connection, recording_key: str, isrc: str | None) -> bool:
+    """Register a recording (locking its row); true when it is new and needs identifying."""
+    return bool(_one(conn, "request_recording", {"recording_key": recording_key, "isrc": isrc}))
+
+
+def copy_recording_credits(conn: Connection, track_id: int, recording_key: str) -> None:
+    conn.execute(_q("copy_recording_credits"), {"track_id": track_id, "recording_key": recording_key})
+
+
+def upsert_producer(conn: Connection, credit: Credit) -> int:
+    """One producer per real person: the same Genius or MusicBrainz id is always the same row, and
+    a person known from one source is linked (by exact normalised name) when the other finds them."""
+    normalized = normalize_name(credit.name)
+    conn.execute(_q("lock_producer_name"), {"normalized_name": normalized})
+    found = None
+    if credit.genius_id is not None:
+        found = _one(conn, "producer_by_genius_id", {"genius_id": credit.genius_id})
+        if found is None:
+            found = _one(
+                conn,
+                "link_genius_by_name",
+                {"genius_id": credit.genius_id, "genius_url": None, "normalized_name": normalized},
+            )
+    if found is None and credit.musicbrainz_id is not None:
+        found = _one(conn, "producer_by_musicbrainz_id", {"musicbrainz_id": credit.musicbrainz_id})
+        if found is None:
+            found = _one(
+                conn, "link_musicbrainz_by_name", {"musicbrainz_id": credit.musicbrainz_id, "normalized_name": normalized}
+            )
+    if found is None:
+        found = _one(
+            conn,
+            "insert_producer",
+            {
+                "name": credit.name,
+                "normalized_name": normalized,
+                "genius_id": credit.genius_id,
+                "musicbrainz_id": credit.musicbrainz_id,
+                "genius_url": None,
+            },
+        )
+    return int(found)
+
+
+def credit_recording(conn: Connection, recording_key: str, producer_id: int, credit: Credit) -> None:
+    """The credit, on every track that carries the recording."""
+    conn.execute(
+        _q("credit_recording"),
+        {
+            "recording_key": recording_key,
+            "producer_id": producer_id,
+            "source": credit.source,
+            "role": credit.role,
+            "confidence": confidence(credit),
+        },
+    )
+
+
+def lock_recording(conn: Connection, recording_key: str) -> None:
+    conn.execute(_q("lock_recording"), {"recording_key": recording_key})
+
+
+def mark_recording_identified(conn: Connection, recording_key: str, genius_song_id: int | None, source: str | None) -> None:
+    conn.execute(
+        _q("mark_recording_identified"),
+        {"recording_key": recording_key, "genius_song_id": genius_song_id, "credit_source": source},
+    )
+
+
+def request_enrichment(conn: Connection, producer_id: int, max_age_s: float) -> tuple[int, str] | None:
+    """(id, name) when the producer should be enriched now (and marks it asked for)."""
+    row = conn.execute(_q("request_enrichment"), {"producer_id": producer_id, "max_age_s": max_age_s}).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def producer_for_enrichment(conn: Connection, producer_id: int) -> tuple[int, str, int | None, str | None] | None:
+    row = conn.execute(_q("producer_for_enrichment"), {"producer_id": producer_id}).fetchone()
+    return (int(row[0]), str(row[1]), row[2], row[3]) if row else None
+
+
+def upsert_social(conn: Connection, producer_id: int, platform: str, source: str, **fields: Any) -> None:
+    """One platform's profile; a None handle records that none was found, and when."""
+    params = dict.fromkeys(("handle", "url", "followers", "verified", "biography", "external_url"))
+    params.update(fields)
+    conn.execute(_q("upsert_social"), {"producer_id": producer_id, "platform": platform, "source": source, **params})
+
+
+def mark_enriched(conn: Connection, producer_id: int, genius_url: str | None) -> None:
+    conn.execute(_q("mark_enriched"), {"producer_id": producer_id, "genius_url": genius_url})
+
+
+def artist_name(conn: Connection, spotify_id: str) -> str | None:
+    return _one(conn, "artist_name", {"spotify_id": spotify_id})

@@ -1,0 +1,39 @@
+"""Album discovery: one page of an artist's releases per message; the next page is a new
+message. Album details come in batches (extended mode) or one by one (development mode)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from discovery import store
+from discovery.clients.spotify import spotify_client
+from discovery.messages import AlbumDiscovery
+from discovery.workers.base import BaseWorker, Transaction
+
+
+@dataclass
+class AlbumPage:
+    albums: list[tuple[dict[str, Any], str | None]]  # (full album, album_group)
+    next_offset: int | None
+
+
+class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
+    queue = "album_discovery"
+    apis = ("spotify",)
+
+    def fetch(self, message: AlbumDiscovery) -> AlbumPage:
+        spotify = spotify_client(self.settings)
+        page = spotify.artist_albums(message.artistId, offset=message.offset, include_groups=self.settings.discovery_album_groups)
+        items = page.get("items") or []
+        groups = {item["id"]: item.get("album_group") for item in items}
+        full = spotify.albums([item["id"] for item in items]) if items else []
+        next_offset = message.offset + len(items) if page.get("next") and items else None
+        return AlbumPage([(album, groups.get(album["id"])) for album in full], next_offset)
+
+    def write(self, tx: Transaction, message: AlbumDiscovery, fetched: AlbumPage) -> None:
+        for album, group in fetched.albums:
+            store.upsert_album(tx.conn, album, message.artistId, group)
+            tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": album["name"]})
+        if fetched.next_offset is not None:
+            tx.send("album_discovery", {"artistId": message.artistId, "offset": fetched.next_offset})

@@ -1,0 +1,103 @@
+"""Social enrichment: the producer's Genius artist (Instagram, Twitter and Facebook names,
+followers, URL), then the Instagram provider for the Instagram handle. A handle is never guessed
+from a name: none found is recorded as such, with the time, so it can be looked for again."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from discovery import store
+from discovery.clients.genius import genius_client
+from discovery.clients.instagram import instagram_client
+from discovery.db import pool
+from discovery.exceptions import NotFound
+from discovery.messages import SocialEnrichment
+from discovery.workers.base import BaseWorker, Transaction
+
+logger = logging.getLogger(__name__)
+PLATFORMS = ("instagram", "twitter", "facebook")
+_said_instagram_off = False
+
+
+@dataclass
+class Socials:
+    producer_id: int
+    genius_artist: dict[str, Any] | None = None
+    instagram_profile: dict[str, Any] | None = None
+    instagram_checked: bool = False
+    handles: dict[str, str | None] = field(default_factory=dict)
+
+
+class SocialWorker(BaseWorker[SocialEnrichment, Socials]):
+    queue = "social_enrichment"
+    apis = ("genius", "instagram")
+
+    def fetch(self, message: SocialEnrichment) -> Socials:
+        with pool(self.settings.database_url).connection() as conn:
+            producer = store.producer_for_enrichment(conn, message.producerId)
+        if producer is None:
+            raise NotFound(f"producer {message.producerId} ({message.producerName!r}) does not exist")
+        found = Socials(producer_id=producer[0])
+        genius_id = producer[2]
+        if genius_id is not None:
+            found.genius_artist = genius_client(self.settings).artist(int(genius_id))
+            for platform in PLATFORMS:
+                found.handles[platform] = _handle(found.genius_artist.get(f"{platform}_name"))
+        handle = found.handles.get("instagram")
+        if handle:
+            instagram = instagram_client(self.settings)
+            if instagram.configured:
+                found.instagram_profile = instagram.profile(handle)
+                found.instagram_checked = True
+            else:
+                _say_instagram_is_off()
+        return found
+
+    def write(self, tx: Transaction, message: SocialEnrichment, fetched: Socials) -> None:
+        artist = fetched.genius_artist or {}
+        for platform in PLATFORMS:
+            handle = fetched.handles.get(platform)
+            fields: dict[str, Any] = {"handle": handle}
+            if handle:
+                fields["url"] = _profile_url(platform, handle)
+            if platform == "instagram" and fetched.instagram_profile:
+                profile = fetched.instagram_profile
+                fields.update(
+                    followers=profile.get("follower_count"),
+                    verified=profile.get("is_verified"),
+                    biography=profile.get("biography"),
+                    external_url=profile.get("external_url"),
+                )
+            source = "instagram" if platform == "instagram" and fetched.instagram_checked else "genius"
+            store.upsert_social(tx.conn, fetched.producer_id, platform, source, **fields)
+        if artist:
+            store.upsert_social(
+                tx.conn, fetched.producer_id, "genius", "genius",
+                handle=str(artist.get("name") or ""), url=artist.get("url"), followers=artist.get("followers_count"),
+            )
+        store.mark_enriched(tx.conn, fetched.producer_id, artist.get("url"))
+
+
+def _handle(value: Any) -> str | None:
+    text = str(value or "").strip().lstrip("@")
+    return text or None
+
+
+def _profile_url(platform: str, handle: str) -> str:
+    return {
+        "instagram": f"https://www.instagram.com/{handle}/",
+        "twitter": f"https://twitter.com/{handle}",
+        "facebook": f"https://www.facebook.com/{handle}",
+    }[platform]
+
+
+def _say_instagram_is_off() -> None:
+    global _said_instagram_off
+    if not _said_instagram_off:
+        _said_instagram_off = True
+        logger.warning(
+            "INSTAGRAM_API_KEY is not set: Instagram profiles are skipped (handles from Genius are kept)",
+            extra={"action": "instagram_skipped"},
+        )

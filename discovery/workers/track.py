@@ -1,0 +1,95 @@
+"""Track discovery: an album's tracks (the first 50 from the album object, which the album
+worker's call already cached; further pages through albums/{id}/tracks), their ISRCs where
+the Spotify mode allows a batch lookup, and one producer_identification per distinct recording."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from discovery import store
+from discovery.clients.spotify import spotify_client
+from discovery.messages import TrackDiscovery
+from discovery.names import normalize_title
+from discovery.workers.base import BaseWorker, Transaction
+
+ALBUM_TRACKS_PAGE = 50
+
+
+@dataclass
+class TrackPage:
+    album: dict[str, Any]
+    tracks: list[dict[str, Any]]
+    isrcs: dict[str, str]
+    next_offset: int | None
+
+
+def recording_key(track: dict[str, Any], isrc: str | None, artist_id: str) -> str:
+    """A recording's identity: its ISRC, or (without one) artist, normalised title and duration."""
+    if isrc:
+        return f"isrc:{isrc.upper()}"
+    seconds = round((track.get("duration_ms") or 0) / 1000)
+    return f"title:{artist_id}:{normalize_title(track['name'])}:{seconds}"
+
+
+class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
+    queue = "track_discovery"
+    apis = ("spotify",)
+
+    def fetch(self, message: TrackDiscovery) -> TrackPage:
+        spotify = spotify_client(self.settings)
+        album = spotify.album(message.albumId)
+        if message.offset == 0:
+            page = album.get("tracks") or {}
+        else:
+            page = spotify.album_tracks(message.albumId, offset=message.offset)
+        tracks = [item for item in page.get("items") or [] if item and item.get("id")]
+        isrcs: dict[str, str] = {}
+        if spotify.mode == "extended" and tracks:
+            for full in spotify.tracks([track["id"] for track in tracks]):
+                isrc = (full.get("external_ids") or {}).get("isrc")
+                if isrc:
+                    isrcs[full["id"]] = isrc
+        else:
+            for track in tracks:  # some catalogs embed external_ids; use them when present
+                isrc = (track.get("external_ids") or {}).get("isrc")
+                if isrc:
+                    isrcs[track["id"]] = isrc
+        offset = int(page.get("offset") or message.offset)
+        next_offset = offset + len(page.get("items") or []) if page.get("next") else None
+        return TrackPage(album, tracks, isrcs, next_offset)
+
+    def write(self, tx: Transaction, message: TrackDiscovery, fetched: TrackPage) -> None:
+        artist_name = _album_artist_name(fetched.album, message.artistId) or store.artist_name(tx.conn, message.artistId) or ""
+        for track in fetched.tracks:
+            isrc = fetched.isrcs.get(track["id"])
+            key = recording_key(track, isrc, message.artistId)
+            is_new = store.request_recording(tx.conn, key, isrc)
+            track_id = store.upsert_track(tx.conn, track, message.albumId, isrc, key)
+            if is_new:
+                tx.send(
+                    "producer_identification",
+                    {
+                        "recordingKey": key,
+                        "trackId": track["id"],
+                        "trackName": track["name"],
+                        "artistId": message.artistId,
+                        "artistName": artist_name,
+                        "isrc": isrc,
+                    },
+                )
+            else:
+                store.copy_recording_credits(tx.conn, track_id, key)
+        if fetched.next_offset is not None:
+            tx.send(
+                "track_discovery",
+                {"albumId": message.albumId, "artistId": message.artistId, "albumName": message.albumName,
+                 "offset": fetched.next_offset},
+            )
+
+
+def _album_artist_name(album: dict[str, Any], artist_id: str) -> str | None:
+    for artist in album.get("artists") or []:
+        if artist.get("id") == artist_id:
+            return str(artist.get("name"))
+    return None

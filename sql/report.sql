@@ -1,0 +1,27 @@
+-- What `discovery report` reads.
+
+-- find_artist --
+-- Artists whose name matches (case-insensitively), most followed first.
+SELECT spotify_id, name FROM artists
+WHERE lower(name) = lower(%(name)s) OR spotify_id = %(name)s
+ORDER BY followers DESC NULLS LAST, id LIMIT 1;
+
+-- artist_counts --
+SELECT (SELECT count(*) FROM albums WHERE artist_spotify_id = %(spotify_id)s),
+       (SELECT count(*) FROM tracks t JOIN albums a ON a.spotify_id = t.album_spotify_id
+        WHERE a.artist_spotify_id = %(spotify_id)s);
+
+-- artist_credits --
+-- Every credit on the artist's tracks, by producer.
+SELECT p.id, p.name, p.genius_id, p.musicbrainz_id,
+       t.spotify_id, t.name, a.name, tp.role, tp.source, tp.confidence::float
+FROM track_producers tp
+JOIN tracks t ON t.id = tp.track_id
+JOIN albums a ON a.spotify_id = t.album_spotify_id
+JOIN producers p ON p.id = tp.producer_id
+WHERE a.artist_spotify_id = %(spotify_id)s
+ORDER BY p.name, p.id, a.release_date NULLS LAST, a.name, t.disc_number, t.track_number, tp.source, tp.role;
+
+-- producer_socials --
+SELECT producer_id, platform, handle, followers, verified FROM producer_socials
+WHERE producer_id = ANY(%(producer_ids)s);

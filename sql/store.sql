@@ -1,0 +1,123 @@
+-- The domain writes, by name. Every write is an upsert: a message delivered again adds nothing.
+
+-- upsert_album --
+-- Insert or refresh an album by Spotify id.
+INSERT INTO albums (spotify_id, artist_spotify_id, name, album_type, album_group, release_date,
+                    release_date_precision, total_tracks, label, upc)
+VALUES (%(spotify_id)s, %(artist_spotify_id)s, %(name)s, %(album_type)s, %(album_group)s, %(release_date)s,
+        %(release_date_precision)s, %(total_tracks)s, %(label)s, %(upc)s)
+ON CONFLICT (spotify_id) DO UPDATE SET
+    name = EXCLUDED.name,
+    album_type = EXCLUDED.album_type,
+    album_group = COALESCE(EXCLUDED.album_group, albums.album_group),
+    release_date = EXCLUDED.release_date,
+    release_date_precision = EXCLUDED.release_date_precision,
+    total_tracks = EXCLUDED.total_tracks,
+    label = COALESCE(EXCLUDED.label, albums.label),
+    upc = COALESCE(EXCLUDED.upc, albums.upc),
+    updated_at = now();
+
+-- upsert_track --
+-- Insert or refresh a track by Spotify id; returns its row id.
+INSERT INTO tracks (spotify_id, album_spotify_id, name, isrc, disc_number, track_number, duration_ms,
+                    explicit, artist_names, recording_key)
+VALUES (%(spotify_id)s, %(album_spotify_id)s, %(name)s, %(isrc)s, %(disc_number)s, %(track_number)s,
+        %(duration_ms)s, %(explicit)s, %(artist_names)s, %(recording_key)s)
+ON CONFLICT (spotify_id) DO UPDATE SET
+    name = EXCLUDED.name,
+    isrc = COALESCE(EXCLUDED.isrc, tracks.isrc),
+    disc_number = EXCLUDED.disc_number,
+    track_number = EXCLUDED.track_number,
+    duration_ms = EXCLUDED.duration_ms,
+    explicit = EXCLUDED.explicit,
+    artist_names = EXCLUDED.artist_names,
+    recording_key = EXCLUDED.recording_key,
+    updated_at = now()
+RETURNING id;
+
+-- request_recording --
+-- Register a recording and lock its row; true when it is new (so it needs identifying).
+INSERT INTO recordings AS r (recording_key, isrc) VALUES (%(recording_key)s, %(isrc)s)
+ON CONFLICT (recording_key) DO UPDATE SET isrc = COALESCE(r.isrc, EXCLUDED.isrc)
+RETURNING (xmax = 0) AS created;
+
+-- lock_recording --
+-- Lock a recording's row for the transaction (serialises credit writes with new tracks).
+SELECT recording_key FROM recordings WHERE recording_key = %(recording_key)s FOR UPDATE;
+
+-- mark_recording_identified --
+-- Remember that (and how) a recording was identified.
+UPDATE recordings SET identified_at = now(), genius_song_id = %(genius_song_id)s, credit_source = %(credit_source)s
+WHERE recording_key = %(recording_key)s;
+
+-- copy_recording_credits --
+-- Give a track the credits its recording already has (found on another release earlier).
+INSERT INTO track_producers (track_id, producer_id, source, role, confidence)
+SELECT %(track_id)s, tp.producer_id, tp.source, tp.role, tp.confidence
+FROM track_producers tp JOIN tracks t ON t.id = tp.track_id
+WHERE t.recording_key = %(recording_key)s AND t.id <> %(track_id)s
+ON CONFLICT DO NOTHING;
+
+-- lock_producer_name --
+-- Serialise producer creation and linking for one normalised name (two sources, one person).
+SELECT pg_advisory_xact_lock(hashtext('producer:' || %(normalized_name)s));
+
+-- producer_by_genius_id --
+SELECT id FROM producers WHERE genius_id = %(genius_id)s;
+
+-- producer_by_musicbrainz_id --
+SELECT id FROM producers WHERE musicbrainz_id = %(musicbrainz_id)s;
+
+-- link_genius_by_name --
+-- A producer known only from MusicBrainz, with the same name, is the same person: link them.
+UPDATE producers SET genius_id = %(genius_id)s, genius_url = COALESCE(%(genius_url)s, genius_url), updated_at = now()
+WHERE id = (SELECT id FROM producers WHERE normalized_name = %(normalized_name)s AND genius_id IS NULL
+            ORDER BY id LIMIT 1)
+RETURNING id;
+
+-- link_musicbrainz_by_name --
+-- A producer known only from Genius, with the same name, is the same person: link them.
+UPDATE producers SET musicbrainz_id = %(musicbrainz_id)s, updated_at = now()
+WHERE id = (SELECT id FROM producers WHERE normalized_name = %(normalized_name)s AND musicbrainz_id IS NULL
+            ORDER BY id LIMIT 1)
+RETURNING id;
+
+-- insert_producer --
+INSERT INTO producers (name, normalized_name, genius_id, musicbrainz_id, genius_url)
+VALUES (%(name)s, %(normalized_name)s, %(genius_id)s, %(musicbrainz_id)s, %(genius_url)s)
+RETURNING id;
+
+-- credit_recording --
+-- One credit on every track that carries the recording.
+INSERT INTO track_producers (track_id, producer_id, source, role, confidence)
+SELECT t.id, %(producer_id)s, %(source)s, %(role)s, %(confidence)s
+FROM tracks t WHERE t.recording_key = %(recording_key)s
+ON CONFLICT (track_id, producer_id, source, role) DO UPDATE SET confidence = EXCLUDED.confidence;
+
+-- request_enrichment --
+-- True (a row) when the producer needs a social_enrichment message now: never asked, or asked
+-- longer ago than the refresh age.
+UPDATE producers SET enrichment_requested_at = now()
+WHERE id = %(producer_id)s
+  AND (enrichment_requested_at IS NULL OR enrichment_requested_at < now() - make_interval(secs => %(max_age_s)s))
+RETURNING id, name;
+
+-- producer_for_enrichment --
+SELECT id, name, genius_id, musicbrainz_id FROM producers WHERE id = %(producer_id)s;
+
+-- upsert_social --
+-- One platform's profile for a producer; handle NULL records "looked, none found" with the time.
+INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source, checked_at)
+VALUES (%(producer_id)s, %(platform)s, %(handle)s, %(url)s, %(followers)s, %(verified)s, %(biography)s,
+        %(external_url)s, %(source)s, now())
+ON CONFLICT (producer_id, platform) DO UPDATE SET
+    handle = EXCLUDED.handle, url = EXCLUDED.url, followers = EXCLUDED.followers, verified = EXCLUDED.verified,
+    biography = EXCLUDED.biography, external_url = EXCLUDED.external_url, source = EXCLUDED.source,
+    checked_at = now();
+
+-- mark_enriched --
+UPDATE producers SET enriched_at = now(), genius_url = COALESCE(%(genius_url)s, genius_url), updated_at = now()
+WHERE id = %(producer_id)s;
+
+-- artist_name --
+SELECT name FROM artists WHERE spotify_id = %(spotify_id)s;
