@@ -39,7 +39,9 @@ def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
         from discovery.settings import get_settings
 
         settings = get_settings()
-        last = progress.follow(settings.database_url, settings.redis_url, msg_id, artist_name, spotify_id)
+        [last] = progress.follow(
+            settings.database_url, settings.redis_url, [progress.Seeded(msg_id, artist_name, spotify_id)]
+        )
         if last.stage == "failed":
             raise click.ClickException(f"discovery of {last.artist} failed: {last.reason}")
         _print_report(last.spotify_id or artist_name or "", "table")
@@ -51,6 +53,24 @@ def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
 def report(artist: str, fmt: str) -> None:
     """Print what is known about an artist's producers."""
     _print_report(artist, fmt)
+
+
+@cli.command()
+@click.argument("artists", nargs=-1)
+@click.option("--timeout", "timeout_s", default=150.0, show_default=True, help="Seconds to wait for discovery.")
+@click.option("--sandbox/--real-apis", "use_sandbox", default=None,
+              help="Default: the sandbox, unless Spotify and Genius credentials are set.")
+def demo(artists: tuple[str, ...], timeout_s: float, use_sandbox: bool | None) -> None:
+    """Run everything locally on the demo catalog and print the demo artists' producers."""
+    from discovery import demo as demos
+    from discovery.settings import get_settings
+
+    try:
+        reports = demos.run(get_settings(), list(artists) or None, timeout_s=timeout_s, use_sandbox=use_sandbox)
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted; everything the demo started was stopped") from None
+    if not reports:
+        raise click.ClickException("no artist was discovered")
 
 
 def _print_report(artist: str, fmt: str) -> None:

@@ -92,44 +92,61 @@ def _paused(redis_url: str) -> str:
     return ", ".join(f"{api} ({seconds:.0f}s)" for api, seconds in sorted(open_now.items()))
 
 
+@dataclass(frozen=True)
+class Seeded:
+    msg_id: int
+    name: str | None = None
+    spotify_id: str | None = None
+
+
 def follow(
     database_url: str,
     redis_url: str,
-    msg_id: int,
-    name: str | None,
-    spotify_id: str | None,
+    seeds: list[Seeded],
     out: TextIO = sys.stdout,
     poll_s: float = POLL_S,
     timeout_s: float | None = None,
-) -> Snapshot:
-    """Watch until the artist is done (or failed); returns the last snapshot."""
+) -> list[Snapshot]:
+    """Watch until every seeded artist is done (or failed); returns the last snapshots."""
     started = time.monotonic()
     with psycopg.connect(database_url, autocommit=True) as conn:
-        def take() -> Snapshot:
-            return snapshot(conn, msg_id, name, spotify_id, _paused(redis_url))
 
+        def take() -> list[Snapshot]:
+            paused = _paused(redis_url)
+            return [snapshot(conn, seed.msg_id, seed.name, seed.spotify_id, paused) for seed in seeds]
+
+        def over(current: list[Snapshot]) -> bool:
+            return all(item.finished for item in current) or _timed_out(started, timeout_s)
+
+        current = take()
         if out.isatty():
             from rich.console import Console
             from rich.live import Live
 
-            console = Console(file=out)
-            current = take()
-            with Live(current.line(), console=console, refresh_per_second=4) as live:
-                while not current.finished and not _timed_out(started, timeout_s):
+            with Live(_render(current), console=Console(file=out), refresh_per_second=4) as live:
+                while not over(current):
                     time.sleep(poll_s)
                     current = take()
-                    live.update(current.line())
+                    live.update(_render(current))
             return current
-        last_line = ""
+        printed: dict[int, str] = {}
         while True:
-            current = take()
-            line = current.line()
-            if line != last_line:
-                print(line, file=out, flush=True)
-                last_line = line
-            if current.finished or _timed_out(started, timeout_s):
+            for seed, item in zip(seeds, current, strict=True):
+                line = item.line()
+                if printed.get(seed.msg_id) != line:
+                    print(line, file=out, flush=True)
+                    printed[seed.msg_id] = line
+            if over(current):
                 return current
             time.sleep(poll_s)
+            current = take()
+
+
+def _render(current: list[Snapshot]) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    return Group(*(Text(item.line()) for item in current))
 
 
 def _timed_out(started: float, timeout_s: float | None) -> bool:
