@@ -1,0 +1,205 @@
+"""Circuit breakers per API, one state for the whole cluster (pybreaker's Redis storage).
+
+A breaker opens after `fail_max` consecutive failures (5xx, timeouts, connection errors, 429s)
+and lets one trial call through after `reset_s`. Besides pybreaker's state, Redis holds a
+deadline per API, `discovery:breaker:<api>`: nothing is sent before it. It is set when the breaker
+opens (opened_at + reset_s), and on a 429 from the Retry-After (a spent quota also opens the
+breaker), so a known reset time always wins over the breaker's own timer when it is later.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pybreaker
+import redis
+
+from discovery.clients.redis_pool import shared_redis
+from discovery.exceptions import PermanentError, QuotaExhausted, RateLimited, UpstreamUnavailable
+
+logger = logging.getLogger(__name__)
+
+DEADLINE_KEY = "discovery:breaker:{api}"
+BREAKER_NAMESPACE = "discovery-{api}"
+
+# A deadline only ever moves later; the key expires a little after it passes.
+_EXTEND_DEADLINE = """
+local current = tonumber(redis.call('hget', KEYS[1], 'until') or '0')
+if tonumber(ARGV[1]) > current then
+  redis.call('hset', KEYS[1], 'until', ARGV[1], 'kind', ARGV[2])
+  redis.call('pexpireat', KEYS[1], ARGV[3])
+  return 1
+end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class BreakerPolicy:
+    fail_max: int = 5
+    reset_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class Hold:
+    until: float  # epoch seconds
+    kind: str  # breaker | rate | quota
+
+    @property
+    def remaining_s(self) -> float:
+        return max(self.until - time.time(), 0.0)
+
+
+def _deadline_key(api: str) -> str:
+    return DEADLINE_KEY.format(api=api)
+
+
+def _breaker_key(api: str, field: str) -> str:
+    """pybreaker's own Redis key for one field of an API's breaker."""
+    return f"{BREAKER_NAMESPACE.format(api=api)}:pybreaker:{field}"
+
+
+def read_hold(client: redis.Redis, api: str) -> Hold | None:
+    """The API's deadline if it is still ahead."""
+    raw = client.hmget(_deadline_key(api), ["until", "kind"])
+    if raw[0] is None:
+        return None
+    hold = Hold(float(raw[0]), (raw[1] or b"breaker").decode())
+    return hold if hold.until > time.time() else None
+
+
+def extend_hold(client: redis.Redis, api: str, until: float, kind: str) -> None:
+    """Move the API's deadline to `until` unless it is already later."""
+    expire_at_ms = int(math.ceil(until * 1000)) + 1000
+    client.eval(_EXTEND_DEADLINE, 1, _deadline_key(api), repr(until), kind, expire_at_ms)
+
+
+class _DeadlineOnOpen(pybreaker.CircuitBreakerListener):
+    """When the breaker opens (here or, as noticed here, elsewhere) the deadline follows."""
+
+    def __init__(self, api: str, client: redis.Redis) -> None:
+        self.api = api
+        self.client = client
+
+    def state_change(
+        self,
+        cb: pybreaker.CircuitBreaker,
+        old_state: pybreaker.CircuitBreakerState | None,
+        new_state: pybreaker.CircuitBreakerState,
+    ) -> None:
+        if new_state.name != pybreaker.STATE_OPEN:
+            if old_state is not None and old_state.name != new_state.name:
+                logger.info(
+                    "%s breaker %s",
+                    self.api,
+                    new_state.name,
+                    extra={
+                        "action": f"breaker_{new_state.name.replace('-', '_')}",
+                        "api": self.api,
+                    },
+                )
+            return
+        opened_at = cb._state_storage.opened_at
+        started = opened_at.timestamp() if opened_at else time.time()
+        extend_hold(self.client, self.api, started + cb.reset_timeout, "breaker")
+        logger.warning(
+            "%s breaker opened",
+            self.api,
+            extra={"action": "breaker_opened", "api": self.api, "fail_counter": cb.fail_counter},
+        )
+
+
+class ApiBreaker:
+    """The cluster-wide breaker of one API, and its deadline."""
+
+    def __init__(self, api: str, redis_url: str, policy: BreakerPolicy | None = None) -> None:
+        self.api = api
+        self.policy = policy or BreakerPolicy()
+        self._redis = shared_redis(redis_url)
+        storage = pybreaker.CircuitRedisStorage(
+            pybreaker.STATE_CLOSED, self._redis, namespace=BREAKER_NAMESPACE.format(api=api)
+        )
+        self._breaker = pybreaker.CircuitBreaker(
+            fail_max=self.policy.fail_max,
+            reset_timeout=self.policy.reset_s,
+            exclude=[PermanentError],
+            listeners=[_DeadlineOnOpen(api, self._redis)],
+            state_storage=storage,
+            name=api,
+            # The caller should see why it failed (a quota, a 503), not pybreaker's own error.
+            throw_new_error_on_trip=False,
+        )
+
+    @property
+    def state(self) -> str:
+        return str(self._breaker.current_state)
+
+    def check(self) -> None:
+        """Raise the error a call would get now without sending anything, if any."""
+        hold = read_hold(self._redis, self.api)
+        if hold is None:
+            return
+        remaining = round(hold.remaining_s, 3)
+        if hold.kind == "quota":
+            raise QuotaExhausted(self.api, hold.until, remaining)
+        if hold.kind == "rate":
+            raise RateLimited(self.api, remaining)
+        raise UpstreamUnavailable(
+            f"{self.api} circuit breaker open for {remaining:g}s", retry_after_s=remaining
+        )
+
+    def call(self, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Run `func` under the breaker: its failures count, an open breaker refuses it."""
+        try:
+            # Not CircuitBreaker.call: that holds a process lock for the whole HTTP call.
+            return self._breaker.state.call(func, *args, **kwargs)
+        except pybreaker.CircuitBreakerError as error:
+            hold = read_hold(self._redis, self.api)
+            remaining = round(hold.remaining_s, 3) if hold else self.policy.reset_s
+            raise UpstreamUnavailable(
+                f"{self.api} circuit breaker open", retry_after_s=remaining
+            ) from error
+
+    def hold_until(self, until: float, kind: str) -> None:
+        """Send nothing to this API before `until` (a Retry-After), cluster-wide."""
+        extend_hold(self._redis, self.api, until, kind)
+
+    def open_until(self, until: float, kind: str) -> None:
+        """Open the breaker now, cluster-wide, and let its first trial call through at `until`
+        (a quota reset), however that compares with the breaker's own reset time."""
+        self.hold_until(until, kind)
+        # pybreaker tries again at opened_at + reset_s: write opened_at so that this is `until`
+        # (floored: our own deadline is exact; past or future, which its setter would not allow).
+        key = _breaker_key(self.api, "opened_at")
+        trial_at = math.floor(until - self.policy.reset_s)
+        current = self._redis.get(key)
+        if current is None or trial_at > int(current):
+            self._redis.set(key, trial_at)
+        self._redis.set(_breaker_key(self.api, "state"), pybreaker.STATE_OPEN)
+        logger.warning(
+            "%s breaker opened until %.0f (%s)",
+            self.api,
+            until,
+            kind,
+            extra={"action": "breaker_opened", "api": self.api, "kind": kind},
+        )
+
+
+def open_breakers(apis: Iterable[str], redis_url: str | None = None) -> dict[str, float]:
+    """For each API that must not be called now (open breaker, Retry-After, spent quota), the
+    seconds until it may be called again. Reads Redis only; sends nothing upstream."""
+    if redis_url is None:
+        from discovery.settings import get_settings
+
+        redis_url = get_settings().redis_url
+    client = shared_redis(redis_url)
+    paused: dict[str, float] = {}
+    for api in apis:
+        hold = read_hold(client, api)
+        if hold is not None and hold.remaining_s > 0:
+            paused[api] = hold.remaining_s
+    return paused

@@ -1,0 +1,86 @@
+"""MusicBrainz web service (JSON), on the shared HTTP layer; 1 request/s across the cluster by
+default (DISCOVERY_RATE_LIMITS) and a User-Agent naming the project and a contact."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from discovery.clients.breakers import ApiBreaker, BreakerPolicy
+from discovery.clients.factory import shared_client
+from discovery.clients.http import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ApiSession, translating_errors
+from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, SharedRateLimit, parse_rate_limits
+from discovery.clients.types import MusicBrainzRecording
+from discovery.exceptions import BadResponse, NotFound
+from discovery.settings import Settings
+
+API = "musicbrainz"
+RECORDING_INCLUDES = "artist-rels+isrcs"
+
+
+class MusicBrainz:
+    """MusicBrainz client: recordings by ISRC, and a recording with its artist relationships."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        timeout_s: float | tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+        breaker_policy: BreakerPolicy | None = None,
+        max_wait_s: float = DEFAULT_MAX_WAIT_S,
+        retries: int = 3,
+    ) -> None:
+        base_url = settings.api_url("musicbrainz_api_url")
+        self._base = base_url if base_url.endswith("/") else base_url + "/"
+        rate = parse_rate_limits(settings.discovery_rate_limits).get(API)
+        self._session = ApiSession(
+            API,
+            base_url,
+            settings.redis_url,
+            rate_limit=SharedRateLimit(API, rate, settings.redis_url, max_wait_s=max_wait_s)
+            if rate
+            else None,
+            breaker=ApiBreaker(API, settings.redis_url, breaker_policy),
+            timeout_s=timeout_s,
+            retries=retries,
+            headers={
+                "User-Agent": f"discovery/0.1 ( {settings.musicbrainz_contact} )",
+                "Accept": "application/json",
+            },
+        )
+
+    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        with translating_errors(API):
+            body = self._session.get(self._base + path, params=params).json()
+        if not isinstance(body, dict):
+            raise BadResponse(f"musicbrainz answered something that is not an object for {path}")
+        return body
+
+    def recordings_by_isrc(self, isrc: str) -> list[MusicBrainzRecording]:
+        """GET isrc/{isrc}?fmt=json: the recordings with this ISRC ([] when none).
+
+        The ISRC lookup accepts no relationship includes (only artists, releases, isrcs), so
+        the recordings come without `relations`: call `recording(id)` for the credits.
+        """
+        try:
+            body = self._get(f"isrc/{isrc}", {"fmt": "json"})
+        except NotFound:
+            return []
+        recordings = body.get("recordings", [])
+        if not isinstance(recordings, list):
+            raise BadResponse("musicbrainz isrc lookup: recordings is not a list")
+        return cast(list[MusicBrainzRecording], recordings)
+
+    def recording(self, mbid: str) -> MusicBrainzRecording:
+        """GET recording/{mbid}?inc=artist-rels+isrcs&fmt=json."""
+        return cast(
+            MusicBrainzRecording,
+            self._get(f"recording/{mbid}", {"inc": RECORDING_INCLUDES, "fmt": "json"}),
+        )
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def musicbrainz_client(settings: Settings | None = None) -> MusicBrainz:
+    """The process's MusicBrainz client for `settings` (default: the environment's)."""
+    return shared_client(API, MusicBrainz, settings)

@@ -1,0 +1,134 @@
+"""Rate limits per API, shared by every process and machine through Redis (`limits`, moving window).
+
+`DISCOVERY_RATE_LIMITS="spotify=100/30,genius=5/1"` reads as "100 requests per 30 s". A caller that
+finds the window full waits for a free slot only up to `max_wait_s`, then raises RateLimited so
+the worker gives its message back instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from discovery.exceptions import ConfigurationError, RateLimited
+from discovery.settings import parse_pairs
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_WAIT_S = 2.0
+# Our window is a little longer than the upstream's: we stamp a request before it leaves and the
+# upstream on arrival, so when slots free in a burst, jitter in that delay would otherwise let the
+# upstream see its window's worth plus one.
+WINDOW_MARGIN_SHARE = 0.02
+MIN_WINDOW_MARGIN_S = 0.05
+KEY_NAMESPACE = "discovery-rate"
+
+# limits' moving-window script, with the window (a float) apart from the key's TTL (an integer,
+# as EXPIRE wants): ARGV = timestamp, limit, window_s, amount, ttl_s.
+_ACQUIRE_MOVING_WINDOW = """
+local timestamp = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local amount = tonumber(ARGV[4])
+if amount > limit then
+    return false
+end
+local entry = redis.call('lindex', KEYS[1], limit - amount)
+if entry and tonumber(entry) >= timestamp - window then
+    return false
+end
+for i = 1, amount do
+    redis.call('lpush', KEYS[1], timestamp)
+end
+redis.call('ltrim', KEYS[1], 0, limit - 1)
+redis.call('expire', KEYS[1], ARGV[5])
+return true
+"""
+
+
+@dataclass(frozen=True)
+class Rate:
+    requests: int
+    per_s: int
+
+    def __str__(self) -> str:
+        return f"{self.requests}/{self.per_s}"
+
+
+def parse_rate_limits(text: str) -> dict[str, Rate]:
+    """Parse "spotify=100/30,genius=5/1" into {"spotify": Rate(100, 30), ...}."""
+    rates: dict[str, Rate] = {}
+    for api, value in parse_pairs(text, "DISCOVERY_RATE_LIMITS").items():
+        count, sep, seconds = value.partition("/")
+        try:
+            rate = Rate(int(count), int(seconds))
+        except ValueError:
+            rate = Rate(0, 0)
+        if not sep or rate.requests < 1 or rate.per_s < 1:
+            raise ConfigurationError(
+                f"DISCOVERY_RATE_LIMITS: {api}={value!r} is not N/SECONDS with whole numbers >= 1"
+            )
+        rates[api] = rate
+    return rates
+
+
+def window_margin_s(rate: Rate) -> float:
+    return max(rate.per_s * WINDOW_MARGIN_SHARE, MIN_WINDOW_MARGIN_S)
+
+
+class _MarginRedisStorage(RedisStorage):
+    """limits' Redis storage whose moving windows are `margin_s` longer than the item's."""
+
+    def __init__(self, uri: str, margin_s: float) -> None:
+        super().__init__(uri)
+        self.margin_s = margin_s
+        self._acquire = self.get_connection().register_script(_ACQUIRE_MOVING_WINDOW)
+
+    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        window_s = expiry + self.margin_s
+        arguments = [time.time(), limit, window_s, amount, math.ceil(window_s)]
+        return bool(self._acquire([self.prefixed_key(key)], arguments))
+
+    def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+        start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]
+        return start + self.margin_s, count
+
+
+class SharedRateLimit:
+    """One API's limit, counted in Redis across the cluster."""
+
+    def __init__(
+        self, api: str, rate: Rate, redis_url: str, *, max_wait_s: float = DEFAULT_MAX_WAIT_S
+    ) -> None:
+        self.api = api
+        self.rate = rate
+        self.max_wait_s = max_wait_s
+        self._item: RateLimitItem = RateLimitItemPerSecond(rate.requests, rate.per_s)
+        storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
+        self._limiter = MovingWindowRateLimiter(storage)
+
+    def acquire(self) -> None:
+        """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited."""
+        deadline = time.monotonic() + self.max_wait_s
+        while True:
+            if self._limiter.hit(self._item, KEY_NAMESPACE, self.api):
+                return
+            stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
+            free_in_s = max(stats.reset_time - time.time(), 0.001)
+            left_s = deadline - time.monotonic()
+            if free_in_s > left_s:
+                logger.debug(
+                    "%s rate limit full; slot frees in %.2fs",
+                    self.api,
+                    free_in_s,
+                    extra={"action": "rate_limited_locally", "api": self.api},
+                )
+                raise RateLimited(self.api, round(free_in_s, 3))
+            # Another process may take the slot that frees; then we look again.
+            time.sleep(free_in_s)
