@@ -1,0 +1,205 @@
+"""Production credits from Genius songs and MusicBrainz recordings, the choice of the right
+Genius song and Spotify artist, and how much each credit is trusted.
+
+Which credits are production (`PRODUCTION_ROLES`, compared after lower-casing, trimming and
+reading "-" as a space): producer, co-producer, additional production, additional producer,
+assistant producer, executive producer, vocal producer, co-production, production. A Genius
+`custom_performances` label in that list is a production credit with that label, lower-cased,
+as its role ("Additional Production" -> "additional production"); `producer_artists` are role
+"producer". "Programmer", "Drum Programmer" and "Programming" are not production credits: on
+Genius they sit beside "Guitar" and "Keyboards" as the musician who played the part, and
+counting them would credit musicians as producers. Engineers (recording, mixing, mastering),
+musicians, writers and labels are never producers.
+
+MusicBrainz: a recording's relations of type "producer" to an artist, role from the relation's
+attributes: none -> "producer", "co" -> "co-producer", "additional" -> "additional producer",
+"executive" -> "executive producer", "assistant" -> "assistant producer", any other attribute
+-> "<attribute> producer"; several attributes combine in a fixed order ("additional co-producer").
+
+Confidence per credit (`confidence`): the source and the role decide it.
+- Genius, role "producer" (the song page's own producer field): 0.95;
+- Genius, any other production label (custom_performances): 0.90;
+- MusicBrainz: 0.85 (community relations, reached through an ISRC rather than a title);
+- minus 0.05 for a supporting role (assistant, additional, vocal), minus 0.10 for an executive
+  producer (often a label or management credit rather than hands on the recording).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from discovery.names import normalize_name, titles_match
+
+Source = Literal["genius", "musicbrainz"]
+
+PRODUCTION_ROLES: tuple[str, ...] = (
+    "producer",
+    "co-producer",
+    "additional production",
+    "additional producer",
+    "assistant producer",
+    "executive producer",
+    "vocal producer",
+    "co-production",
+    "production",
+)
+
+_ROLE_KEYS = {role.replace("-", " "): role for role in PRODUCTION_ROLES}
+
+# Fixed order so a relation with several attributes always reads the same way.
+_MB_ATTRIBUTE_PREFIX = {
+    "executive": "executive ",
+    "additional": "additional ",
+    "assistant": "assistant ",
+    "co": "co-",
+}
+
+BASE_CONFIDENCE = {"genius_producer": 0.95, "genius": 0.90, "musicbrainz": 0.85}
+SUPPORTING_ROLE_PENALTY = 0.05
+EXECUTIVE_ROLE_PENALTY = 0.10
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One person credited with one production role on one recording, by one source."""
+
+    name: str
+    role: str
+    source: Source
+    genius_id: int | None = None
+    musicbrainz_id: str | None = None
+
+
+def production_role(label: str) -> str | None:
+    """The production role a Genius custom_performances label names, or None if it is not one."""
+    key = " ".join(label.replace("-", " ").replace("–", " ").casefold().split())
+    return _ROLE_KEYS.get(key)
+
+
+def genius_credits(song: dict[str, Any]) -> list[Credit]:
+    """Production credits of a Genius song (GET /songs/{id} -> response.song)."""
+    found: list[Credit] = []
+    seen: set[tuple[object, str]] = set()
+
+    def add(artist: dict[str, Any], role: str) -> None:
+        person = (
+            artist.get("id") if artist.get("id") is not None else normalize_name(artist["name"])
+        )
+        if (person, role) in seen:
+            return
+        seen.add((person, role))
+        genius_id = artist.get("id")
+        found.append(
+            Credit(
+                artist["name"],
+                role,
+                "genius",
+                int(genius_id) if genius_id is not None else None,
+                None,
+            )
+        )
+
+    for artist in song.get("producer_artists") or []:
+        add(artist, "producer")
+    for group in song.get("custom_performances") or []:
+        role = production_role(group.get("label") or "")
+        if role is None:
+            continue
+        for artist in group.get("artists") or []:
+            add(artist, role)
+    return found
+
+
+def musicbrainz_role(attributes: list[str]) -> str:
+    """The role a MusicBrainz producer relation's attributes give (rules in the module docstring)."""
+    known = [attr for attr in _MB_ATTRIBUTE_PREFIX if attr in attributes]
+    other = sorted(attr for attr in attributes if attr not in _MB_ATTRIBUTE_PREFIX)
+    prefix = "".join(f"{attr} " for attr in other)
+    prefix += "".join(_MB_ATTRIBUTE_PREFIX[attr] for attr in known)
+    return f"{prefix}producer"
+
+
+def musicbrainz_credits(recording: dict[str, Any]) -> list[Credit]:
+    """Production credits of a MusicBrainz recording (ws/2/recording/{mbid}?inc=artist-rels)."""
+    found: list[Credit] = []
+    for relation in recording.get("relations") or []:
+        artist = relation.get("artist")
+        if (
+            relation.get("type") != "producer"
+            or relation.get("target-type") != "artist"
+            or not artist
+        ):
+            continue
+        credit = Credit(
+            artist["name"],
+            musicbrainz_role(list(relation.get("attributes") or [])),
+            "musicbrainz",
+            None,
+            artist.get("id"),
+        )
+        if credit not in found:
+            found.append(credit)
+    return found
+
+
+def _song_of(hit: dict[str, Any]) -> dict[str, Any]:
+    # Accept a raw search hit ({"type": "song", "result": {...}}) as well as the song itself.
+    result = hit.get("result")
+    return result if isinstance(result, dict) else hit
+
+
+def _primary_artist_names(song: dict[str, Any]) -> list[str]:
+    artists = [song.get("primary_artist") or {}] + list(song.get("primary_artists") or [])
+    return [artist["name"] for artist in artists if artist.get("name")]
+
+
+def choose_genius_hit(
+    hits: list[dict[str, Any]], title: str, artist_name: str
+) -> dict[str, Any] | None:
+    """The search hit that is this track: primary artist and normalised title match.
+
+    Search rank is ignored: a cover by another artist fails the artist test and a remix fails the
+    title test (see `discovery.names.titles_match`), however many page views they have.
+    """
+    wanted = normalize_name(artist_name)
+    for hit in hits:
+        song = _song_of(hit)
+        if not any(normalize_name(name) == wanted for name in _primary_artist_names(song)):
+            continue
+        if titles_match(title, song.get("title") or ""):
+            return song
+    return None
+
+
+def _followers(artist: dict[str, Any]) -> int:
+    return int((artist.get("followers") or {}).get("total") or 0)
+
+
+def choose_spotify_artist(
+    items: list[dict[str, Any]], name: str
+) -> tuple[dict[str, Any] | None, bool]:
+    """The Spotify artist named exactly `name` (after normalisation), and whether that was ambiguous.
+
+    Several exact matches: the most followed, then the most popular, with ambiguous=True.
+    """
+    wanted = normalize_name(name)
+    exact = [item for item in items if normalize_name(item.get("name") or "") == wanted]
+    if not exact:
+        return None, False
+    best = max(exact, key=lambda item: (_followers(item), int(item.get("popularity") or 0)))
+    return best, len(exact) > 1
+
+
+def confidence(credit: Credit) -> float:
+    """How much a credit is trusted, from its source and role (rule in the module docstring)."""
+    if credit.source == "genius":
+        base = BASE_CONFIDENCE["genius_producer" if credit.role == "producer" else "genius"]
+    else:
+        base = BASE_CONFIDENCE["musicbrainz"]
+    role = credit.role
+    if "executive" in role:
+        base -= EXECUTIVE_ROLE_PENALTY
+    elif any(word in role for word in ("assistant", "additional", "vocal")):
+        base -= SUPPORTING_ROLE_PENALTY
+    return round(base, 2)

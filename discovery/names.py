@@ -1,0 +1,143 @@
+"""Name and title normalisation: how Spotify, Genius and MusicBrainz spellings are compared.
+
+`normalize_name` decides when two names are "the same name":
+
+- Unicode NFKC (full-width letters, ligatures and the non-breaking spaces U+00A0, U+202F, U+2007
+  become their plain forms), then zero-width characters (U+200B-U+200D, U+2060, U+FEFF) and soft
+  hyphens are removed outright: Genius puts them inside words ("\\u200bm.A.A.d city"), where a
+  space would split the word.
+- casefold, so "NOVA", "Nova" and "nova" are one name.
+- accents on Latin letters are folded ("Beyoncé" == "Beyonce", "Șerban" == "Serban"): users and
+  the three services disagree about them far more often than two different people differ only by
+  one. Marks on other scripts are kept (a Japanese dakuten changes the word).
+- "&" reads as "and"; apostrophes and full stops are dropped ("Don’t" == "Dont" == "Don't",
+  "M.I.A." == "MIA"); any other punctuation or symbol separates words ("Jay-Z" == "Jay Z").
+  A name made only of punctuation ("!!!") keeps its punctuation rather than becoming empty.
+- whitespace collapsed and trimmed.
+
+`normalize_title` additionally strips what marks a credit or a re-release of the same recording:
+"(feat. …)", "(ft. …)", "(with …)", "[with …]", " - feat. …", and version suffixes in either
+" - …" or bracket form that name a remaster, a live take, a radio edit, a single/album version,
+mono or stereo. A suffix that names a remix, a cover or another version is kept, so a remix never
+normalises to its original's title (see `is_remix_or_cover_title`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_DROPPED = dict.fromkeys(map(ord, "'’‘ʼ`´."))
+_SPACES = re.compile(r"\s+")
+
+# Bracketed or dashed credit of other performers: the same recording with its guests named.
+_FEAT_BRACKET = re.compile(
+    r"\s*[(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]", re.IGNORECASE
+)
+_FEAT_DASH = re.compile(r"\s+[-–—]\s+(?:feat\.?|ft\.?|featuring)\s.*$", re.IGNORECASE)
+
+# A suffix naming one of these is the same recording re-released (or, for "live", the issue's
+# decision to treat the live take as the song).
+_SAME_RECORDING = re.compile(
+    r"\b(?:re-?master(?:ed)?|live|radio edit|single edit|single version|album version|"
+    r"original version|mono|stereo|explicit|clean)\b",
+    re.IGNORECASE,
+)
+# A suffix naming one of these is a different recording: never the original.
+_OTHER_VERSION = re.compile(
+    r"\b(?:remix|rmx|re-?mix|mix|re-?edit|edit|cover|version|acoustic|instrumental|demo|"
+    r"sped up|slowed|reverb|nightcore|karaoke|a ?cappella|acapella|bootleg|mash-?up|rework|"
+    r"flip|vip|dub|unplugged)\b",
+    re.IGNORECASE,
+)
+_DASH_SUFFIX = re.compile(r"\s+[-–—]\s+([^-–—]+)$")
+_BRACKET_SUFFIX = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
+
+
+def _fold_latin_accents(text: str) -> str:
+    out: list[str] = []
+    base_is_latin = False
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            if base_is_latin:
+                continue
+        else:
+            base_is_latin = unicodedata.name(char, "").startswith("LATIN")
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def clean_spaces(text: str) -> str:
+    """NFKC, zero-width characters removed, every run of whitespace one plain space, trimmed."""
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_name(name: str) -> str:
+    """The comparison key of an artist, producer or title (rules in the module docstring)."""
+    text = clean_spaces(name).casefold()
+    text = _fold_latin_accents(text)
+    words = text.replace("&", " and ").translate(_DROPPED)
+    words = "".join(" " if unicodedata.category(char)[0] in "PS" else char for char in words)
+    key = _SPACES.sub(" ", words).strip()
+    return key or text
+
+
+def _strip_suffixes(title: str) -> str:
+    """Remove featuring credits and same-recording version suffixes, repeatedly from the end."""
+    title = _FEAT_BRACKET.sub("", title)
+    title = _FEAT_DASH.sub("", title)
+    while True:
+        match = _DASH_SUFFIX.search(title) or _BRACKET_SUFFIX.search(title)
+        if match is None:
+            return title.strip()
+        suffix = match.group(1)
+        if _OTHER_VERSION.search(suffix) and not _only_same_recording(suffix):
+            return title.strip()
+        if not _SAME_RECORDING.search(suffix):
+            return title.strip()
+        title = title[: match.start()]
+
+
+def _only_same_recording(suffix: str) -> bool:
+    # "Radio Edit", "Single Version": the other-version words here belong to a same-recording phrase.
+    rest = _SAME_RECORDING.sub(" ", suffix)
+    return _OTHER_VERSION.search(rest) is None
+
+
+def search_title(title: str) -> str:
+    """The title as a search query: credits and version suffixes removed, spelling kept."""
+    return _strip_suffixes(clean_spaces(title))
+
+
+def normalize_title(title: str) -> str:
+    """The comparison key of a track or song title (rules in the module docstring)."""
+    return normalize_name(search_title(title))
+
+
+def _suffixes(title: str) -> list[str]:
+    found = [m.group(1) for m in re.finditer(r"[(\[]([^()\[\]]*)[)\]]", title)]
+    dash = _DASH_SUFFIX.search(title)
+    if dash:
+        found.append(dash.group(1))
+    return found
+
+
+def is_remix_or_cover_title(title: str) -> bool:
+    """True when a bracketed or " - " suffix names a remix, cover or other version.
+
+    Only suffixes count, so an original called "Cover Me" or "Remix the Night" stays an original.
+    """
+    text = _FEAT_BRACKET.sub("", clean_spaces(title))
+    return any(
+        _OTHER_VERSION.search(suffix) and not _only_same_recording(suffix)
+        for suffix in _suffixes(text)
+    )
+
+
+def titles_match(spotify_title: str, genius_title: str) -> bool:
+    """The same song: equal normalised titles, and a remix or cover only ever matches its kind."""
+    if is_remix_or_cover_title(spotify_title) != is_remix_or_cover_title(genius_title):
+        return False
+    return normalize_title(spotify_title) == normalize_title(genius_title)
