@@ -100,6 +100,12 @@ def _register_optional_commands() -> None:
 
 _register_optional_commands()
 
+from discovery import ops_cli  # noqa: E402  (operator commands: status, dlq, exporter)
+
+cli.add_command(ops_cli.status)
+cli.add_command(ops_cli.dlq)
+cli.add_command(ops_cli.exporter)
+
 
 def main() -> None:
     cli()

@@ -73,3 +73,63 @@ ON CONFLICT (spotify_id) DO UPDATE SET
     genres = EXCLUDED.genres,
     updated_at = now()
 RETURNING id;
+
+-- ops_queue_depths --
+-- Every PGMQ queue's size, visible part, oldest and newest message ages and messages ever sent
+-- (work queues and DLQs alike); read-only, for status and the exporter.
+SELECT queue_name, queue_length, queue_visible_length, oldest_msg_age_sec, newest_msg_age_sec, total_messages
+FROM pgmq.metrics_all();
+
+-- ops_task_outcomes_since --
+-- Task outcomes per queue over the last window_s seconds (processed and failed lately).
+SELECT queue, outcome, count(*) FROM queue_metrics
+WHERE kind = 'task' AND recorded_at > now() - make_interval(secs => %(window_s)s)
+GROUP BY queue, outcome;
+
+-- ops_batch_totals --
+-- Bridge batches per queue since the start: batches, messages read, dispatched, dead-lettered, time.
+SELECT queue, count(*), sum(read_count), sum(dispatched), sum(dead_lettered), sum(duration_ms)
+FROM queue_metrics WHERE kind = 'batch' GROUP BY queue;
+
+-- ops_task_totals --
+-- Task outcomes per queue since the start, with the time they took.
+SELECT queue, outcome, count(*), sum(duration_ms)
+FROM queue_metrics WHERE kind = 'task' GROUP BY queue, outcome;
+
+-- ops_pause_totals --
+-- Bridge ticks that left a queue untouched because an API it needs was paused.
+SELECT queue, count(*) FROM queue_metrics WHERE kind = 'pause' GROUP BY queue;
+
+-- ops_issue_totals --
+-- Failures recorded by the workers and the bridge, per queue and kind of error.
+SELECT queue, error_type, count(*) FROM worker_issues GROUP BY queue, error_type;
+
+-- dlq_messages --
+-- Dead letters still in a DLQ (of one work queue, or all when queue is NULL; only msg_ids when
+-- given; only those dead-lettered more than older_than_s ago when given), with the first and last
+-- failure recorded for the original message. Reads only: no read_ct or vt changes.
+SELECT dead.queue, dead.msg_id, dead.enqueued_at, dead.message,
+       issues.first_failure_at, issues.last_failure_at
+FROM (
+    SELECT 'artist_discovery' AS queue, msg_id, enqueued_at, message FROM pgmq.q_artist_discovery_dlq
+    UNION ALL
+    SELECT 'album_discovery', msg_id, enqueued_at, message FROM pgmq.q_album_discovery_dlq
+    UNION ALL
+    SELECT 'track_discovery', msg_id, enqueued_at, message FROM pgmq.q_track_discovery_dlq
+    UNION ALL
+    SELECT 'producer_identification', msg_id, enqueued_at, message FROM pgmq.q_producer_identification_dlq
+    UNION ALL
+    SELECT 'social_enrichment', msg_id, enqueued_at, message FROM pgmq.q_social_enrichment_dlq
+) AS dead
+LEFT JOIN LATERAL (
+    SELECT min(created_at) AS first_failure_at, max(created_at) AS last_failure_at
+    FROM worker_issues
+    WHERE worker_issues.queue = dead.queue
+      AND worker_issues.msg_id = CASE WHEN dead.message->>'source_msg_id' ~ '^[0-9]{1,18}$'
+                                      THEN (dead.message->>'source_msg_id')::bigint END
+) AS issues ON true
+WHERE (%(queue)s::text IS NULL OR dead.queue = %(queue)s::text)
+  AND (%(msg_ids)s::bigint[] IS NULL OR dead.msg_id = ANY(%(msg_ids)s::bigint[]))
+  AND (%(older_than_s)s::float8 IS NULL
+       OR dead.enqueued_at < now() - make_interval(secs => %(older_than_s)s::float8))
+ORDER BY dead.queue, dead.msg_id;

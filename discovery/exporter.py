@@ -1,0 +1,178 @@
+"""`discovery exporter`: Prometheus metrics for what Flower cannot see, read from Postgres on
+every scrape (a custom collector: nothing is cached, so any number of exporters agree).
+
+- every PGMQ queue's and DLQ's depth, visible messages, oldest message age, messages ever sent;
+- bridge batch throughput (batches, messages read, dispatched, dead-lettered, time spent);
+- task outcomes (archived, retried, dead_lettered, superseded) and the time they took;
+- failures recorded in worker_issues, by kind of error; bridge ticks paused by an API.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+from wsgiref.simple_server import WSGIServer
+
+import psycopg
+from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from discovery.settings import DLQ_SUFFIX, QUEUES
+from discovery.sql import query
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORT = 9808
+DEFAULT_HOST = "127.0.0.1"
+CONNECT_TIMEOUT_S = 5
+
+
+class QueueCollector(Collector):
+    """Reads PGMQ's metrics, queue_metrics and worker_issues on each scrape."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def collect(self) -> Iterator[Any]:
+        up = GaugeMetricFamily("discovery_exporter_up", "1 when Postgres answered this scrape")
+        try:
+            with psycopg.connect(
+                self.database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+            ) as conn:
+                families = list(_families(conn))
+        except psycopg.Error as error:
+            logger.warning(
+                "exporter could not read Postgres: %s",
+                error,
+                extra={"action": "exporter_scrape_failed"},
+            )
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield from families
+
+
+def _families(conn: psycopg.Connection) -> Iterator[Any]:
+    yield from _queue_families(conn.execute(query("ops_queue_depths")).fetchall())
+    yield from _batch_families(conn.execute(query("ops_batch_totals")).fetchall())
+    yield from _task_families(conn.execute(query("ops_task_totals")).fetchall())
+    pauses = CounterMetricFamily(
+        "discovery_bridge_pauses",
+        "Bridge ticks that left a queue alone: an API was paused",
+        labels=["queue"],
+    )
+    for queue, count in conn.execute(query("ops_pause_totals")).fetchall():
+        pauses.add_metric([queue], int(count))
+    yield pauses
+    issues = CounterMetricFamily(
+        "discovery_worker_issues",
+        "Failures recorded (worker_issues rows)",
+        labels=["queue", "error_type"],
+    )
+    for queue, error_type, count in conn.execute(query("ops_issue_totals")).fetchall():
+        issues.add_metric([queue, error_type], int(count))
+    yield issues
+
+
+def _queue_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+    depth = GaugeMetricFamily(
+        "discovery_queue_depth",
+        "Messages in a PGMQ queue, visible or not (DLQs included)",
+        labels=["queue"],
+    )
+    visible = GaugeMetricFamily(
+        "discovery_queue_visible", "Messages in a PGMQ queue ready to be read", labels=["queue"]
+    )
+    oldest = GaugeMetricFamily(
+        "discovery_queue_oldest_message_age_seconds",
+        "Age of a queue's oldest message (0 when empty)",
+        labels=["queue"],
+    )
+    sent = CounterMetricFamily(
+        "discovery_queue_sent", "Messages ever sent to a PGMQ queue", labels=["queue"]
+    )
+    dlq = GaugeMetricFamily(
+        "discovery_dlq_depth", "Dead letters waiting in a work queue's DLQ", labels=["queue"]
+    )
+    seen = set()
+    for name, length, visible_length, oldest_s, _newest_s, total in rows:
+        seen.add(name)
+        depth.add_metric([name], int(length))
+        visible.add_metric([name], int(visible_length))
+        oldest.add_metric([name], float(oldest_s or 0))
+        sent.add_metric([name], int(total))
+        if name.endswith(DLQ_SUFFIX) and name.removesuffix(DLQ_SUFFIX) in QUEUES:
+            dlq.add_metric([name.removesuffix(DLQ_SUFFIX)], int(length))
+    yield from (depth, visible, oldest, sent, dlq)
+
+
+def _batch_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+    batches = CounterMetricFamily(
+        "discovery_bridge_batches", "Batches the bridge read", labels=["queue"]
+    )
+    read = CounterMetricFamily(
+        "discovery_bridge_messages_read", "Messages the bridge read", labels=["queue"]
+    )
+    dispatched = CounterMetricFamily(
+        "discovery_bridge_messages_dispatched",
+        "Messages the bridge handed to Celery",
+        labels=["queue"],
+    )
+    dead = CounterMetricFamily(
+        "discovery_bridge_messages_dead_lettered",
+        "Messages the bridge dead-lettered",
+        labels=["queue"],
+    )
+    seconds = CounterMetricFamily(
+        "discovery_bridge_batch_duration_seconds", "Time spent on bridge batches", labels=["queue"]
+    )
+    for queue, count, read_sum, dispatched_sum, dead_sum, duration_ms in rows:
+        batches.add_metric([queue], int(count))
+        read.add_metric([queue], int(read_sum or 0))
+        dispatched.add_metric([queue], int(dispatched_sum or 0))
+        dead.add_metric([queue], int(dead_sum or 0))
+        seconds.add_metric([queue], int(duration_ms or 0) / 1000)
+    yield from (batches, read, dispatched, dead, seconds)
+
+
+def _task_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+    tasks = CounterMetricFamily(
+        "discovery_tasks",
+        "Task outcomes (archived, retried, dead_lettered, superseded)",
+        labels=["queue", "outcome"],
+    )
+    seconds = CounterMetricFamily(
+        "discovery_task_duration_seconds",
+        "Time spent in tasks, by outcome",
+        labels=["queue", "outcome"],
+    )
+    for queue, outcome, count, duration_ms in rows:
+        tasks.add_metric([queue, outcome or ""], int(count))
+        seconds.add_metric([queue, outcome or ""], int(duration_ms or 0) / 1000)
+    yield from (tasks, seconds)
+
+
+def registry(database_url: str) -> CollectorRegistry:
+    """A registry holding only this project's metrics."""
+    found = CollectorRegistry(auto_describe=False)
+    found.register(QueueCollector(database_url))
+    return found
+
+
+def serve(
+    database_url: str, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST
+) -> tuple[WSGIServer, threading.Thread]:
+    """Serve /metrics in a daemon thread; port 0 picks a free port (see server.server_port)."""
+    server, thread = start_http_server(port, addr=host, registry=registry(database_url))
+    logger.info(
+        "exporter listening on %s:%s",
+        host,
+        server.server_port,
+        extra={"action": "exporter_started", "port": server.server_port},
+    )
+    return server, thread

@@ -1,0 +1,68 @@
+"""Helpers for the operator tests: run the `discovery` command for real, stage dead letters."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from tests.support.processes import REPO_ROOT, service_env
+
+DISCOVERY = [sys.executable, "-m", "discovery.cli"]
+
+
+def run_discovery(
+    database_url: str, redis_url: str, *args: str, timeout_s: float = 60
+) -> subprocess.CompletedProcess[str]:
+    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url)
+    return subprocess.run(
+        DISCOVERY + list(args),
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )
+
+
+def dead_letter(
+    conn: psycopg.Connection,
+    queue: str,
+    message: dict[str, Any],
+    *,
+    error_type: str = "NotFound",
+    reason: str = "staged failure",
+    failures: int = 1,
+) -> int:
+    """Send `message` to `queue`, record `failures` issues for it, and dead-letter it the way the
+    workers do; returns the DLQ msg_id."""
+    row = conn.execute("SELECT * FROM pgmq.send(%s, %s)", (queue, Jsonb(message))).fetchone()
+    assert row is not None
+    msg_id = int(row[0])
+    for attempt in range(1, failures + 1):
+        conn.execute(
+            "INSERT INTO worker_issues (queue, msg_id, read_ct, error_type, message) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            (queue, msg_id, attempt, error_type, reason),
+        )
+    row = conn.execute(
+        "SELECT discovery_dead_letter(%s, %s, NULL, %s, %s)", (queue, msg_id, error_type, reason)
+    ).fetchone()
+    assert row is not None and row[0] is not None
+    return int(row[0])
+
+
+def count(conn: psycopg.Connection, sql: str, *params: object) -> int:
+    row = conn.execute(sql, params).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

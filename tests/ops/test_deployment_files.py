@@ -1,0 +1,89 @@
+"""Procfile, docker-compose.yml and Dockerfile: parsed here, since Docker is not run by tests."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from discovery.settings import QUEUE_POOLS
+from tests.support.processes import REPO_ROOT
+
+POOLS = tuple(QUEUE_POOLS.values())
+
+
+def procfile() -> dict[str, str]:
+    lines = (REPO_ROOT / "Procfile").read_text().splitlines()
+    return dict(
+        line.split(":", 1) for line in lines if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+def compose() -> dict:
+    return yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+
+
+def test_procfile_has_beat_one_line_per_pool_flower_exporter_and_a_sandbox_line() -> None:
+    processes = procfile()
+    assert "celery -A discovery beat" in processes["beat"]
+    for pool in POOLS:
+        assert re.search(
+            rf"celery -A discovery worker -Q {pool} -n {pool}@%h --concurrency", processes[pool]
+        )
+    assert "--basic-auth=${FLOWER_BASIC_AUTH" in processes["flower"]
+    assert "--address=${FLOWER_ADDRESS:-127.0.0.1}" in processes["flower"]
+    assert "discovery exporter" in processes["exporter"]
+    assert "discovery sandbox --port 8765" in processes["sandbox"]
+    assert sum("beat" in command for command in processes.values()) == 1
+
+
+def test_honcho_accepts_the_procfile() -> None:
+    honcho = shutil.which("honcho", path=str(Path(sys.executable).parent)) or shutil.which("honcho")
+    assert honcho, "honcho is a test dependency"
+    result = subprocess.run(
+        [honcho, "check"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Valid procfile" in result.stderr + result.stdout
+
+
+def test_compose_parses_and_names_every_pool_and_the_supporting_services() -> None:
+    services = compose()["services"]
+    for name in ("postgres", "redis", "migrate", "beat", "flower", "exporter", "sandbox", *POOLS):
+        assert name in services, name
+    for pool in POOLS:
+        command = " ".join(services[pool]["command"])
+        assert f"-Q {pool} -n {pool}@" in command
+        # Scalable with --scale: no fixed name or host port.
+        assert "container_name" not in services[pool] and "ports" not in services[pool]
+        assert (
+            services[pool]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
+
+
+def test_compose_runs_one_migration_one_beat_and_the_sandbox_only_in_the_demo_profile() -> None:
+    services = compose()["services"]
+    assert services["migrate"]["command"] == ["discovery", "migrate"]
+    assert services["migrate"]["restart"] == "no"
+    assert "deploy" not in services["beat"]
+    assert services["sandbox"]["profiles"] == ["demo"]
+    assert all("profiles" not in spec for name, spec in services.items() if name != "sandbox")
+
+
+def test_compose_puts_flower_behind_basic_auth_and_binds_ports_to_localhost_by_default() -> None:
+    services = compose()["services"]
+    flower = " ".join(services["flower"]["command"])
+    assert "--basic-auth=$$FLOWER_BASIC_AUTH" in flower
+    assert services["flower"]["ports"] == ["${FLOWER_BIND:-127.0.0.1}:5555:5555"]
+    assert services["exporter"]["ports"] == ["${EXPORTER_BIND:-127.0.0.1}:9808:9808"]
+
+
+def test_the_image_is_built_from_python_311_slim_and_installs_the_project() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim" in dockerfile
+    assert "pip install ." in dockerfile
+    assert compose()["services"]["beat"]["build"] == "."

@@ -1,0 +1,81 @@
+"""Flower, as the Procfile starts it: its API answers with basic auth and refuses without."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from tests.ops.support import free_port
+from tests.support.processes import REPO_ROOT, service_env, wait_for
+
+pytestmark = pytest.mark.integration
+
+CREDENTIALS = "ops:s3cret"
+
+
+def get(url: str, credentials: str | None = None) -> int:
+    request = urllib.request.Request(url)
+    if credentials:
+        request.add_header(
+            "Authorization", "Basic " + base64.b64encode(credentials.encode()).decode()
+        )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except (urllib.error.URLError, ConnectionError):
+        return 0
+
+
+@pytest.fixture
+def flower(database_url: str, redis_url: str) -> Iterator[str]:
+    port = free_port()
+    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "discovery",
+            "flower",
+            f"--basic-auth={CREDENTIALS}",
+            f"--port={port}",
+            "--address=127.0.0.1",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(
+            lambda: get(base + "/healthcheck") != 0 or proc.poll() is not None,
+            60,
+            "flower to listen",
+        )
+        assert proc.poll() is None, "flower exited"
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_flower_api_refuses_without_basic_auth_and_answers_with_it(flower: str) -> None:
+    assert get(flower + "/api/workers") == 401
+    assert get(flower + "/api/workers", "ops:wrong") == 401
+    assert get(flower + "/api/workers", CREDENTIALS) == 200
+    assert get(flower + "/", CREDENTIALS) == 200
