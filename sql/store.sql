@@ -69,8 +69,10 @@ SELECT id FROM producers WHERE genius_id = %(genius_id)s;
 SELECT id FROM producers WHERE musicbrainz_id = %(musicbrainz_id)s;
 
 -- link_genius_by_name --
--- A producer known only from MusicBrainz, with the same name, is the same person: link them.
-UPDATE producers SET genius_id = %(genius_id)s, genius_url = COALESCE(%(genius_url)s, genius_url), updated_at = now()
+-- A producer known only from MusicBrainz, with the same name, is the same person: link them,
+-- and ask for their socials again (Genius is where the handles come from).
+UPDATE producers SET genius_id = %(genius_id)s, genius_url = COALESCE(%(genius_url)s, genius_url),
+    enrichment_requested_at = NULL, updated_at = now()
 WHERE id = (SELECT id FROM producers WHERE normalized_name = %(normalized_name)s AND genius_id IS NULL
             ORDER BY id LIMIT 1)
 RETURNING id;

@@ -1,0 +1,71 @@
+"""The whole pipeline as real processes (beat, bridges, five pools) against the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from discovery import progress, report, seeding
+from discovery.processes import Supervisor
+from discovery.settings import QUEUES
+from tests.support.processes import running, service_env
+
+FAST_SCHEDULE = ",".join(f"{queue}=1" for queue in QUEUES)
+
+
+@dataclass
+class Pipeline:
+    database_url: str
+    redis_url: str
+    sandbox: Any
+    procs: Supervisor
+
+    def discover(self, artists: list[str], timeout_s: float = 240) -> list[progress.Snapshot]:
+        seeds = [progress.Seeded(seeding.start(self.database_url, name), name) for name in artists]
+        with open(self.procs.log_dir / "follow.log", "a") as out:
+            last = progress.follow(self.database_url, self.redis_url, seeds, out=out, poll_s=0.5, timeout_s=timeout_s)
+        unfinished = [item.line() for item in last if item.stage != "done"]
+        assert not unfinished, "\n".join(unfinished) + "\n" + self.procs.logs()[-20000:]
+        return last
+
+    def report(self, artist: str) -> dict[str, Any]:
+        return report.build(self.database_url, artist)
+
+    def counts(self) -> dict[str, int]:
+        tables = ("artists", "albums", "tracks", "producers", "track_producers", "producer_socials", "recordings")
+        with psycopg.connect(self.database_url) as conn:
+            return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+
+
+@pytest.fixture
+def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_factory) -> Iterator[Any]:
+    """start_pipeline(catalog, spotify_quota_mode=..., **sandbox knobs) -> Pipeline."""
+    stack = ExitStack()
+
+    def start(catalog: dict | None, quota_mode: str = "auto", **knobs: Any) -> Pipeline:
+        server = sandbox_factory(catalog, **knobs)
+        env = service_env(
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            DISCOVERY_API_BASE=server.url,
+            SPOTIFY_CLIENT_ID="test-client",
+            SPOTIFY_CLIENT_SECRET="test-secret",
+            GENIUS_ACCESS_TOKEN="test-token",
+            INSTAGRAM_API_KEY="test-key",
+            SPOTIFY_QUOTA_MODE=quota_mode,
+            DISCOVERY_SCHEDULE=FAST_SCHEDULE,
+            DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
+        )
+        procs = stack.enter_context(running(tmp_path, env))
+        procs.beat()
+        procs.all_pools(concurrency=2)
+        return Pipeline(database_url, redis_url, server, procs)
+
+    with stack:
+        yield start

@@ -1,0 +1,107 @@
+"""End to end: beat, the bridges and all five pools as real processes, against the sandbox,
+compared with the generator's answer key."""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+
+import pytest
+
+from discovery.sandbox.generator import generate_catalog
+from tests.e2e.scoring import (
+    discoverable_tracks,
+    expected_credits,
+    found_credits,
+    found_socials,
+    reported_tracks,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def demo_files() -> tuple[dict, dict]:
+    package = resources.files("discovery.sandbox")
+    return (
+        json.loads(package.joinpath("demo_catalog.json").read_text(encoding="utf-8")),
+        json.loads(package.joinpath("demo_catalog.truth.json").read_text(encoding="utf-8")),
+    )
+
+
+def check_against_truth(pipeline, catalog: dict, truth: dict) -> None:
+    artist_ids = {artist["spotify_id"] for artist in truth["artists"]}
+    reports = [pipeline.report(artist_id) for artist_id in sorted(artist_ids)]
+    tracks = discoverable_tracks(catalog, artist_ids)
+
+    assert reported_tracks(pipeline.database_url, artist_ids) == tracks
+    expected = expected_credits(truth, tracks)
+    found = found_credits(reports)
+    assert found - expected == set(), "credits that should not be there (precision < 1)"
+    assert expected - found == set(), "credits missing (recall < 1)"
+    socials = found_socials(reports)
+    for name, producer in truth["producers"].items():
+        if name in socials:
+            assert socials[name] == producer["socials"], name
+
+
+def test_the_demo_catalog_is_discovered_exactly_as_its_answer_key_says(start_pipeline):
+    catalog, truth = demo_files()
+    pipeline = start_pipeline(None)
+
+    pipeline.discover([artist["name"] for artist in truth["artists"]])
+
+    check_against_truth(pipeline, catalog, truth)
+
+
+def test_a_generated_catalog_of_20_artists_is_discovered_with_precision_and_recall_1(start_pipeline):
+    catalog, truth = generate_catalog(artists=20, albums=3, tracks=6, seed=7)
+    pipeline = start_pipeline(catalog, quota_mode="extended", spotify_mode="extended")
+
+    pipeline.discover([artist["name"] for artist in truth["artists"]], timeout_s=400)
+
+    check_against_truth(pipeline, catalog, truth)
+    before = pipeline.counts()
+    # A recording on several releases (same ISRC) costs one producer lookup.
+    genius_searches = pipeline.sandbox.stats()["genius"]["endpoints"]["search"]["requests"]
+    assert genius_searches == before["recordings"] < before["tracks"]
+
+    pipeline.discover([artist["name"] for artist in truth["artists"]], timeout_s=200)
+
+    assert pipeline.counts() == before, "a second discovery of the same artists added rows"
+
+
+def spotify_calls(stats: dict) -> dict[str, int]:
+    endpoints = stats["spotify"]["endpoints"]
+    return {name: counts["requests"] for name, counts in endpoints.items() if name != "token"}
+
+
+@pytest.mark.parametrize("mode", ["development", "extended"])
+def test_spotify_calls_for_an_artist_stay_within_the_documented_bound(start_pipeline, mode):
+    catalog, truth = generate_catalog(artists=1, albums=12, tracks=5, seed=3)
+    artist = truth["artists"][0]
+    albums = [a for a in catalog["spotify"]["albums"]
+              if a["album_type"] in ("album", "single") and artist["spotify_id"] in {x["id"] for x in a["artists"]}]
+    a = len(albums)
+    extra_pages = sum(max(math.ceil(len(album["tracks"]["items"]) / 50) - 1, 0) for album in albums)
+    pages = [math.ceil(len(album["tracks"]["items"]) / 50) for album in albums]
+    pipeline = start_pipeline(catalog, quota_mode=mode, spotify_mode=mode)
+
+    pipeline.discover([artist["name"]])
+
+    calls = spotify_calls(pipeline.sandbox.stats())
+    discovery_calls = sum(calls.get(name, 0) for name in (
+        "search", "artist", "artist_albums", "album", "album_tracks", "several_albums", "several_tracks"))
+    if mode == "development":
+        bound = 1 + math.ceil(a / 10) + a + extra_pages
+    else:
+        isrc_batches = sum(pages)  # one tracks?ids= batch per page of up to 50 tracks
+        bound = 1 + math.ceil(a / 50) + math.ceil(a / 20) + extra_pages + isrc_batches
+    assert calls["search"] == 1 and calls["artist_albums"] == math.ceil(a / (10 if mode == "development" else 50))
+    assert discovery_calls <= bound, calls
+    # Single-track lookups happen only in development mode, only for MusicBrainz fallbacks.
+    if mode == "extended":
+        assert calls.get("track", 0) == 0, calls
+        assert calls["several_albums"] == math.ceil(a / 20) and calls["album"] == 0, calls
+    else:
+        assert calls["album"] == a and calls.get("several_albums", 0) == 0, calls
