@@ -1,10 +1,89 @@
-"""`discovery sandbox`: placeholder until the sandbox server lands (issue 3)."""
+"""`discovery sandbox`: serve the offline API sandbox in the foreground (and `generate` a catalog)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import click
 
+from discovery.sandbox.generate_cli import generate_command
+from discovery.sandbox.knobs import SPOTIFY_MODES, KnobError, parse_assignments
 
-@click.group()
-def sandbox() -> None:
-    """Run or generate data for the offline API sandbox."""
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+@click.option(
+    "--catalog",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Catalog JSON file (default: the bundled demo catalog).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True)
+@click.option(
+    "--spotify-mode",
+    type=click.Choice(SPOTIFY_MODES),
+    default="development",
+    show_default=True,
+    help="development: limit <= 10, no batch endpoints (403).",
+)
+@click.option("--rate", multiple=True, metavar="API=N/SECONDS", help="Rolling rate window.")
+@click.option("--quota", multiple=True, metavar="API=N", help="429 QUOTA_EXCEEDED after N.")
+@click.option("--fault-rate", multiple=True, metavar="API=P", help="Share answered 500/502/503.")
+@click.option("--hang-rate", multiple=True, metavar="API=P", help="Share never answered.")
+@click.option("--hang-s", default=30.0, show_default=True, help="How long a hang lasts.")
+@click.option("--latency-ms", multiple=True, metavar="API=L", help="Added to every answer.")
+@click.option("--seed", default=0, show_default=True, help="The same seed gives the same faults.")
+@click.option(
+    "--credentials",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='JSON {"spotify": {"client_id", "client_secret"}, "genius": {"token"}, '
+    '"instagram": {"key"}}: accept only these (default: any non-empty).',
+)
+def sandbox(
+    ctx: click.Context,
+    catalog: Path | None,
+    host: str,
+    port: int,
+    spotify_mode: str,
+    rate: tuple[str, ...],
+    quota: tuple[str, ...],
+    fault_rate: tuple[str, ...],
+    hang_rate: tuple[str, ...],
+    hang_s: float,
+    latency_ms: tuple[str, ...],
+    seed: int,
+    credentials: Path | None,
+) -> None:
+    """Run the offline API sandbox (Spotify, Genius, MusicBrainz, Instagram) in the foreground."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from discovery.sandbox.catalog import CatalogError, load_catalog
+    from discovery.sandbox.server import SandboxServer
+
+    try:
+        knobs: dict[str, Any] = {
+            "spotify_mode": spotify_mode,
+            "rate": parse_assignments(rate),
+            "quota": parse_assignments(quota),
+            "fault_rate": parse_assignments(fault_rate),
+            "hang_rate": parse_assignments(hang_rate),
+            "hang_s": hang_s,
+            "latency_ms": parse_assignments(latency_ms),
+            "seed": seed,
+            "credentials": json.loads(credentials.read_text()) if credentials else None,
+        }
+        server = SandboxServer(
+            load_catalog(catalog) if catalog else None, host=host, port=port, **knobs
+        )
+    except (CatalogError, KnobError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"sandbox serving {catalog or 'the demo catalog'} at {server.url}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("sandbox stopped")
+
+
+sandbox.add_command(generate_command, "generate")

@@ -1,0 +1,79 @@
+"""MusicBrainz ws/2 under /musicbrainz: ISRC lookups and recordings with artist relations.
+Like the real service, it refuses requests without a User-Agent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from discovery.sandbox.exchange import Reply, Request
+from discovery.sandbox.knobs import Knobs
+
+Json = dict[str, Any]
+ISRC = re.compile(r"[A-Z]{2}[A-Z0-9]{3}\d{7}")
+MBID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+ROUTES = [
+    (re.compile(r"ws/2/isrc/(?P<id>[^/]+)"), "isrc"),
+    (re.compile(r"ws/2/recording/(?P<id>[^/]+)"), "recording"),
+]
+# What each inc= value adds to a recording; without it the field is left out.
+INCLUDES = {"artist-rels": "relations", "isrcs": "isrcs", "artist-credits": "artist-credit"}
+
+
+def error(status: int, message: str, reason: str | None = None) -> Reply:
+    return Reply(status, {"error": message})
+
+
+class MusicBrainzApi:
+    name = "musicbrainz"
+    endpoints = [name for _, name in ROUTES]
+    ungated: frozenset[str] = frozenset()
+
+    def __init__(self, section: Json, knobs: Callable[[], Knobs]) -> None:
+        self._recordings: dict[str, Json] = {r["id"]: r for r in section.get("recordings", [])}
+        self._by_isrc: dict[str, list[Json]] = {}
+        for recording in self._recordings.values():
+            for isrc in recording.get("isrcs", []):
+                self._by_isrc.setdefault(isrc, []).append(recording)
+
+    def error(self, status: int, message: str, reason: str | None = None) -> Reply:
+        return error(status, message)
+
+    def route(self, method: str, path: str) -> tuple[str, str] | None:
+        for pattern, name in ROUTES:
+            match = pattern.fullmatch(path)
+            if match:
+                return name, match.group("id")
+        return None
+
+    def handle(self, endpoint: str, object_id: str, request: Request) -> Reply:
+        if request.method != "GET":
+            return error(405, "Method not allowed")
+        if not request.header("user-agent"):
+            return error(
+                403,
+                "Please provide a meaningful User-Agent; see "
+                "https://musicbrainz.org/doc/MusicBrainz_API/Rate_Limiting",
+            )
+        includes = set(request.query.get("inc", "").replace(" ", "+").split("+"))
+        if endpoint == "isrc":
+            if not ISRC.fullmatch(object_id):
+                return error(400, "Invalid isrc.")
+            found = self._by_isrc.get(object_id)
+            if not found:
+                return error(404, "Not Found")
+            return Reply(
+                200, {"isrc": object_id, "recordings": [_shaped(r, includes) for r in found]}
+            )
+        if not MBID.fullmatch(object_id):
+            return error(400, "Invalid mbid.")
+        recording = self._recordings.get(object_id)
+        if recording is None:
+            return error(404, "Not Found")
+        return Reply(200, _shaped(recording, includes))
+
+
+def _shaped(recording: Json, includes: set[str]) -> Json:
+    left_out = {field for inc, field in INCLUDES.items() if inc not in includes}
+    return {key: value for key, value in recording.items() if key not in left_out}

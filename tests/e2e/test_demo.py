@@ -1,0 +1,72 @@
+"""The README's main job: `discovery demo` (what `make demo` runs after installing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import service_env
+
+pytestmark = pytest.mark.integration
+
+
+def demo_truth() -> dict:
+    text = resources.files("discovery.sandbox").joinpath("demo_catalog.truth.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def processes_with_env(marker: str) -> list[str]:
+    """Command lines of live processes whose environment contains `marker`."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker.encode() in (proc / "environ").read_bytes():
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
+def test_the_demo_prints_the_demo_artists_producers_with_roles_and_instagram_and_leaves_nothing_running(
+    make_database, redis_url, tmp_path
+):
+    # The demo migrates and creates its database itself: give it a name that does not exist yet.
+    url = make_database()
+    env = service_env(
+        DATABASE_URL=url,
+        REDIS_URL=redis_url,
+        COLUMNS="200",
+        SPOTIFY_CLIENT_ID="",
+        SPOTIFY_CLIENT_SECRET="",
+        GENIUS_ACCESS_TOKEN="",
+        INSTAGRAM_API_KEY="",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "discovery.cli", "demo"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
+    )
+
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    out = done.stdout
+    truth = demo_truth()
+    for artist in truth["artists"]:
+        assert artist["name"] in out
+    credited = {
+        credit["producer"]: credit["role"] for credits in truth["tracks"].values() for credit in credits
+    }
+    for name, role in credited.items():
+        assert name in out, name
+        assert role in out, role
+    handles = [p["socials"]["instagram"] for p in truth["producers"].values() if p["socials"]["instagram"]]
+    assert handles
+    for handle in handles:
+        assert f"@{handle}" in out, handle
+    assert "stopped" in out
+    assert processes_with_env(f"DATABASE_URL={url}") == []
