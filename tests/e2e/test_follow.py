@@ -1,0 +1,32 @@
+"""`discovery seed NAME --follow` on a pipe: progress lines, then the report, ending on its own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.processes import REPO_ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def test_seed_follow_prints_progress_lines_and_ends_when_the_artist_is_done(start_pipeline):
+    pipeline = start_pipeline(None)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "discovery.cli", "seed", "Glass Season", "--follow"],
+        cwd=REPO_ROOT, env=pipeline.procs.env, capture_output=True, text=True, timeout=180,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].isdigit(), "the msg_id comes first"
+    progress = [line for line in lines if line.startswith("Glass Season: ")]
+    assert len(progress) >= 2, lines
+    assert "done" in progress[-1]
+    assert "producer lookups" in progress[-1] and "waiting 0" in progress[-1]
+    assert "\x1b[" not in done.stdout, "no live display codes on a pipe"
+    assert "Glass Season — 2 albums, 4 tracks" in done.stdout
+    assert "Priya Fischer" in done.stdout

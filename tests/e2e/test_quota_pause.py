@@ -1,0 +1,68 @@
+"""Spotify's daily quota, end to end: the breaker opens for every process, the Spotify-dependent
+bridges pause without spending read_ct, and after the reset the work finishes with nothing lost."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from discovery.clients.breakers import open_breakers
+from tests.e2e.test_pipeline import check_against_truth, demo_files
+from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.integration
+
+SPOTIFY_QUEUES = ("artist_discovery", "album_discovery", "track_discovery")
+QUOTA_RESET_S = 10  # Spotify says 43200; shortened for the test
+
+
+def read_counts(database_url: str) -> dict[str, int]:
+    with psycopg.connect(database_url) as conn:
+        return {
+            queue: conn.execute(f"SELECT coalesce(sum(read_ct), 0) FROM pgmq.q_{queue}").fetchone()[0]
+            for queue in SPOTIFY_QUEUES
+        }
+
+
+def pauses(database_url: str) -> set[str]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute("SELECT DISTINCT queue FROM queue_metrics WHERE kind = 'pause'").fetchall()
+    return {row[0] for row in rows}
+
+
+def dead_letters(database_url: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        return sum(
+            conn.execute(f"SELECT count(*) FROM pgmq.q_{queue}_dlq").fetchone()[0]
+            for queue in (*SPOTIFY_QUEUES, "producer_identification", "social_enrichment")
+        )
+
+
+def test_a_spent_quota_pauses_the_spotify_bridges_and_the_work_finishes_after_the_reset(start_pipeline):
+    catalog, truth = demo_files()
+    pipeline = start_pipeline(None, quota={"spotify": 6}, quota_retry_after_s=QUOTA_RESET_S)
+    names = [artist["name"] for artist in truth["artists"]]
+    from discovery import progress, seeding
+
+    seeds = [progress.Seeded(seeding.start(pipeline.database_url, name), name) for name in names]
+
+    wait_for(lambda: "spotify" in open_breakers(["spotify"], redis_url=pipeline.redis_url), 30, "the quota")
+    wait_for(lambda: pauses(pipeline.database_url) & set(SPOTIFY_QUEUES), 10, "a bridge to pause")
+    during = read_counts(pipeline.database_url)
+    time.sleep(3)  # several bridge ticks (every second) while the breaker is open
+    assert "spotify" in open_breakers(["spotify"], redis_url=pipeline.redis_url), "the pause ended too early"
+    assert read_counts(pipeline.database_url) == during, "a paused bridge read messages"
+    quota_answers = pipeline.sandbox.stats()["spotify"]["429"]
+    assert quota_answers >= 1
+
+    pipeline.sandbox.configure(quota={})  # the daily reset
+    with open(pipeline.procs.log_dir / "follow.log", "a") as out:
+        last = progress.follow(pipeline.database_url, pipeline.redis_url, seeds, out=out, poll_s=0.5, timeout_s=120)
+
+    assert [item.stage for item in last] == ["done"] * len(names), [item.line() for item in last]
+    assert dead_letters(pipeline.database_url) == 0
+    check_against_truth(pipeline, catalog, truth)
+    # Every process honoured the open breaker: at most one quota answer per process that raced it.
+    assert pipeline.sandbox.stats()["spotify"]["429"] <= quota_answers + 6
