@@ -34,3 +34,6 @@ timezone = "UTC"
 worker_send_task_events = True
 task_send_sent_event = True
 worker_hijack_root_logger = False
+# Our handler writes straight to stderr; redirecting it through Celery's logger would wrap
+# every line in a second prefix.
+worker_redirect_stdouts = False

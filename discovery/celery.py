@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
+from celery.signals import setup_logging
+
+from discovery.logs import configure_logging
 
 app = Celery("discovery", include=["discovery.tasks"])
 app.config_from_object("celeryconfig")
+
+
+@setup_logging.connect
+def _our_logging(loglevel: Any = None, **_: Any) -> None:
+    """Celery's own log lines and ours share one format (JSON with DISCOVERY_LOG_FORMAT=json)."""
+    configure_logging(loglevel or "INFO")

@@ -42,7 +42,7 @@ def formatter() -> logging.Formatter:
     return TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def configure_logging(level: int = logging.INFO) -> None:
+def configure_logging(level: int | str = logging.INFO) -> None:
     root = logging.getLogger()
     if any(getattr(h, "_discovery", False) for h in root.handlers):
         return

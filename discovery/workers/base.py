@@ -96,7 +96,15 @@ def retry_delay_s(read_ct: int, retry_after_s: float | None, base_s: float = RET
     return min(delay, MAX_RETRY_DELAY_S)
 
 
+def _artist(delivery: Delivery) -> str | None:
+    message = delivery.message if isinstance(delivery.message, dict) else {}
+    value = message.get("artistName") or message.get("artistId")
+    return str(value) if value else None
+
+
 def _log(level: int, text: str, delivery: Delivery, action: str, **fields: Any) -> None:
+    if _artist(delivery):
+        fields.setdefault("artist", _artist(delivery))
     logger.log(
         level,
         text,

@@ -92,7 +92,10 @@ def test_a_seeded_artist_is_dispatched_to_the_artists_pool_and_archived_not_dele
     assert count(db, "SELECT count(*) FROM pgmq.q_artist_discovery") == 0
     assert len(effects(db, msg_id)) == 1
     assert downstream_messages(db, msg_id) == 1
-    assert "discovery.process.artist_discovery" in pipeline.log("worker-artists")
+    log = pipeline.log("worker-artists")
+    assert "discovery.process.artist_discovery" in log
+    assert f"action=message_archived queue=artist_discovery msg_id={msg_id}" in log
+    assert "artist=Plain Artist" in log
 
 
 def test_a_message_delivered_twice_has_one_set_of_effects_and_one_downstream_message(db, pipeline):
