@@ -175,15 +175,7 @@ def _dead_letter(conn: psycopg.Connection, delivery: Delivery, error_type: str, 
     with conn.transaction():
         dlq_id = queues.dead_letter(conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason)
         if dlq_id is not None:
-            records.record_issue(
-                conn,
-                queue=delivery.queue,
-                msg_id=delivery.msg_id,
-                read_ct=delivery.read_ct,
-                error_type=error_type,
-                message=reason,
-                payload=delivery.message,
-            )
+            records.record_delivery_issue(conn, delivery, error_type, reason)
     logger.warning(
         "%s msg %s dead-lettered: %s",
         delivery.queue,

@@ -75,3 +75,16 @@ def record_task(
         query("record_task"),
         {"queue": queue, "outcome": outcome, "msg_id": msg_id, "duration_ms": duration_ms, "detail": detail},
     )
+
+
+def record_delivery_issue(conn: Connection, delivery: Any, error_type: str, message: str) -> None:
+    """record_issue for one delivery (a queues.Delivery): its queue, msg_id, read_ct and payload."""
+    record_issue(
+        conn,
+        queue=delivery.queue,
+        msg_id=delivery.msg_id,
+        read_ct=delivery.read_ct,
+        error_type=error_type,
+        message=message,
+        payload=delivery.message,
+    )

@@ -60,3 +60,13 @@ def spotify_session(server: SandboxServer, mode: str | None = None) -> requests.
     answer.raise_for_status()
     session.headers["Authorization"] = "Bearer " + answer.json()["access_token"]
     return session
+
+
+def reference_json(relative: str) -> Any:
+    """One recorded response from ../shared/reference; skips the test when it is absent."""
+    import json
+
+    path = reference_dir() / relative
+    if not path.exists():
+        pytest.skip(f"the recorded reference file {path} is absent (../shared/reference not here)")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -177,15 +177,7 @@ def _dead_letter(delivery: Delivery, settings: Settings, error: BaseException, s
         dlq_id = queues.dead_letter(conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason)
         if dlq_id is None:
             return Outcome("superseded")
-        records.record_issue(
-            conn,
-            queue=delivery.queue,
-            msg_id=delivery.msg_id,
-            read_ct=delivery.read_ct,
-            error_type=error_type,
-            message=reason,
-            payload=delivery.message,
-        )
+        records.record_delivery_issue(conn, delivery, error_type, reason)
         records.record_task(
             conn, queue=delivery.queue, outcome="dead_lettered", msg_id=delivery.msg_id, duration_ms=_ms(started), detail=reason
         )
@@ -201,15 +193,7 @@ def _retry_later(delivery: Delivery, settings: Settings, error: BaseException, s
     retry_after = getattr(error, "retry_after_s", None)
     delay = retry_delay_s(delivery.read_ct, retry_after, settings.discovery_retry_base_s)
     with pool(settings.database_url).connection() as conn, conn.transaction():
-        records.record_issue(
-            conn,
-            queue=delivery.queue,
-            msg_id=delivery.msg_id,
-            read_ct=delivery.read_ct,
-            error_type=error_type,
-            message=_reason(error),
-            payload=delivery.message,
-        )
+        records.record_delivery_issue(conn, delivery, error_type, _reason(error))
         if not queues.set_vt(conn, delivery, delay):
             return Outcome("superseded")
         records.record_task(

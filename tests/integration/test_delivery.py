@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from discovery.processes import Supervisor
-from tests.support.processes import running, service_env, wait_for
+from tests.support.processes import running, staged_artist_env, wait_for
 from tests.support.workers import CREATE_EFFECTS_TABLE
 
 pytestmark = pytest.mark.integration
@@ -30,16 +30,12 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 @pytest.fixture
 def pipeline(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Supervisor]:
     """Beat ticking every second and the artists pool, with the staged worker and a short vt."""
-    env = service_env(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DISCOVERY_WORKERS="artist_discovery=tests.support.workers:StagedArtistWorker",
-        DISCOVERY_SCHEDULE="artist_discovery=1,album_discovery=3600,track_discovery=3600,"
-        "producer_identification=3600,social_enrichment=3600",
+    env = staged_artist_env(
+        database_url,
+        redis_url,
         DISCOVERY_VISIBILITY_TIMEOUT_S=str(VT_S),
         DISCOVERY_MAX_ATTEMPTS="3",
         DISCOVERY_RETRY_BASE_S="0.2",
-        DISCOVERY_KICK_BRIDGES="false",
         TEST_MARKER_DIR=str(tmp_path),
     )
     with running(tmp_path, env) as procs:

@@ -11,7 +11,7 @@ import pytest
 
 from discovery import dlq
 from tests.ops.support import count, dead_letter, run_discovery
-from tests.support.processes import running, service_env, wait_for
+from tests.support.processes import running, staged_artist_env, wait_for
 from tests.support.workers import CREATE_EFFECTS_TABLE
 
 pytestmark = pytest.mark.integration
@@ -136,14 +136,7 @@ def test_a_replayed_message_whose_cause_was_fixed_is_processed_once(
     dlq.replay(db, "artist_discovery", [dlq_id])
 
     # When the pipeline runs
-    env = service_env(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DISCOVERY_WORKERS="artist_discovery=tests.support.workers:StagedArtistWorker",
-        DISCOVERY_SCHEDULE="artist_discovery=1,album_discovery=3600,track_discovery=3600,"
-        "producer_identification=3600,social_enrichment=3600",
-        DISCOVERY_KICK_BRIDGES="false",
-    )
+    env = staged_artist_env(database_url, redis_url)
     with running(tmp_path, env) as procs:
         procs.worker("artists", concurrency=2)
         procs.beat()

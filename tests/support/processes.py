@@ -39,3 +39,17 @@ def running(log_dir: Path, env: dict[str, str]) -> Iterator[Supervisor]:
         raise
     finally:
         procs.stop()
+
+
+def staged_artist_env(database_url: str, redis_url: str, **overrides: str) -> dict[str, str]:
+    """Environment for beat + the artists pool running the StagedArtistWorker, the artist bridge
+    ticking every second and the others (which have no pool running) left alone."""
+    return service_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DISCOVERY_WORKERS="artist_discovery=tests.support.workers:StagedArtistWorker",
+        DISCOVERY_SCHEDULE="artist_discovery=1,album_discovery=3600,track_discovery=3600,"
+        "producer_identification=3600,social_enrichment=3600",
+        DISCOVERY_KICK_BRIDGES="false",
+        **overrides,
+    )

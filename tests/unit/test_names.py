@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from discovery.names import (
@@ -15,15 +12,7 @@ from discovery.names import (
     search_title,
     titles_match,
 )
-
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
-
-
-def reference_json(relative: str) -> dict:
-    path = REFERENCE / relative
-    if not path.exists():
-        pytest.skip(f"the recorded reference file {path} is absent (../shared/reference not here)")
-    return json.loads(path.read_text(encoding="utf-8"))
+from tests.fixtures_sandbox import reference_json
 
 
 @pytest.mark.parametrize(
