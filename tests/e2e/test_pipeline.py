@@ -7,8 +7,10 @@ import json
 import math
 from importlib import resources
 
+import psycopg
 import pytest
 
+from discovery import progress, seeding
 from discovery.sandbox.generator import generate_catalog
 from tests.e2e.scoring import (
     discoverable_tracks,
@@ -52,6 +54,32 @@ def test_the_demo_catalog_is_discovered_exactly_as_its_answer_key_says(start_pip
     pipeline.discover([artist["name"] for artist in truth["artists"]])
 
     check_against_truth(pipeline, catalog, truth)
+    with psycopg.connect(pipeline.database_url) as conn:
+        ambiguous = conn.execute(
+            "SELECT message FROM worker_issues WHERE error_type = 'AmbiguousArtist'"
+        ).fetchall()
+        looked_and_found_none = conn.execute(
+            "SELECT p.name FROM producer_socials s JOIN producers p ON p.id = s.producer_id"
+            " WHERE s.platform = 'instagram' AND s.handle IS NULL AND s.checked_at IS NOT NULL"
+        ).fetchall()
+    # Several artists are called "Lumen": the most followed was chosen, and that was recorded.
+    assert len(ambiguous) == 1 and "several artists named 'Lumen'" in ambiguous[0][0]
+    # No handle is guessed from a name: "none found" is recorded, with the time.
+    without_instagram = {name for name, p in truth["producers"].items() if p["socials"]["instagram"] is None}
+    assert {row[0] for row in looked_and_found_none} == without_instagram
+
+
+def test_an_artist_spotify_does_not_know_is_dead_lettered_with_the_reason(start_pipeline):
+    pipeline = start_pipeline(None)
+    msg_id = seeding.start(pipeline.database_url, "Nobody By This Name")
+
+    [snapshot] = progress.follow(
+        pipeline.database_url, pipeline.redis_url, [progress.Seeded(msg_id, "Nobody By This Name")],
+        out=open(pipeline.procs.log_dir / "follow.log", "a"), poll_s=0.5, timeout_s=60,
+    )
+
+    assert snapshot.stage == "failed"
+    assert "no Spotify artist named exactly 'Nobody By This Name'" in snapshot.reason
 
 
 def test_a_generated_catalog_of_20_artists_is_discovered_with_precision_and_recall_1(start_pipeline):
