@@ -63,7 +63,7 @@ class ApiStatus:
     pause_kind: str | None = None  # breaker | rate | quota
     open_past_reset_s: float | None = None
     rate_limit: dict[str, Any] | str = UNKNOWN  # {"used", "limit", "window_s"}
-    cache_hit_ratio: float | str = UNKNOWN  # the HTTP layer keeps no hit/miss counts
+    cache_hit_ratio: float | str = UNKNOWN  # share of cacheable requests served from the cache
 
 
 @dataclass
@@ -129,6 +129,7 @@ def collect(
     else:
         _read_inflight(client, queues)
         _read_apis(settings, client, apis)
+        _read_cache_ratios(client, apis)
         _read_workers(settings.redis_url, pools, inspect_timeout_s)
     finally:
         client.close()
@@ -226,6 +227,17 @@ def _read_breakers(settings: Settings, client: redis.Redis, apis: dict[str, ApiS
         if found.breaker == "open" and hold is None and opened_raw:
             past_s = now - (int(opened_raw) + reset_s)
             found.open_past_reset_s = round(past_s, 1) if past_s > 0 else None
+
+
+def _read_cache_ratios(client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
+    """Cluster-wide hit ratio of the shared HTTP cache, counted by the clients."""
+    try:
+        from discovery.clients.cache import hit_ratio
+    except ImportError:
+        return
+    for api, found in apis.items():
+        ratio = hit_ratio(client, api)
+        found.cache_hit_ratio = "no requests yet" if ratio is None else ratio
 
 
 def _read_rate_limits(settings: Settings, apis: dict[str, ApiStatus]) -> None:

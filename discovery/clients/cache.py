@@ -54,3 +54,18 @@ def redis_backend(api: str, connection: redis.Redis) -> RedisCache:
     """The requests-cache backend for one API, in a namespace of its own."""
     # Redis drops an entry by itself an hour after it expired (requests-cache's TTL offset).
     return RedisCache(namespace=f"{CACHE_NAMESPACE}:{api}", connection=connection, ttl=True)
+
+
+STATS_KEY = "discovery:http-cache-stats:{api}"
+
+
+def count_lookup(connection: redis.Redis, api: str, hit: bool) -> None:
+    """Count one cacheable request as a hit or a miss (for `discovery status`)."""
+    connection.hincrby(STATS_KEY.format(api=api), "hits" if hit else "misses", 1)
+
+
+def hit_ratio(connection: redis.Redis, api: str) -> float | None:
+    """Share of cacheable requests answered from the cache, cluster-wide; None before any."""
+    counts = connection.hgetall(STATS_KEY.format(api=api))
+    hits, misses = int(counts.get(b"hits", 0)), int(counts.get(b"misses", 0))
+    return round(hits / (hits + misses), 3) if hits + misses else None

@@ -23,7 +23,7 @@ from requests_cache import DO_NOT_CACHE, CachedSession
 from urllib3.util.retry import Retry
 
 from discovery.clients.breakers import ApiBreaker
-from discovery.clients.cache import IGNORED_PARAMETERS, expiry_s, redis_backend
+from discovery.clients.cache import IGNORED_PARAMETERS, count_lookup, expiry_s, redis_backend
 from discovery.clients.ratelimit import SharedRateLimit
 from discovery.clients.redis_pool import shared_redis
 from discovery.exceptions import (
@@ -154,8 +154,9 @@ class ApiSession(CachedSession):
         headers: dict[str, str] | None = None,
         expire_after: Callable[[str], int] | None = None,
     ) -> None:
+        self._redis = shared_redis(redis_url)
         super().__init__(
-            backend=redis_backend(api, shared_redis(redis_url)),
+            backend=redis_backend(api, self._redis),
             allowable_codes=(200,),
             allowable_methods=("GET",),
             ignored_parameters=IGNORED_PARAMETERS,
@@ -188,8 +189,13 @@ class ApiSession(CachedSession):
         expire = self._expire_after(self._path(url)) if method.upper() == "GET" else DO_NOT_CACHE
         with translating_errors(self.api):
             if expire != DO_NOT_CACHE:
-                cached = super().request(method, url, *args, only_if_cached=True, **kwargs)
-                if getattr(cached, "from_cache", False) and cached.status_code == 200:
+                # The session's default is "do not cache", which also skips reading: say the expiry.
+                cached = super().request(
+                    method, url, *args, only_if_cached=True, expire_after=expire, **kwargs
+                )
+                hit = getattr(cached, "from_cache", False) and cached.status_code == 200
+                count_lookup(self._redis, self.api, hit)
+                if hit:
                     return cached
             self.breaker.check()
             if self.rate_limit is not None:

@@ -10,7 +10,8 @@ from importlib import resources
 import psycopg
 import pytest
 
-from discovery import progress, seeding
+from discovery import progress, seeding, status
+from discovery.settings import Settings
 from discovery.sandbox.generator import generate_catalog
 from tests.e2e.scoring import (
     discoverable_tracks,
@@ -97,6 +98,9 @@ def test_a_generated_catalog_of_20_artists_is_discovered_with_precision_and_reca
     pipeline.discover([artist["name"] for artist in truth["artists"]], timeout_s=200)
 
     assert pipeline.counts() == before, "a second discovery of the same artists added rows"
+    # The second run asked Spotify for what the first had cached: `discovery status` shows it.
+    seen = status.collect(Settings(database_url=pipeline.database_url, redis_url=pipeline.redis_url))
+    assert 0 < seen.apis["spotify"].cache_hit_ratio < 1
 
 
 def spotify_calls(stats: dict) -> dict[str, int]:

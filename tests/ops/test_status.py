@@ -40,7 +40,7 @@ def test_status_reports_a_fresh_dead_letter_and_pools_without_workers_and_exits_
     for pool in QUEUE_POOLS.values():
         assert report["pools"][pool]["online"] is False
         assert any(f"pool {pool} has no worker online" in item for item in report["attention"])
-    assert report["apis"]["spotify"]["cache_hit_ratio"] == "unknown"
+    assert report["apis"]["spotify"]["cache_hit_ratio"] == "no requests yet"
 
 
 def test_status_as_tables_names_what_needs_attention(database_url: str, redis_url: str) -> None:
