@@ -1,8 +1,16 @@
-"""Only the project's errors leave a client, and no credential reaches a log line or the cache."""
+"""Only the project's errors leave a client, and no credential reaches a log line or the cache.
+
+Each status comes from the sandbox over HTTP, produced by its knobs or its own rules, except the
+four it cannot give that client (STAND_IN), which come from a one-status stand-in server."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -19,9 +27,12 @@ from discovery.exceptions import (
     Unauthorized,
     UpstreamUnavailable,
 )
-from tests.clients.conftest import SECRETS
+from discovery.sandbox.server import SandboxServer
+from discovery.settings import Settings
+from tests.clients.conftest import ACCEPTED, REFUSED, SECRETS, client_settings, fault_seed
+from tests.clients.status_server import StatusServer
 
-EXPECTED = {
+EXPECTED: dict[int | str, type[DiscoveryError]] = {
     400: BadResponse,
     401: Unauthorized,
     403: Unauthorized,
@@ -32,78 +43,179 @@ EXPECTED = {
     503: UpstreamUnavailable,
     "hang": UpstreamUnavailable,
 }
-CALLS = {
-    "spotify": (Spotify, lambda c: c.artist("someone")),
-    "genius": (Genius, lambda c: c.song(1)),
-    "musicbrainz": (MusicBrainz, lambda c: c.recording("rec-1")),
-    "instagram": (Instagram, lambda c: c.profile("someone")),
+CLIENTS: dict[str, Any] = {
+    "spotify": Spotify,
+    "genius": Genius,
+    "musicbrainz": MusicBrainz,
+    "instagram": Instagram,
 }
+RECORDING = "0b5d7a6e-2a6c-4c1e-9a50-6c0e2a9a7f01"
+UNKNOWN_RECORDING = "00000000-0000-4000-8000-000000000000"
+Call = Callable[[Any], Any]
+# The call each case makes, unless its status needs another.
+CALL: dict[str, Call] = {
+    "spotify": lambda c: c.artist("nova"),
+    "genius": lambda c: c.song(1),
+    "musicbrainz": lambda c: c.recording(RECORDING),
+    "instagram": lambda c: c.profile("gueststar"),
+}
+# Another URL of the same API: it fills a rate window of one request.
+OTHER_CALL: dict[str, Call] = {
+    "spotify": lambda c: c.artist("guest"),
+    "genius": lambda c: c.song(2),
+    "musicbrainz": lambda c: c.recordings_by_isrc("GBAAA2000001"),
+    "instagram": lambda c: c.profile("nobody-here"),
+}
+NOT_FOUND_CALL: dict[str, Call] = {
+    "spotify": lambda c: c.artist("nobody"),
+    "genius": lambda c: c.song(999),
+    "musicbrainz": lambda c: c.recording(UNKNOWN_RECORDING),
+    "instagram": lambda c: c.profile("nobody-here"),
+}
+BAD_REQUEST_CALL: dict[str, Call] = {
+    # A page of 50 from an extended-mode client; the sandbox is in development mode (max 10).
+    "spotify": lambda c: c.search_artists("nova"),
+    "musicbrainz": lambda c: c.recording("not-an-mbid"),
+    "instagram": lambda c: c.profile(""),
+}
+STAND_IN = {("genius", 400), ("genius", 403), ("musicbrainz", 401), ("instagram", 403)}
+HANG_S = 1.5
+TIMEOUT_S = (1.0, 0.5)
+URLLIB3_STATUS = re.compile(r'"[A-Z]+ \S+ HTTP/[\d.]+" (\d{3}) ')
+
+
+def plant_revoked_token(redis_url: str) -> None:
+    """Put a token the sandbox never issued where the shared token lives (a revoked token)."""
+    token = {
+        "access_token": "revoked-token",
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "expires_at": int(time.time()) + 3600,
+    }
+    redis.Redis.from_url(redis_url).set(TOKEN_KEY, json.dumps(token))
+
+
+def arrange(
+    api: str, status: int | str, server: SandboxServer, make_settings: Callable[..., Settings]
+) -> Callable[[], Any]:
+    """Set the sandbox up so that the client's next call meets `status`; return that call."""
+    mode = "extended" if api == "spotify" and status in (400, 403) else "auto"
+    settings = make_settings(spotify_quota_mode=mode)
+    client = CLIENTS[api](settings, timeout_s=TIMEOUT_S, retries=0)
+    call = CALL[api]
+    if status == 400:
+        call = BAD_REQUEST_CALL[api]
+    elif status == 401:
+        server.configure(credentials=REFUSED)
+        if api == "spotify":  # the API's 401 comes for a token it does not know
+            plant_revoked_token(settings.redis_url)
+    elif status == 403 and api == "spotify":
+        call = lambda c: c.albums(["a01"])  # noqa: E731 - albums?ids= in development mode
+    elif status == 403 and api == "musicbrainz":
+        # MusicBrainz refuses a request without a User-Agent; our client always sends one.
+        client._session.headers["User-Agent"] = ""
+    elif status == 404:
+        call = NOT_FOUND_CALL[api]
+    elif status == 429:
+        server.configure(rate={api: (1, 60)})
+        OTHER_CALL[api](client)
+    elif status == "hang":
+        server.configure(hang_rate={api: 1.0}, hang_s=HANG_S)
+    else:
+        server.configure(fault_rate={api: 1.0}, seed=fault_seed(api, int(status)))
+    return lambda: call(client)
+
+
+def statuses_answered(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """The statuses upstream answered, from urllib3's debug lines."""
+    found = (URLLIB3_STATUS.search(r.getMessage()) for r in caplog.records)
+    return [int(match.group(1)) for match in found if match]
+
+
+@pytest.fixture
+def stand_in() -> Iterator[Callable[[int], StatusServer]]:
+    started: list[StatusServer] = []
+
+    def make(status: int) -> StatusServer:
+        started.append(StatusServer(status).start())
+        return started[-1]
+
+    yield make
+    for server in started:
+        server.stop()
 
 
 @pytest.mark.parametrize("status", list(EXPECTED), ids=str)
-@pytest.mark.parametrize("api", list(CALLS))
-def test_every_failure_leaves_a_client_as_a_project_error(api, status, upstream, make_settings):
-    cls, call = CALLS[api]
-    client = cls(make_settings(), timeout_s=(1.0, 0.5), retries=0)
-    if status == "hang":
-        upstream.configure(hang_rate={api: 1.0}, hang_s=1.5)
+@pytest.mark.parametrize("api", list(CLIENTS))
+def test_every_failure_leaves_a_client_as_a_project_error(
+    api, status, server, make_settings, stand_in, redis_url, caplog
+):
+    caplog.set_level(logging.DEBUG, logger="urllib3")
+    if (api, status) in STAND_IN:
+        settings = client_settings(stand_in(status).url, redis_url)
+        client = CLIENTS[api](settings, timeout_s=TIMEOUT_S, retries=0)
+        when = lambda: CALL[api](client)  # noqa: E731
     else:
-        upstream.configure(force_status={api: status})
+        when = arrange(api, status, server, make_settings)
 
     if api == "instagram" and status == 404:
-        assert call(client) is None  # no such user: an answer, not an error
-        return
-    with pytest.raises(DiscoveryError) as raised:
-        call(client)
+        assert when() is None  # no such user: an answer, not an error
+    else:
+        with pytest.raises(DiscoveryError) as raised:
+            when()
+        assert isinstance(raised.value, EXPECTED[status]), repr(raised.value)
 
-    assert isinstance(raised.value, EXPECTED[status]), repr(raised.value)
+    if status == "hang":
+        assert server.stats()[api]["hangs"] == 1
+    else:
+        assert status in statuses_answered(caplog), "the upstream never answered that status"
 
 
-def test_an_unknown_profile_or_isrc_is_an_empty_answer(upstream, make_settings):
+def test_an_unknown_profile_or_isrc_is_an_empty_answer(make_settings):
     settings = make_settings()
 
     assert Instagram(settings).profile("nobody-here") is None
-    assert MusicBrainz(settings).recordings_by_isrc("MISSING0001") == []
+    assert MusicBrainz(settings).recordings_by_isrc("GBZZZ0000000") == []
 
 
 def test_no_log_line_or_cache_entry_holds_a_secret_or_token(
-    upstream, make_settings, redis_url, caplog
+    server, make_settings, redis_url, caplog
 ):
+    # Given every library's debug logging on
     caplog.set_level(logging.DEBUG)
-    for name in (
-        "urllib3",
-        "requests",
-        "spotipy",
-        "spotipy.client",
-        "spotipy.oauth2",
-        "lyricsgenius",
-    ):
+    for name in ("urllib3", "requests", "spotipy", "spotipy.client", "spotipy.oauth2"):
         caplog.set_level(logging.DEBUG, logger=name)
     settings = make_settings()
     spotify, genius = Spotify(settings), Genius(settings)
     instagram, musicbrainz = Instagram(settings), MusicBrainz(settings)
 
-    spotify.search_artists("secret keeper")
-    spotify.albums(["x1", "x2"])
-    spotify.tracks(["t1"])
-    genius.search("a song")
-    genius.song(5)
-    musicbrainz.recordings_by_isrc("US0000001")
-    instagram.profile("someone")
-    upstream.configure(force_status={"spotify": 404, "genius": 500, "instagram": 401})
+    # When every client succeeds and fails against the sandbox
+    spotify.search_artists("nova")
+    spotify.albums(["a01", "a02"])  # a 403 on albums?ids=, then one by one
+    spotify.tracks(["a01t1"])
+    genius.search("Duet")
+    genius.song(1)
+    musicbrainz.recordings_by_isrc("GBAAA2000001")
+    musicbrainz.recording(RECORDING)
+    instagram.profile("gueststar")
+    server.configure(
+        fault_rate={"genius": 1.0},
+        seed=fault_seed("genius", 500),
+        credentials={**ACCEPTED, "instagram": REFUSED["instagram"]},
+    )
     for call in (
-        lambda: spotify.artist("gone"),
-        lambda: genius.song(6),
-        lambda: instagram.profile("x"),
+        lambda: spotify.artist("nobody"),
+        lambda: Genius(settings, retries=0).song(3),
+        lambda: instagram.profile("someone"),
     ):
         with pytest.raises(DiscoveryError):
             call()
 
+    # Then neither Redis nor the log holds a secret or the token
     client = redis.Redis.from_url(redis_url)
     token = client.get(TOKEN_KEY)
     assert token, "the shared token is in Redis, under its own key"
-    access_token = __import__("json").loads(token)["access_token"]
-    secrets = [*SECRETS.values(), access_token]
+    secrets = [*SECRETS.values(), json.loads(token)["access_token"]]
     secrets.remove(SECRETS["spotify_client_id"])  # an id is not a secret
     cached = 0
     for key in client.scan_iter():

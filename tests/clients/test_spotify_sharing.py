@@ -1,121 +1,166 @@
-"""Spotify across processes: one token, one cache, one mode, one album store."""
+"""Spotify across processes, against the sandbox: one token, one cache, one mode, one album store."""
 
 from __future__ import annotations
 
-from discovery.clients.spotify import spotify_client
-from tests.clients.conftest import result_of, run_process, start_process
+import pytest
 
-CALL_ARTIST = """
-import json, sys
+from discovery.clients.spotify import Spotify, spotify_client
+from discovery.exceptions import UpstreamUnavailable
+from tests.clients.conftest import (
+    READY_THEN_WAIT,
+    endpoint_requests,
+    fault_seed,
+    release,
+    result_of,
+    run_process,
+    start_process,
+    wait_until_ready,
+)
+
+READY_ARTIST = (
+    """
 from discovery.clients.spotify import spotify_client
-print(json.dumps(spotify_client().artist(sys.argv[1] if len(sys.argv) > 1 else "{artist}")))
+client = spotify_client()
+"""
+    + READY_THEN_WAIT
+    + """
+print(json.dumps(client.artist("{artist}")))
+"""
+)
+CALL_ARTIST = """
+import json
+from discovery.clients.spotify import spotify_client
+print(json.dumps(spotify_client().artist("{artist}")))
 """
 
 
-def test_two_processes_share_one_spotify_token(upstream, make_settings):
+def test_two_processes_share_one_spotify_token(server, make_settings):
+    # Given two processes with their clients built and no token anywhere yet
     settings = make_settings()
     processes = [
-        start_process(settings, CALL_ARTIST.replace("{artist}", f"artist{n}")) for n in range(2)
+        start_process(settings, READY_ARTIST.replace("{artist}", artist))
+        for artist in ("nova", "guest")
     ]
+    wait_until_ready(processes)
 
+    # When both call Spotify at the same moment
+    release(processes)
     results = [result_of(p) for p in processes]
 
-    assert [r["id"] for r in results] == ["artist0", "artist1"]
-    assert upstream.stats()["spotify"]["token_requests"] == 1
+    # Then both are served, with the one token the sandbox issued
+    assert [r["id"] for r in results] == ["nova", "guest"]
+    assert endpoint_requests(server, "spotify", "token") == 1
+    assert endpoint_requests(server, "spotify", "artist") == 2
 
 
 def test_a_second_identical_request_from_another_process_comes_from_the_cache(
-    upstream, make_settings
+    server, make_settings
 ):
     settings = make_settings()
-    run_process(settings, CALL_ARTIST.replace("{artist}", "cached1"))
-    before = upstream.stats()["spotify"]["requests"]
+    first = run_process(settings, CALL_ARTIST.replace("{artist}", "nova"))
+    before = server.stats()
 
-    again = run_process(settings, CALL_ARTIST.replace("{artist}", "cached1"))
+    again = run_process(settings, CALL_ARTIST.replace("{artist}", "nova"))
 
-    assert again["id"] == "cached1"
-    assert upstream.stats()["spotify"]["requests"] == before
+    assert again == first
+    assert server.stats() == before, "the sandbox saw the second request"
 
 
-def test_a_500_is_not_cached(upstream, make_settings):
-    import pytest
-
-    from discovery.exceptions import UpstreamUnavailable
-
-    client = spotify_client(make_settings())
-    upstream.configure(force_status={"spotify": 500})
+def test_a_500_is_not_cached(server, make_settings):
+    # Given a Spotify that answers 500 to the first request for an artist
+    client = Spotify(make_settings(), retries=0)
+    server.configure(fault_rate={"spotify": 1.0}, seed=fault_seed("spotify", 500))
     with pytest.raises(UpstreamUnavailable):
-        client.artist("flaky1")
-    upstream.configure(force_status={})
-    before = upstream.stats()["spotify"]["requests"]
+        client.artist("nova")
+    assert server.stats()["spotify"]["faults"] == 1
+    server.configure(fault_rate={})
+    before = endpoint_requests(server, "spotify", "artist")
 
-    assert client.artist("flaky1")["id"] == "flaky1"
-    assert upstream.stats()["spotify"]["requests"] == before + 1
+    # When the same request is made again, then again
+    served = client.artist("nova")
+    after_second = endpoint_requests(server, "spotify", "artist")
+    client.artist("nova")
+
+    # Then the second asks the sandbox (the 500 was not kept); the third does not (the 200 was)
+    assert served["id"] == "nova"
+    assert after_second == before + 1
+    assert endpoint_requests(server, "spotify", "artist") == after_second
 
 
-def test_auto_mode_switches_to_single_albums_after_a_403_and_still_answers(upstream, make_settings):
-    upstream.configure(spotify_mode="development")
-    client = spotify_client(make_settings(spotify_quota_mode="auto"))
+def test_auto_mode_switches_to_single_albums_after_the_sandboxs_403_and_the_call_succeeds(
+    server, make_settings
+):
+    # Given an app in Development Mode (the sandbox's default) and a client in auto mode
+    settings = make_settings(spotify_quota_mode="auto")
+    client = spotify_client(settings)
     assert client.mode == "extended"
 
-    albums = client.albums(["alb1", "alb2", "missing3"])
+    # When it asks for albums, one of them unknown
+    albums = client.albums(["a01", "a02", "nosuchalbum"])
 
-    assert [a["id"] for a in albums] == ["alb1", "alb2"]
+    # Then albums?ids= was refused once, the albums came one by one, and the cluster remembers
+    assert [a["id"] for a in albums] == ["a01", "a02"]
+    assert endpoint_requests(server, "spotify", "several_albums") == 1
+    assert endpoint_requests(server, "spotify", "album") == 3
     assert client.mode == "development" and client.page_size == 10
-    other_process = run_process(
-        make_settings(),
+    in_another_process = run_process(
+        settings,
         """
         import json
         from discovery.clients.spotify import spotify_client
-        print(json.dumps(spotify_client().mode))
+        client = spotify_client()
+        print(json.dumps([client.mode, [a["id"] for a in client.albums(["a03"])]]))
         """,
     )
-    assert other_process == "development"
+    assert in_another_process == ["development", ["a03"]]
+    assert endpoint_requests(server, "spotify", "several_albums") == 1
 
 
-def test_auto_mode_falls_back_to_pages_of_10_when_50_is_refused(upstream, make_settings):
-    upstream.configure(spotify_mode="development")
+def test_auto_mode_falls_back_to_pages_of_10_when_the_sandbox_refuses_50(server, make_settings):
     client = spotify_client(make_settings(spotify_quota_mode="auto"))
 
-    page = client.artist_albums("artist1")
+    page = client.artist_albums("nova")
 
-    assert page["limit"] == 10
+    assert page["limit"] == 10 and len(page["items"]) == 10 and page["total"] == 13
     assert client.mode == "development"
 
 
 def test_extended_mode_uses_batches_and_album_then_costs_no_request_in_any_process(
-    upstream, make_settings
+    server, make_settings
 ):
-    upstream.configure(spotify_mode="extended")
+    # Given an app with Extended Quota Mode
+    server.configure(spotify_mode="extended")
     settings = make_settings(spotify_quota_mode="extended")
     client = spotify_client(settings)
+    album_ids = ["long", *(f"a{n:02}" for n in range(1, 12)), "single1", "comp1", "guestalbum"]
 
-    albums = client.albums([f"batch{n}" for n in range(25)])
-    tracks = client.tracks([f"trk{n}" for n in range(60)])
+    # When it asks for 15 albums and 6 unknown ones, and for 60 tracks
+    albums = client.albums(album_ids + [f"unknown{n}" for n in range(6)])
+    tracks = client.tracks([f"longt{n}" for n in range(1, 61)])
 
-    assert len(albums) == 25 and len(tracks) == 60
-    assert tracks[0]["external_ids"]["isrc"]
-    assert upstream.stats()["spotify"]["requests"] == 4  # 20 + 5 albums, 50 + 10 tracks
+    # Then 20 + 1 albums and 50 + 10 tracks a call, and album() costs nothing anywhere
+    assert [a["id"] for a in albums] == album_ids
+    assert len(tracks) == 60 and tracks[0]["album"]["id"] == "long"
+    assert endpoint_requests(server, "spotify", "several_albums") == 2
+    assert endpoint_requests(server, "spotify", "several_tracks") == 2
     album = run_process(
         settings,
         """
         import json
         from discovery.clients.spotify import spotify_client
-        print(json.dumps(spotify_client().album("batch7")))
+        print(json.dumps(spotify_client().album("a07")))
         """,
     )
-    assert album["id"] == "batch7"
-    assert upstream.stats()["spotify"]["requests"] == 4
+    assert album["id"] == "a07" and album["name"] == "Record 7"
+    assert endpoint_requests(server, "spotify", "album") == 0
 
 
-def test_development_mode_albums_are_single_requests_cached_for_album(upstream, make_settings):
-    upstream.configure(spotify_mode="development")
+def test_development_mode_asks_albums_one_by_one_and_remembers_them(server, make_settings):
     client = spotify_client(make_settings(spotify_quota_mode="development"))
 
-    client.albums(["dev1", "dev2"])
-    before = upstream.stats()["spotify"]["requests"]
-    album = client.album("dev2")
+    client.albums(["a01", "a02"])
+    album = client.album("a02")
 
-    assert album["id"] == "dev2"
-    assert before == 2
-    assert upstream.stats()["spotify"]["requests"] == 2
+    assert album["id"] == "a02"
+    assert endpoint_requests(server, "spotify", "album") == 2
+    assert endpoint_requests(server, "spotify", "several_albums") == 0
