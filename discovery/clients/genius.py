@@ -4,15 +4,14 @@ on the shared HTTP layer."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from lyricsgenius import API as GeniusApi
 
 from discovery.clients import redaction
-from discovery.clients.breakers import ApiBreaker, BreakerPolicy
 from discovery.clients.factory import shared_client
-from discovery.clients.http import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ApiSession, translating_errors
-from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, SharedRateLimit, parse_rate_limits
+from discovery.clients.http import translating_errors
+from discovery.clients.session import SessionOptions, api_session, with_slash
 from discovery.clients.types import GeniusArtist, GeniusSong
 from discovery.exceptions import BadResponse, Unauthorized
 from discovery.settings import Settings
@@ -26,32 +25,17 @@ class Genius:
     def __init__(
         self,
         settings: Settings,
-        *,
-        timeout_s: float | tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
-        breaker_policy: BreakerPolicy | None = None,
-        max_wait_s: float = DEFAULT_MAX_WAIT_S,
-        retries: int = 3,
+        **options: Unpack[SessionOptions],
     ) -> None:
         token = settings.genius_access_token.get_secret_value()
         redaction.install((token,))
         self.configured = bool(token)
         base_url = settings.api_url("genius_api_url")
-        rate = parse_rate_limits(settings.discovery_rate_limits).get(API)
-        self._session = ApiSession(
-            API,
-            base_url,
-            settings.redis_url,
-            rate_limit=SharedRateLimit(API, rate, settings.redis_url, max_wait_s=max_wait_s)
-            if rate
-            else None,
-            breaker=ApiBreaker(API, settings.redis_url, breaker_policy),
-            timeout_s=timeout_s,
-            retries=retries,
-        )
+        self._session = api_session(API, settings, base_url, **options)
         # lyricsgenius refuses an empty token at construction; calls refuse it below instead.
         self._api = GeniusApi(token or "unset", sleep_time=0, retries=0)
         self._api._session = self._session  # its own retries and sleeps stay off; ours are mounted
-        self._api.API_ROOT = base_url if base_url.endswith("/") else base_url + "/"
+        self._api.API_ROOT = with_slash(base_url)
 
     def _call(self, fn: Callable[[], dict[str, Any]], field: str) -> Any:
         if not self.configured:

@@ -3,12 +3,11 @@ default (DISCOVERY_RATE_LIMITS) and a User-Agent naming the project and a contac
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
-from discovery.clients.breakers import ApiBreaker, BreakerPolicy
 from discovery.clients.factory import shared_client
-from discovery.clients.http import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ApiSession, translating_errors
-from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, SharedRateLimit, parse_rate_limits
+from discovery.clients.http import translating_errors
+from discovery.clients.session import SessionOptions, api_session, with_slash
 from discovery.clients.types import MusicBrainzRecording
 from discovery.exceptions import BadResponse, NotFound
 from discovery.settings import Settings
@@ -23,30 +22,15 @@ class MusicBrainz:
     def __init__(
         self,
         settings: Settings,
-        *,
-        timeout_s: float | tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
-        breaker_policy: BreakerPolicy | None = None,
-        max_wait_s: float = DEFAULT_MAX_WAIT_S,
-        retries: int = 3,
+        **options: Unpack[SessionOptions],
     ) -> None:
         base_url = settings.api_url("musicbrainz_api_url")
-        self._base = base_url if base_url.endswith("/") else base_url + "/"
-        rate = parse_rate_limits(settings.discovery_rate_limits).get(API)
-        self._session = ApiSession(
-            API,
-            base_url,
-            settings.redis_url,
-            rate_limit=SharedRateLimit(API, rate, settings.redis_url, max_wait_s=max_wait_s)
-            if rate
-            else None,
-            breaker=ApiBreaker(API, settings.redis_url, breaker_policy),
-            timeout_s=timeout_s,
-            retries=retries,
-            headers={
-                "User-Agent": f"discovery/0.1 ( {settings.musicbrainz_contact} )",
-                "Accept": "application/json",
-            },
-        )
+        self._base = with_slash(base_url)
+        headers = {
+            "User-Agent": f"discovery/0.1 ( {settings.musicbrainz_contact} )",
+            "Accept": "application/json",
+        }
+        self._session = api_session(API, settings, base_url, headers, **options)
 
     def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         with translating_errors(API):

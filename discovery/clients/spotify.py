@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, Unpack, cast
 
 import redis
 import requests
@@ -26,19 +26,15 @@ from spotipy.cache_handler import RedisCacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials
 
 from discovery.clients import redaction
-from discovery.clients.breakers import ApiBreaker, BreakerPolicy
 from discovery.clients.cache import DAY_S
 from discovery.clients.factory import shared_client
 from discovery.clients.http import (
-    CONNECT_TIMEOUT_S,
-    READ_TIMEOUT_S,
-    ApiSession,
     Forbidden,
     error_for_status,
     translating_errors,
 )
-from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, SharedRateLimit, parse_rate_limits
 from discovery.clients.redis_pool import shared_redis
+from discovery.clients.session import DEFAULT_TIMEOUT_S, SessionOptions, api_session, with_slash
 from discovery.clients.types import SpotifyAlbum, SpotifyArtist, SpotifyPaging, SpotifyTrack
 from discovery.exceptions import BadResponse, NotFound, Unauthorized, UpstreamUnavailable
 from discovery.settings import Settings
@@ -135,11 +131,7 @@ class Spotify:
     def __init__(
         self,
         settings: Settings,
-        *,
-        timeout_s: float | tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
-        breaker_policy: BreakerPolicy | None = None,
-        max_wait_s: float = DEFAULT_MAX_WAIT_S,
-        retries: int = 3,
+        **options: Unpack[SessionOptions],
     ) -> None:
         self.settings = settings
         self._redis = shared_redis(settings.redis_url)
@@ -147,18 +139,8 @@ class Spotify:
         client_id = settings.spotify_client_id.get_secret_value()
         redaction.install((secret,))
         base_url = settings.api_url("spotify_api_url")
-        rate = parse_rate_limits(settings.discovery_rate_limits).get(API)
-        self._session = ApiSession(
-            API,
-            base_url,
-            settings.redis_url,
-            rate_limit=SharedRateLimit(API, rate, settings.redis_url, max_wait_s=max_wait_s)
-            if rate
-            else None,
-            breaker=ApiBreaker(API, settings.redis_url, breaker_policy),
-            timeout_s=timeout_s,
-            retries=retries,
-        )
+        self._session = api_session(API, settings, base_url, **options)
+        timeout_s = options.get("timeout_s", DEFAULT_TIMEOUT_S)
         self._auth = SharedClientCredentials(
             client_id, secret, settings.api_url("spotify_token_url"), self._redis, timeout_s
         )
@@ -169,7 +151,7 @@ class Spotify:
             retries=0,
             status_retries=0,
         )
-        self._sp.prefix = base_url if base_url.endswith("/") else base_url + "/"
+        self._sp.prefix = with_slash(base_url)
 
     # -- mode -------------------------------------------------------------------------------
 
