@@ -11,8 +11,8 @@ import psycopg
 import pytest
 
 from discovery import progress, seeding, status
-from discovery.settings import Settings
 from discovery.sandbox.generator import generate_catalog
+from discovery.settings import Settings
 from tests.e2e.scoring import (
     discoverable_tracks,
     expected_credits,
