@@ -7,7 +7,9 @@ VENV ?= .venv
 demo: $(VENV)/.installed
 	$(VENV)/bin/discovery demo
 
+# The test command (README, and what .ci/run runs): lint, then every test.
 test: $(VENV)/.installed
+	$(VENV)/bin/ruff check discovery tests benchmarks celeryconfig.py
 	$(VENV)/bin/python -m pytest
 
 $(VENV)/.installed: pyproject.toml
