@@ -20,15 +20,12 @@ import subprocess
 import sys
 import time
 
+from discovery.processes import free_port
 from discovery.sandbox.catalog import load_demo_catalog
 
 TARGET_RPS = 1500
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_until_up(port: int) -> None:

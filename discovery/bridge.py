@@ -22,6 +22,8 @@ import psycopg
 import redis
 
 from discovery import queues, records
+from discovery.clients.breakers import open_breakers
+from discovery.clients.redis_pool import shared_redis
 from discovery.db import pool
 from discovery.exceptions import InvalidMessage
 from discovery.messages import validate
@@ -33,10 +35,6 @@ logger = logging.getLogger(__name__)
 
 BRIDGE_LOCK_TTL_S = 60
 Dispatch = Callable[[Delivery], None]
-
-
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
 
 
 class InFlight:
@@ -55,6 +53,10 @@ class InFlight:
         self.client.zremrangebyscore(self.key, "-inf", time.time())
         return int(self.client.zcard(self.key))
 
+    def live_count(self) -> int:
+        """Deliveries still in flight, without removing expired ones (that is the bridge's job)."""
+        return int(self.client.zcount(self.key, time.time(), "+inf"))
+
     def add(self, delivery: Delivery, vt_s: int) -> None:
         self.client.zadd(self.key, {self.member(delivery): time.time() + vt_s})
 
@@ -66,10 +68,6 @@ def paused_apis(apis: Iterable[str], redis_url: str) -> dict[str, float]:
     """APIs whose circuit breaker is open, with seconds until they may close."""
     names = list(apis)
     if not names:
-        return {}
-    try:
-        from discovery.clients.breakers import open_breakers
-    except ImportError:
         return {}
     return open_breakers(names, redis_url=redis_url)
 
@@ -88,7 +86,7 @@ def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
     worker_cls = worker_for(queue, settings)
     if worker_cls is None:
         return BridgeRun(queue, "no_worker")
-    client = _redis(settings.redis_url)
+    client = shared_redis(settings.redis_url)
     lock = client.lock(f"discovery:bridge-lock:{queue}", timeout=BRIDGE_LOCK_TTL_S, blocking=False)
     if not lock.acquire():
         return BridgeRun(queue, "locked")
@@ -102,7 +100,6 @@ def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
             lock.release()
         except redis.exceptions.LockError:
             pass  # it expired: a long run, and another tick may have started; PGMQ kept it safe
-        client.close()
 
 
 def _pause(queue: str, settings: Settings, paused: dict[str, float]) -> BridgeRun:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sys
 import tempfile
 from importlib import resources
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from discovery import migrations, progress, seeding
-from discovery.processes import DISCOVERY, Supervisor, wait_for
+from discovery.processes import DISCOVERY, Supervisor, free_port, wait_for
 from discovery.settings import QUEUES, Settings
 
 FAST_SCHEDULE = ",".join(f"{queue}=1" for queue in QUEUES)
@@ -41,10 +40,6 @@ def real_credentials_present(settings: Settings) -> bool:
     return all(getattr(settings, name.lower()).get_secret_value() for name in REAL_CREDENTIALS)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _sandbox_up(url: str) -> bool:
@@ -83,7 +78,7 @@ def run(
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         if use_sandbox:
-            port = _free_port()
+            port = free_port()
             url = f"http://127.0.0.1:{port}"
             env.update(SANDBOX_CREDENTIALS, DISCOVERY_API_BASE=url)
             supervisor.start("sandbox", DISCOVERY + ["sandbox", "--port", str(port)])

@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 
 from discovery import queues
-from discovery.settings import QUEUES, dlq_name
+from discovery.settings import DLQ_SUFFIX, QUEUES, dlq_name
 from discovery.sql import query
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def _int_or_none(value: Any) -> int | None:
 
 def check_queue(queue: str) -> str:
     """The work queue's name; a DLQ's name (artist_discovery_dlq) is accepted for it too."""
-    name = queue.removesuffix("_dlq") if queue not in QUEUES else queue
+    name = queue.removesuffix(DLQ_SUFFIX)
     if name not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}; known: {', '.join(QUEUES)}")
     return name

@@ -99,9 +99,7 @@ def _queue_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
     dlq = GaugeMetricFamily(
         "discovery_dlq_depth", "Dead letters waiting in a work queue's DLQ", labels=["queue"]
     )
-    seen = set()
     for name, length, visible_length, oldest_s, _newest_s, total in rows:
-        seen.add(name)
         depth.add_metric([name], int(length))
         visible.add_metric([name], int(visible_length))
         oldest.add_metric([name], float(oldest_s or 0))

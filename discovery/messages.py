@@ -9,8 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from discovery.exceptions import InvalidMessage
 
-NonEmpty = Field(min_length=1, max_length=200)
-
 
 class _Message(BaseModel):
     # Unknown keys are ignored (older or newer producers of messages); known ones are strict.

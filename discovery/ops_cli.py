@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from discovery.exporter import DEFAULT_HOST, DEFAULT_PORT
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of tables.")
@@ -124,8 +126,8 @@ def dlq_purge(queue: str, older_than: str) -> None:
 
 
 @click.command()
-@click.option("--port", default=9808, show_default=True, help="0 picks a free port.")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, help="0 picks a free port.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
 def exporter(port: int, host: str) -> None:
     """Serve Prometheus metrics (PGMQ depths, DLQs, throughput, errors) at /metrics."""
     from discovery import exporter as exporters

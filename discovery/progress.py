@@ -10,6 +10,7 @@ from typing import Any, LiteralString, TextIO, cast
 
 import psycopg
 
+from discovery.settings import APIS
 from discovery.sql import queries
 
 POLL_S = 1.0
@@ -86,7 +87,7 @@ def _paused(redis_url: str) -> str:
     try:
         from discovery.clients.breakers import open_breakers
 
-        open_now = open_breakers(["spotify", "genius", "musicbrainz", "instagram"], redis_url=redis_url)
+        open_now = open_breakers(APIS, redis_url=redis_url)
     except Exception:  # the view must not die because Redis blinked
         return ""
     return ", ".join(f"{api} ({seconds:.0f}s)" for api, seconds in sorted(open_now.items()))

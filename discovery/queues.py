@@ -74,17 +74,3 @@ def dead_letter(
         {"queue": queue, "msg_id": msg_id, "read_ct": read_ct, "error_type": error_type, "reason": reason},
     ).fetchone()
     return None if row is None or row[0] is None else int(row[0])
-
-
-@dataclass(frozen=True)
-class Depth:
-    total: int
-    visible: int
-    oldest_age_s: int | None
-
-
-def depth(conn: Connection, queue: str) -> Depth:
-    """pgmq.metrics for one queue."""
-    row = conn.execute(query("queue_depth"), {"queue": queue}).fetchone()
-    assert row is not None
-    return Depth(int(row[0]), int(row[1]), None if row[2] is None else int(row[2]))

@@ -21,6 +21,8 @@ QUEUE_POOLS: dict[str, str] = {
     "social_enrichment": "social",
 }
 QUEUES: tuple[str, ...] = tuple(QUEUE_POOLS)
+# The external APIs, by the names used in settings, breakers, limits and the cache.
+APIS: tuple[str, ...] = ("spotify", "genius", "musicbrainz", "instagram")
 DLQ_SUFFIX = "_dlq"
 
 # Real services, used unless DISCOVERY_API_BASE or a per-API override says otherwise.

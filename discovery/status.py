@@ -24,7 +24,11 @@ from typing import Any
 import psycopg
 import redis
 
-from discovery.settings import QUEUE_POOLS, QUEUES, Settings, dlq_name
+from discovery.bridge import InFlight
+from discovery.clients.breakers import BreakerPolicy, breaker_state, read_hold
+from discovery.clients.cache import hit_ratio
+from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
+from discovery.settings import APIS, QUEUE_POOLS, QUEUES, Settings, dlq_name
 from discovery.sql import query
 
 DEFAULT_DLQ_WINDOW_S = 3600.0
@@ -36,7 +40,6 @@ UNKNOWN = "unknown"
 # Outcomes a task records in queue_metrics (kind 'task'): done, or a failed attempt.
 PROCESSED_OUTCOMES = ("archived",)
 FAILED_OUTCOMES = ("retried", "dead_lettered")
-KNOWN_APIS = ("spotify", "genius", "musicbrainz", "instagram")
 
 
 @dataclass
@@ -156,7 +159,7 @@ def _apis_by_queue(settings: Settings) -> dict[str, tuple[str, ...]]:
             found[queue] = tuple(worker.apis) if worker is not None else ()
         return found
     except Exception:  # noqa: BLE001 - a broken worker override must not break the health check
-        return {queue: KNOWN_APIS for queue in QUEUES}
+        return {queue: APIS for queue in QUEUES}
 
 
 def _read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
@@ -192,78 +195,46 @@ def _read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
 def _read_inflight(client: redis.Redis, queues: dict[str, QueueStatus]) -> None:
     # Count the live members only; expired ones are the bridge's to remove.
     for queue, found in queues.items():
-        found.in_flight = int(client.zcount(f"discovery:inflight:{queue}", time.time(), "+inf"))
+        found.in_flight = InFlight(client, queue).live_count()
 
 
 def _read_apis(settings: Settings, client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
     try:
-        _read_breakers(settings, client, apis)
+        _read_breakers(client, apis)
     except redis.RedisError:
         pass  # breaker state stays "unknown"
     _read_rate_limits(settings, apis)
 
 
-def _read_breakers(settings: Settings, client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
-    try:
-        from discovery.clients.breakers import (
-            BREAKER_NAMESPACE,
-            BreakerPolicy,
-            open_breakers,
-            read_hold,
-        )
-    except ImportError:
-        return  # breaker state stays "unknown"
-    paused = open_breakers(list(apis), redis_url=settings.redis_url)
+def _read_breakers(client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
     reset_s = BreakerPolicy().reset_s
     now = time.time()
     for api, found in apis.items():
         hold = read_hold(client, api)
-        found.paused_for_s = round(paused[api], 1) if api in paused else None
-        found.pause_kind = hold.kind if hold is not None else None
-        # pybreaker's own state, shared in Redis; absent means it never opened.
-        prefix = f"{BREAKER_NAMESPACE.format(api=api)}:pybreaker"
-        state_raw, opened_raw = client.mget(f"{prefix}:state", f"{prefix}:opened_at")
-        found.breaker = state_raw.decode() if state_raw else "closed"
-        if found.breaker == "open" and hold is None and opened_raw:
-            past_s = now - (int(opened_raw) + reset_s)
+        if hold is not None and hold.remaining_s > 0:
+            found.paused_for_s = round(hold.remaining_s, 1)
+            found.pause_kind = hold.kind
+        found.breaker, opened_at = breaker_state(client, api)
+        if found.breaker == "open" and hold is None and opened_at is not None:
+            past_s = now - (opened_at + reset_s)
             found.open_past_reset_s = round(past_s, 1) if past_s > 0 else None
 
 
 def _read_cache_ratios(client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
     """Cluster-wide hit ratio of the shared HTTP cache, counted by the clients."""
-    try:
-        from discovery.clients.cache import hit_ratio
-    except ImportError:
-        return
     for api, found in apis.items():
         ratio = hit_ratio(client, api)
         found.cache_hit_ratio = "no requests yet" if ratio is None else ratio
 
 
 def _read_rate_limits(settings: Settings, apis: dict[str, ApiStatus]) -> None:
-    """Requests in each API's current moving window, as the shared limiter counts them."""
-    try:
-        from limits import RateLimitItemPerSecond
-        from limits.storage import RedisStorage
-        from limits.strategies import MovingWindowRateLimiter
-
-        from discovery.clients.ratelimit import KEY_NAMESPACE, parse_rate_limits
-
-        rates = parse_rate_limits(settings.discovery_rate_limits)
-        limiter = MovingWindowRateLimiter(RedisStorage(settings.redis_url))
-        for api, found in apis.items():
-            rate = rates.get(api)
-            if rate is None:
-                continue
-            item = RateLimitItemPerSecond(rate.requests, rate.per_s)
-            stats = limiter.get_window_stats(item, KEY_NAMESPACE, api)
-            found.rate_limit = {
-                "used": rate.requests - int(stats.remaining),
-                "limit": rate.requests,
-                "window_s": rate.per_s,
-            }
-    except Exception:  # noqa: BLE001 - "unknown" beats a failed health check over a gauge
-        return
+    """Requests in each API's current window, as the shared limiter counts them."""
+    rates = parse_rate_limits(settings.discovery_rate_limits)
+    for api, found in apis.items():
+        rate = rates.get(api)
+        if rate is not None:
+            used = SharedRateLimit(api, rate, settings.redis_url).used()
+            found.rate_limit = {"used": used, "limit": rate.requests, "window_s": rate.per_s}
 
 
 def _read_workers(redis_url: str, pools: dict[str, PoolStatus], timeout_s: float) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import redis
 from celery import Task
 from celery.signals import worker_process_init
 
 from discovery import bridge
 from discovery.celery import app
+from discovery.clients.redis_pool import shared_redis
 from discovery.logs import configure_logging
 from discovery.queues import Delivery
 from discovery.schedule import BRIDGE_TASK
@@ -43,14 +43,10 @@ def dispatch(delivery: Delivery) -> None:
 
 def kick(queues: set[str]) -> None:
     """Ask for a bridge tick soon (debounced); beat would get there anyway, later."""
-    settings = get_settings()
-    client = redis.Redis.from_url(settings.redis_url)
-    try:
-        for queue in sorted(queues):
-            if client.set(f"discovery:kick:{queue}", 1, nx=True, px=KICK_DEBOUNCE_MS):
-                app.send_task(BRIDGE_TASK, args=(queue,), queue=QUEUE_POOLS[queue])
-    finally:
-        client.close()
+    client = shared_redis(get_settings().redis_url)
+    for queue in sorted(queues):
+        if client.set(f"discovery:kick:{queue}", 1, nx=True, px=KICK_DEBOUNCE_MS):
+            app.send_task(BRIDGE_TASK, args=(queue,), queue=QUEUE_POOLS[queue])
 
 
 @app.task(name=BRIDGE_TASK, acks_late=False, ignore_result=True)
@@ -72,9 +68,7 @@ def _make_process_task(queue: str) -> Task:
                 return "no_worker"
             outcome = process(worker_cls, delivery, settings)
         finally:
-            client = redis.Redis.from_url(settings.redis_url)
-            bridge.InFlight(client, queue).remove(delivery)
-            client.close()
+            bridge.InFlight(shared_redis(settings.redis_url), queue).remove(delivery)
         if settings.discovery_kick_bridges:
             kick({queue} | {sent_queue for sent_queue, _ in outcome.sent})
         return outcome.status

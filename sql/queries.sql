@@ -25,10 +25,6 @@ SELECT discovery_set_vt(%(queue)s, %(msg_id)s, %(read_ct)s, %(vt_s)s) AS updated
 -- Wrap the message with its reason into <queue>_dlq and archive it; NULL when not owned.
 SELECT discovery_dead_letter(%(queue)s, %(msg_id)s, %(read_ct)s, %(error_type)s, %(reason)s) AS dlq_msg_id;
 
--- queue_depth --
--- Visible and in-flight messages, and the oldest message's age, for one queue.
-SELECT queue_length, queue_visible_length, oldest_msg_age_sec FROM pgmq.metrics(%(queue)s);
-
 -- record_issue --
 -- One row per failure: which delivery, what kind of error, and why.
 INSERT INTO worker_issues (queue, msg_id, read_ct, error_type, message, payload)

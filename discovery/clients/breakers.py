@@ -63,6 +63,12 @@ def _breaker_key(api: str, field: str) -> str:
     return f"{BREAKER_NAMESPACE.format(api=api)}:pybreaker:{field}"
 
 
+def breaker_state(client: redis.Redis, api: str) -> tuple[str, int | None]:
+    """pybreaker's shared state for an API ("closed" when it never opened) and when it opened."""
+    state, opened_at = client.mget(_breaker_key(api, "state"), _breaker_key(api, "opened_at"))
+    return (state.decode() if state else pybreaker.STATE_CLOSED, int(opened_at) if opened_at else None)
+
+
 def read_hold(client: redis.Redis, api: str) -> Hold | None:
     """The API's deadline if it is still ahead."""
     raw = client.hmget(_deadline_key(api), ["until", "kind"])

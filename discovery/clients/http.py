@@ -2,17 +2,19 @@
 connection errors and 5xx, and every failure turned into one of the project's errors.
 
 `ApiSession` is a requests session (requests-cache's CachedSession), so spotipy and lyricsgenius
-run on it unchanged. A GET is answered from the Redis cache when it can be, without spending a
-rate-limit slot; otherwise the API's deadline and breaker are checked, a slot is taken, and the
-request is sent. Statuses other than 2xx never reach the library on top: they raise here.
+run on it unchanged. A GET is answered from the Redis cache when it can be; only what the cache
+cannot answer reaches `GuardedAdapter`, below it, which checks the API's deadline and breaker and
+takes one rate-limit slot per attempt (a retry too) before sending. Statuses other than 2xx never
+reach the library on top: they raise here.
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +22,6 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests_cache import DO_NOT_CACHE, CachedSession
-from urllib3.util.retry import Retry
 
 from discovery.clients.breakers import ApiBreaker
 from discovery.clients.cache import IGNORED_PARAMETERS, count_lookup, expiry_s, redis_backend
@@ -116,26 +117,86 @@ def translating_errors(api: str) -> Iterator[None]:
         raise BadResponse(f"{api} answered something unusable ({type(error).__name__})") from None
 
 
-def mount_retries(session: requests.Session, retries: int = RETRIES) -> None:
-    """Retry connection errors and 5xx, with exponential backoff and jitter; never a 429 or a
-    timed-out read (the first is the caller's to schedule, the second would multiply a hang)."""
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=False,
-        status=retries,
-        other=0,
-        allowed_methods=frozenset({"GET"}),
-        status_forcelist=RETRY_STATUSES,
-        backoff_factor=RETRY_BACKOFF_S,
-        backoff_jitter=RETRY_BACKOFF_S,
-        backoff_max=2.0,
-        respect_retry_after_header=False,
-        raise_on_status=False,
-    )
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+class GuardedAdapter(HTTPAdapter):
+    """What reaches the network: under the API's breaker, one rate-limit slot per attempt, and
+    retries (GET only, with backoff and jitter) for connection errors and 5xx; never for a 429
+    (the caller's to schedule) or a timed-out read (it would multiply a hang)."""
+
+    def __init__(self, session: ApiSession, retries: int) -> None:
+        super().__init__(max_retries=0)
+        self.session = session
+        self.retries = retries
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        guard = self.session
+        guard.breaker.check()
+        if guard.rate_limit is not None:
+            guard.rate_limit.acquire()
+        response: requests.Response = guard.breaker.call(self._send_with_retries, request, kwargs)
+        return response
+
+    def _send_with_retries(self, request: requests.PreparedRequest, kwargs: dict[str, Any]) -> requests.Response:
+        """Raises (and so counts once for the breaker) on 5xx, 429 and no answer."""
+        attempt = 0
+        while True:
+            outcome = self._attempt(request, kwargs)
+            if isinstance(outcome, requests.Response):
+                return outcome
+            attempt += 1
+            if request.method != "GET" or attempt > self.retries:
+                raise outcome
+            time.sleep(min(RETRY_BACKOFF_S * 2 ** (attempt - 1) + random.uniform(0, RETRY_BACKOFF_S), 2.0))
+            if self.session.rate_limit is not None:
+                try:
+                    self.session.rate_limit.acquire()
+                except RateLimited:
+                    raise outcome from None  # no slot for a retry: the caller retries later
+
+    def _attempt(
+        self, request: requests.PreparedRequest, kwargs: dict[str, Any]
+    ) -> requests.Response | UpstreamUnavailable:
+        """One send: the response, or the failure worth a retry (raises what is not)."""
+        api = self.session.api
+        try:
+            response = super().send(request, **kwargs)
+        except requests.ConnectionError as error:
+            return UpstreamUnavailable(f"{api} unreachable ({type(error).__name__})")
+        except requests.Timeout:
+            raise UpstreamUnavailable(f"{api} timed out") from None
+        self._log(request, response)
+        if response.status_code == 429:
+            raise self._too_many(response)
+        if response.status_code in RETRY_STATUSES:
+            return UpstreamUnavailable(f"{api} answered {response.status_code}")
+        if response.status_code >= 500:
+            raise UpstreamUnavailable(f"{api} answered {response.status_code}")
+        return response
+
+    def _too_many(self, response: requests.Response) -> DiscoveryError:
+        """A 429: hold every process off this API until its Retry-After (or quota reset)."""
+        error = error_for_status(self.session.api, response)
+        if isinstance(error, QuotaExhausted):
+            self.session.breaker.open_until(error.until, "quota")
+            logger.warning(
+                "%s quota exhausted for %.0fs",
+                self.session.api,
+                error.retry_after_s,
+                extra={"action": "quota_exhausted", "api": self.session.api},
+            )
+        elif isinstance(error, RateLimited):
+            self.session.breaker.hold_until(time.time() + error.retry_after_s, "rate")
+        assert error is not None
+        return error
+
+    def _log(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        logger.debug(
+            "%s %s answered %s in %.0f ms",
+            self.session.api,
+            urlsplit(request.url or "").path,
+            response.status_code,
+            response.elapsed.total_seconds() * 1000,
+            extra={"action": "api_called", "api": self.session.api, "status": response.status_code},
+        )
 
 
 class ApiSession(CachedSession):
@@ -152,7 +213,6 @@ class ApiSession(CachedSession):
         timeout_s: float | tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
         retries: int = RETRIES,
         headers: dict[str, str] | None = None,
-        expire_after: Callable[[str], int] | None = None,
     ) -> None:
         self._redis = shared_redis(redis_url)
         super().__init__(
@@ -164,19 +224,19 @@ class ApiSession(CachedSession):
             expire_after=DO_NOT_CACHE,
         )
         self.api = api
-        self.base_url = base_url
+        self.base_path = urlsplit(base_url).path
         self.rate_limit = rate_limit
         self.breaker = breaker
         self.timeout_s = timeout_s
-        self._expire_after = expire_after or (lambda path: expiry_s(api, path))
         self.headers.update({"User-Agent": USER_AGENT, **(headers or {})})
-        mount_retries(self, retries)
+        adapter = GuardedAdapter(self, retries)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
 
     def _path(self, url: str) -> str:
         """The URL's path after the API base ("albums/abc"), which the expiry rules match."""
-        base = urlsplit(self.base_url).path
         path = urlsplit(url).path
-        return path[len(base) :] if path.startswith(base) else path.lstrip("/")
+        return path[len(self.base_path) :] if path.startswith(self.base_path) else path.lstrip("/")
 
     def request(  # type: ignore[override]
         self, method: str, url: str | bytes, *args: Any, **kwargs: Any
@@ -184,62 +244,15 @@ class ApiSession(CachedSession):
         url = url.decode() if isinstance(url, bytes) else url
         # Library timeouts (spotipy's 5 s, lyricsgenius's 5 s) yield to ours.
         kwargs["timeout"] = self.timeout_s
-        for unused in ("expire_after", "only_if_cached"):
-            kwargs.pop(unused, None)
-        expire = self._expire_after(self._path(url)) if method.upper() == "GET" else DO_NOT_CACHE
+        kwargs.pop("only_if_cached", None)
+        # The session's default is "do not cache" (which also skips reading): name the expiry.
+        expire = expiry_s(self.api, self._path(url)) if method.upper() == "GET" else DO_NOT_CACHE
+        kwargs["expire_after"] = expire
         with translating_errors(self.api):
-            if expire != DO_NOT_CACHE:
-                # The session's default is "do not cache", which also skips reading: say the expiry.
-                cached = super().request(
-                    method, url, *args, only_if_cached=True, expire_after=expire, **kwargs
-                )
-                hit = getattr(cached, "from_cache", False) and cached.status_code == 200
-                count_lookup(self._redis, self.api, hit)
-                if hit:
-                    return cached
-            self.breaker.check()
-            if self.rate_limit is not None:
-                self.rate_limit.acquire()
-            response: requests.Response = self.breaker.call(
-                self._send, method, url, args, kwargs, expire
-            )
+            response: requests.Response = super().request(method, url, *args, **kwargs)
+        if expire != DO_NOT_CACHE:
+            count_lookup(self._redis, self.api, getattr(response, "from_cache", False))
         error = error_for_status(self.api, response)
         if error is not None:
             raise error
-        return response
-
-    def _send(
-        self, method: str, url: str, args: tuple[Any, ...], kwargs: dict[str, Any], expire: int
-    ) -> requests.Response:
-        """One request upstream; raises (and so counts for the breaker) on 5xx, 429 and no answer."""
-        started = time.monotonic()
-        try:
-            response = super().request(method, url, *args, expire_after=expire, **kwargs)
-        except requests.Timeout:
-            raise UpstreamUnavailable(f"{self.api} timed out") from None
-        except requests.RequestException as error:
-            raise UpstreamUnavailable(f"{self.api} unreachable ({type(error).__name__})") from None
-        logger.debug(
-            "%s %s answered %s in %.0f ms",
-            self.api,
-            urlsplit(url).path,
-            response.status_code,
-            (time.monotonic() - started) * 1000,
-            extra={"action": "api_called", "api": self.api, "status": response.status_code},
-        )
-        error = error_for_status(self.api, response) if response.status_code == 429 else None
-        if error is not None:
-            if isinstance(error, QuotaExhausted):
-                self.breaker.open_until(error.until, "quota")
-                logger.warning(
-                    "%s quota exhausted for %.0fs",
-                    self.api,
-                    error.retry_after_s,
-                    extra={"action": "quota_exhausted", "api": self.api},
-                )
-            elif isinstance(error, RateLimited):
-                self.breaker.hold_until(time.time() + error.retry_after_s, "rate")
-            raise error
-        if response.status_code >= 500:
-            raise UpstreamUnavailable(f"{self.api} answered {response.status_code}")
         return response

@@ -113,6 +113,11 @@ class SharedRateLimit:
         storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
         self._limiter = MovingWindowRateLimiter(storage)
 
+    def used(self) -> int:
+        """Requests counted in the current window, across the cluster (reads only)."""
+        stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
+        return self.rate.requests - int(stats.remaining)
+
     def acquire(self) -> None:
         """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited."""
         deadline = time.monotonic() + self.max_wait_s

@@ -8,8 +8,10 @@ from typing import Any
 
 import click
 
+from discovery.exceptions import ConfigurationError
 from discovery.sandbox.generate_cli import generate_command
-from discovery.sandbox.knobs import SPOTIFY_MODES, KnobError, parse_assignments
+from discovery.sandbox.knobs import HANG_S, SPOTIFY_MODES, KnobError
+from discovery.settings import parse_pairs
 
 
 @click.group(invoke_without_command=True)
@@ -32,7 +34,7 @@ from discovery.sandbox.knobs import SPOTIFY_MODES, KnobError, parse_assignments
 @click.option("--quota", multiple=True, metavar="API=N", help="429 QUOTA_EXCEEDED after N.")
 @click.option("--fault-rate", multiple=True, metavar="API=P", help="Share answered 500/502/503.")
 @click.option("--hang-rate", multiple=True, metavar="API=P", help="Share never answered.")
-@click.option("--hang-s", default=30.0, show_default=True, help="How long a hang lasts.")
+@click.option("--hang-s", default=HANG_S, show_default=True, help="How long a hang lasts.")
 @click.option("--latency-ms", multiple=True, metavar="API=L", help="Added to every answer.")
 @click.option("--seed", default=0, show_default=True, help="The same seed gives the same faults.")
 @click.option(
@@ -65,19 +67,19 @@ def sandbox(
     try:
         knobs: dict[str, Any] = {
             "spotify_mode": spotify_mode,
-            "rate": parse_assignments(rate),
-            "quota": parse_assignments(quota),
-            "fault_rate": parse_assignments(fault_rate),
-            "hang_rate": parse_assignments(hang_rate),
+            "rate": parse_pairs(",".join(rate), "--rate"),
+            "quota": parse_pairs(",".join(quota), "--quota"),
+            "fault_rate": parse_pairs(",".join(fault_rate), "--fault-rate"),
+            "hang_rate": parse_pairs(",".join(hang_rate), "--hang-rate"),
             "hang_s": hang_s,
-            "latency_ms": parse_assignments(latency_ms),
+            "latency_ms": parse_pairs(",".join(latency_ms), "--latency-ms"),
             "seed": seed,
             "credentials": json.loads(credentials.read_text()) if credentials else None,
         }
         server = SandboxServer(
             load_catalog(catalog) if catalog else None, host=host, port=port, **knobs
         )
-    except (CatalogError, KnobError, ValueError) as error:
+    except (CatalogError, ConfigurationError, KnobError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"sandbox serving {catalog or 'the demo catalog'} at {server.url}")
     try:

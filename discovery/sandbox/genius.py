@@ -4,7 +4,7 @@ envelope, behind a bearer token."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from discovery.sandbox.exchange import Reply, Request
@@ -64,9 +64,7 @@ class GeniusApi:
     def __init__(self, section: Json, knobs: Callable[[], Knobs]) -> None:
         self._songs: dict[int, Json] = {int(s["id"]): s for s in section.get("songs", [])}
         self._artists: dict[int, Json] = {int(a["id"]): a for a in section.get("artists", [])}
-        self._song_tokens = [
-            (set(tokens(_searchable(song))), song) for song in self._songs.values()
-        ]
+        self._song_tokens = index_songs(self._songs.values())
         self._knobs = knobs
 
     def error(self, status: int, message: str, reason: str | None = None) -> Reply:
@@ -107,18 +105,30 @@ class GeniusApi:
         page = parse_int(request.query.get("page"), 1, 1, 10**6)
         if per_page is None or page is None:
             return error(400, "Invalid per_page or page")
-        wanted = set(tokens(request.query.get("q", "")))
-        scored = [(len(words & wanted), song) for words, song in self._song_tokens]
-        ranked = sorted(
-            ((shared, song) for shared, song in scored if shared),
-            key=lambda item: (-item[0], -_pageviews(item[1])),
-        )
+        ranked = rank_songs(self._song_tokens, request.query.get("q", ""))
         chosen = ranked[(page - 1) * per_page : page * per_page]
         hits = [
             {"highlights": [], "index": "song", "type": "song", "result": _summary(song)}
-            for _, song in chosen
+            for song in chosen
         ]
         return Reply(200, {"meta": {"status": 200}, "response": {"hits": hits}})
+
+
+def index_songs(songs: Iterable[Json]) -> list[tuple[set[str], Json]]:
+    """Each song with the search tokens of its title and artist."""
+    return [(set(tokens(_searchable(song))), song) for song in songs]
+
+
+def rank_songs(indexed: list[tuple[set[str], Json]], query: str) -> list[Json]:
+    """Songs sharing tokens with `query`: most shared tokens first, then most pageviews, then
+    catalog order (so a popular cover or remix can outrank the original)."""
+    wanted = set(tokens(query))
+    scored = [(len(words & wanted), song) for words, song in indexed]
+    ranked = sorted(
+        ((shared, song) for shared, song in scored if shared),
+        key=lambda item: (-item[0], -_pageviews(item[1])),
+    )
+    return [song for _, song in ranked]
 
 
 def _searchable(song: Json) -> str:

@@ -3,11 +3,12 @@ credentials. One frozen value, replaced as a whole when the knobs change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-APIS = ("spotify", "genius", "musicbrainz", "instagram")
+from discovery.settings import APIS
+
 SPOTIFY_MODES = ("development", "extended")
 QUOTA_RETRY_AFTER_S = 43200
 HANG_S = 30.0
@@ -57,18 +58,6 @@ def parse_rate(text: str) -> tuple[int, float]:
     if pair[0] < 1 or pair[1] <= 0:
         raise KnobError(f"a rate needs N >= 1 and SECONDS > 0, got {text!r}")
     return pair
-
-
-def parse_assignments(items: Iterable[str]) -> dict[str, str]:
-    """['spotify=100/30', 'genius=0.1,musicbrainz=0.2'] -> {'spotify': '100/30', ...}."""
-    pairs: dict[str, str] = {}
-    for item in items:
-        for part in filter(None, (p.strip() for p in item.split(","))):
-            api, sep, value = part.partition("=")
-            if not sep or not value:
-                raise KnobError(f"expected API=VALUE, got {part!r}")
-            pairs[api.strip()] = value.strip()
-    return pairs
 
 
 def _per_api(convert: Any) -> Any:

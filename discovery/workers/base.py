@@ -36,7 +36,6 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 
-RETRY_BASE_S = 10.0
 MAX_RETRY_DELAY_S = 24 * 3600.0
 
 
@@ -72,11 +71,6 @@ class BaseWorker(Generic[M, R]):
         """Upsert what `fetch` found and send downstream messages through `tx`."""
         raise NotImplementedError
 
-    def extend_lease(self, vt_s: float | None = None) -> bool:
-        """Keep the message hidden while long work goes on; false when this delivery lost it."""
-        with pool(self.settings.database_url).connection() as conn:
-            return queues.set_vt(conn, self.delivery, vt_s or self.settings.discovery_visibility_timeout_s)
-
 
 @dataclass
 class Outcome:
@@ -87,7 +81,7 @@ class Outcome:
     sent: list[tuple[str, int]] = field(default_factory=list)
 
 
-def retry_delay_s(read_ct: int, retry_after_s: float | None, base_s: float = RETRY_BASE_S) -> float:
+def retry_delay_s(read_ct: int, retry_after_s: float | None, base_s: float) -> float:
     """Exponential backoff with jitter for attempt `read_ct`, never shorter than Retry-After."""
     ceiling = base_s * 2 ** max(read_ct - 1, 0)
     delay = random.uniform(ceiling / 2, ceiling)

@@ -12,11 +12,9 @@ import psycopg
 import pytest
 
 from discovery import progress, report, seeding
+from discovery.demo import FAST_SCHEDULE
 from discovery.processes import Supervisor
-from discovery.settings import QUEUES
 from tests.support.processes import running, service_env
-
-FAST_SCHEDULE = ",".join(f"{queue}=1" for queue in QUEUES)
 
 
 @dataclass

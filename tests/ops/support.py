@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
+from discovery.processes import DISCOVERY
 from tests.support.processes import REPO_ROOT, service_env
-
-DISCOVERY = [sys.executable, "-m", "discovery.cli"]
 
 
 def run_discovery(
@@ -62,7 +59,3 @@ def count(conn: psycopg.Connection, sql: str, *params: object) -> int:
     return int(row[0])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

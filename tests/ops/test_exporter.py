@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from discovery.processes import DISCOVERY
 from discovery.settings import QUEUES, dlq_name
-from tests.ops.support import DISCOVERY, dead_letter
+from tests.ops.support import dead_letter
 from tests.support.processes import REPO_ROOT, service_env
 
 pytestmark = pytest.mark.integration

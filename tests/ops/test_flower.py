@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.ops.support import free_port
+from discovery.processes import free_port
 from tests.support.processes import REPO_ROOT, service_env, wait_for
 
 pytestmark = pytest.mark.integration

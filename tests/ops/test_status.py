@@ -142,3 +142,19 @@ def test_status_sees_the_worker_of_a_pool_that_has_one(
     )
     assert found.pools["albums"].online is False
     assert not [item for item in found.attention if "pool artists" in item]
+
+
+def test_status_is_healthy_and_exits_zero_when_every_pool_has_a_worker_and_no_dlq_grows(
+    tmp_path: Path, database_url: str, redis_url: str
+) -> None:
+    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url)
+    with running(tmp_path, env) as procs:
+        procs.all_pools(concurrency=1)
+
+        found = status.collect(Settings(database_url=database_url, redis_url=redis_url))
+        result = run_discovery(database_url, redis_url, "status", "--json")
+
+    assert found.attention == []
+    assert found.healthy is True
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["healthy"] is True

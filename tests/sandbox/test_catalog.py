@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from discovery.sandbox.catalog import CatalogError, load_catalog, load_demo_catalog
 from discovery.sandbox.cli import sandbox
 from discovery.sandbox.server import SandboxServer
+from tests.fixtures_sandbox import spotify_session
 from tests.sandbox.catalogs import album, artist, artist_ref, small_catalog
 
 
@@ -45,7 +46,9 @@ def test_an_unknown_list_is_refused_by_name():
 def test_every_section_and_list_may_be_absent(sandbox_factory):
     server = sandbox_factory({})
 
-    assert server.stats()["spotify"]["requests"] == 0
+    answer = spotify_session(server).get(server.url + "/spotify/v1/artists/nova", timeout=5)
+
+    assert answer.status_code == 404
 
 
 def test_a_catalog_file_loads_and_the_cli_refuses_a_bad_one(tmp_path):
@@ -60,5 +63,9 @@ def test_a_catalog_file_loads_and_the_cli_refuses_a_bad_one(tmp_path):
 
 
 def test_the_demo_catalog_is_valid_and_served_by_default(sandbox):
-    assert load_demo_catalog()["spotify"]["artists"]
-    assert sandbox.stats()["spotify"]["requests"] == 0
+    first = load_demo_catalog()["spotify"]["artists"][0]
+
+    answer = spotify_session(sandbox).get(f"{sandbox.url}/spotify/v1/artists/{first['id']}", timeout=5)
+
+    assert answer.status_code == 200
+    assert answer.json()["name"] == first["name"]

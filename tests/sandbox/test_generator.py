@@ -7,7 +7,6 @@ import json
 import re
 import uuid
 from collections import Counter, defaultdict
-from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -23,6 +22,8 @@ from discovery.credits import (
 from discovery.names import normalize_name, normalize_title, search_title
 from discovery.sandbox.generate_cli import generate_command, truth_path
 from discovery.sandbox.generator import demo_catalog, generate_catalog
+from discovery.sandbox.genius import index_songs, rank_songs
+from discovery.sandbox.spotify_index import SpotifyIndex
 
 SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$")
@@ -45,20 +46,9 @@ def both(generated, demo):
 # What the pipeline would see
 
 
-@cache
-def tokens(text: str) -> frozenset[str]:
-    return frozenset(normalize_name(text).split())
-
-
 def search_ranked(songs: list[dict], query: str) -> list[dict]:
-    """Genius search as the sandbox ranks it: shared tokens, then page views."""
-    wanted = tokens(query)
-    scored = [(len(wanted & tokens(song["full_title"])), song) for song in songs]
-    ranked = sorted(
-        (pair for pair in scored if pair[0]),
-        key=lambda pair: (-pair[0], -pair[1]["stats"]["pageviews"]),
-    )
-    return [song for _, song in ranked]
+    """Genius search exactly as the sandbox ranks it."""
+    return rank_songs(index_songs(songs), query)
 
 
 def album_artist(track: dict) -> str:
@@ -224,12 +214,7 @@ def test_near_identical_artist_names_come_first_in_search_but_the_exact_one_is_c
 ):
     for catalog, truth in both(generated, demo):
         target = truth["artists"][0]
-        artists = catalog["spotify"]["artists"]
-        wanted = set(normalize_name(target["name"]).split())
-        hits = sorted(
-            (a for a in artists if wanted & set(normalize_name(a["name"]).split())),
-            key=lambda a: -a["popularity"],
-        )
+        hits = SpotifyIndex(catalog["spotify"]).search_artists(target["name"])
 
         assert hits[0]["id"] != target["spotify_id"]
         assert any(a["name"] == target["name"] + " Kid" for a in hits)

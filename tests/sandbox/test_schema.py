@@ -13,6 +13,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from discovery.sandbox.generator import generate_catalog
 from tests.fixtures_sandbox import reference_dir, spotify_session
 from tests.sandbox.catalogs import reference_catalog, small_catalog
 
@@ -129,8 +130,7 @@ def test_the_demo_catalog_serves_valid_responses(spec, sandbox):
 
 
 def test_a_generated_catalog_serves_valid_responses(spec, sandbox_factory):
-    generator = pytest.importorskip("discovery.sandbox.generator")
-    catalog, _ = generator.generate_catalog(artists=3, albums=12, tracks=4, seed=5)
+    catalog, _ = generate_catalog(artists=3, albums=12, tracks=4, seed=5)
 
     assert_valid(sandbox_factory(catalog))
 
