@@ -275,7 +275,7 @@ class Spotify:
                 missing = [i for i in missing if i not in found]
         for object_id in missing:
             try:
-                found[object_id] = self._single(kind, object_id)
+                found[object_id] = self._fetch_single(kind, object_id)
             except NotFound:
                 continue
         return [found[i] for i in wanted if i in found]
@@ -284,6 +284,10 @@ class Spotify:
         remembered = self._remembered(kind, [object_id])
         if remembered:
             return remembered[object_id]
+        return self._fetch_single(kind, object_id)
+
+    def _fetch_single(self, kind: str, object_id: str) -> dict[str, Any]:
+        """GET albums/{id} or tracks/{id}, and remember the object for every process."""
         fetch = self._sp.album if kind == "album" else self._sp.track
         obj = self._call(lambda: fetch(object_id))
         self._remember(kind, [obj])

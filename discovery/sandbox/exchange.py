@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -36,3 +38,12 @@ class Reply:
 
 def first_values(query: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(query, keep_blank_values=True).items()}
+
+
+def match_route(routes: Iterable[tuple[re.Pattern[str], str]], path: str) -> tuple[str, str] | None:
+    """(endpoint name, the id in the path or "") of the first route matching `path`."""
+    for pattern, name in routes:
+        match = pattern.fullmatch(path)
+        if match:
+            return name, match.groupdict().get("id") or ""
+    return None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from discovery.sandbox.exchange import Reply, Request
+from discovery.sandbox.exchange import Reply, Request, match_route
 from discovery.sandbox.knobs import Knobs
 from discovery.sandbox.paging import parse_int
 from discovery.sandbox.text import tokens
@@ -67,15 +67,10 @@ class GeniusApi:
         self._song_tokens = index_songs(self._songs.values())
         self._knobs = knobs
 
-    def error(self, status: int, message: str, reason: str | None = None) -> Reply:
-        return error(status, message)
+    error = staticmethod(error)
 
     def route(self, method: str, path: str) -> tuple[str, str] | None:
-        for pattern, name in ROUTES:
-            match = pattern.fullmatch(path)
-            if match:
-                return name, match.groupdict().get("id", "")
-        return None
+        return match_route(ROUTES, path)
 
     def handle(self, endpoint: str, object_id: str, request: Request) -> Reply:
         if request.method != "GET":

@@ -24,8 +24,7 @@ class InstagramApi:
         self._profiles = {p["username"].casefold(): p for p in section.get("profiles", [])}
         self._knobs = knobs
 
-    def error(self, status: int, message: str, reason: str | None = None) -> Reply:
-        return error(status, message, reason)
+    error = staticmethod(error)
 
     def route(self, method: str, path: str) -> tuple[str, str] | None:
         return ("user", "") if path == "v1/user/by/username" else None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from discovery.sandbox.exchange import Reply, Request
+from discovery.sandbox.exchange import Reply, Request, match_route
 from discovery.sandbox.knobs import Knobs
 
 Json = dict[str, Any]
@@ -37,15 +37,10 @@ class MusicBrainzApi:
             for isrc in recording.get("isrcs", []):
                 self._by_isrc.setdefault(isrc, []).append(recording)
 
-    def error(self, status: int, message: str, reason: str | None = None) -> Reply:
-        return error(status, message)
+    error = staticmethod(error)
 
     def route(self, method: str, path: str) -> tuple[str, str] | None:
-        for pattern, name in ROUTES:
-            match = pattern.fullmatch(path)
-            if match:
-                return name, match.group("id")
-        return None
+        return match_route(ROUTES, path)
 
     def handle(self, endpoint: str, object_id: str, request: Request) -> Reply:
         if request.method != "GET":

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from discovery.sandbox.exchange import Reply, Request
+from discovery.sandbox.exchange import Reply, Request, match_route
 from discovery.sandbox.knobs import Knobs
 from discovery.sandbox.paging import page, parse_int
 from discovery.sandbox.spotify_index import GROUP_ORDER, Json, SpotifyIndex, simplified_album
@@ -78,16 +78,11 @@ class SpotifyApi:
             "several_artists": self._several,
         }
 
-    def error(self, status: int, message: str, reason: str | None = None) -> Reply:
-        return error(status, message, reason)
+    error = staticmethod(error)
 
     def route(self, method: str, path: str) -> tuple[str, str] | None:
         """(endpoint name, the id in the path or "") for a path below /spotify/."""
-        for _, pattern, name in ROUTES:
-            match = pattern.fullmatch(path)
-            if match:
-                return name, match.groupdict().get("id", "")
-        return None
+        return match_route(((pattern, name) for _, pattern, name in ROUTES), path)
 
     def handle(self, endpoint: str, object_id: str, request: Request) -> Reply:
         if request.method != VERBS[endpoint]:

@@ -6,8 +6,8 @@ import subprocess
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 
+from discovery import queues, records
 from discovery.processes import DISCOVERY
 from tests.support.processes import REPO_ROOT, service_env
 
@@ -37,20 +37,15 @@ def dead_letter(
 ) -> int:
     """Send `message` to `queue`, record `failures` issues for it, and dead-letter it the way the
     workers do; returns the DLQ msg_id."""
-    row = conn.execute("SELECT * FROM pgmq.send(%s, %s)", (queue, Jsonb(message))).fetchone()
-    assert row is not None
-    msg_id = int(row[0])
+    msg_id = queues.send(conn, queue, message)
     for attempt in range(1, failures + 1):
-        conn.execute(
-            "INSERT INTO worker_issues (queue, msg_id, read_ct, error_type, message) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            (queue, msg_id, attempt, error_type, reason),
+        records.record_issue(
+            conn, queue=queue, msg_id=msg_id, read_ct=attempt, error_type=error_type,
+            message=reason, payload=None,
         )
-    row = conn.execute(
-        "SELECT discovery_dead_letter(%s, %s, NULL, %s, %s)", (queue, msg_id, error_type, reason)
-    ).fetchone()
-    assert row is not None and row[0] is not None
-    return int(row[0])
+    dlq_id = queues.dead_letter(conn, queue, msg_id, None, error_type, reason)
+    assert dlq_id is not None
+    return dlq_id
 
 
 def count(conn: psycopg.Connection, sql: str, *params: object) -> int:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
-import subprocess
+import os
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from discovery.processes import free_port
+from discovery.processes import Supervisor, free_port
+from tests.ops.test_deployment_files import procfile
 from tests.support.processes import REPO_ROOT, service_env, wait_for
 
 pytestmark = pytest.mark.integration
@@ -35,27 +37,18 @@ def get(url: str, credentials: str | None = None) -> int:
 
 
 @pytest.fixture
-def flower(database_url: str, redis_url: str) -> Iterator[str]:
+def flower(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[str]:
+    """The Procfile's own `flower` line, run by a shell as honcho runs it."""
     port = free_port()
-    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "discovery",
-            "flower",
-            f"--basic-auth={CREDENTIALS}",
-            f"--port={port}",
-            "--address=127.0.0.1",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    env = service_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        FLOWER_BASIC_AUTH=CREDENTIALS,
+        FLOWER_PORT=str(port),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     )
+    procs = Supervisor(tmp_path, env, cwd=REPO_ROOT)
+    proc = procs.start("flower", ["bash", "-c", procfile()["flower"].strip()])
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(
@@ -63,15 +56,10 @@ def flower(database_url: str, redis_url: str) -> Iterator[str]:
             60,
             "flower to listen",
         )
-        assert proc.poll() is None, "flower exited"
+        assert proc.poll() is None, procs.log("flower")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        procs.stop()
 
 
 def test_flower_api_refuses_without_basic_auth_and_answers_with_it(flower: str) -> None:
