@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-# discovery/sql.py reads sql/ beside the package, so the code runs from the source tree
+# discovery/pgmq/sql.py reads sql/ beside the package, so the code runs from the source tree
 # (PYTHONPATH); `pip install .` brings the dependencies and the `discovery` command.
 ENV PYTHONPATH=/app
 COPY . /app

@@ -1,6 +1,6 @@
-"""Celery configuration for discovery (read by discovery.celery via config_from_object)."""
+"""Celery configuration for discovery (read by discovery.runtime.app via config_from_object)."""
 
-from discovery.schedule import beat_schedule
+from discovery.runtime.schedule import beat_schedule
 from discovery.settings import QUEUE_POOLS, get_settings
 
 _settings = get_settings()

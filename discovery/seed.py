@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from discovery.cli import seed
+from discovery.ops.cli import seed
 
 if __name__ == "__main__":
     seed(prog_name="python -m discovery.seed")

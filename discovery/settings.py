@@ -5,6 +5,7 @@ Secrets are `SecretStr`: they never show in a repr, a log line or an error messa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import Field, SecretStr, field_validator
@@ -12,14 +13,27 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from discovery.exceptions import ConfigurationError
 
-# The five PGMQ work queues, in pipeline order, and the Celery pool that runs each.
-QUEUE_POOLS: dict[str, str] = {
-    "artist_discovery": "artists",
-    "album_discovery": "albums",
-    "track_discovery": "tracks",
-    "producer_identification": "producers",
-    "social_enrichment": "social",
-}
+
+@dataclass(frozen=True)
+class Stage:
+    """One worker type: its PGMQ queue, the Celery pool that runs it, its BaseWorker subclass
+    ("module:Class") and how often beat ticks its bridge by default (DISCOVERY_SCHEDULE overrides)."""
+
+    queue: str
+    pool: str
+    worker: str
+    tick_s: float
+
+
+# The worker types in pipeline order: the one place a new worker type is registered.
+PIPELINE: tuple[Stage, ...] = (
+    Stage("artist_discovery", "artists", "discovery.workers.artist:ArtistWorker", 2 * 60),
+    Stage("album_discovery", "albums", "discovery.workers.album:AlbumWorker", 5 * 60),
+    Stage("track_discovery", "tracks", "discovery.workers.track:TrackWorker", 5 * 60),
+    Stage("producer_identification", "producers", "discovery.workers.producer:ProducerWorker", 10 * 60),
+    Stage("social_enrichment", "social", "discovery.workers.social:SocialWorker", 60 * 60),
+)
+QUEUE_POOLS: dict[str, str] = {stage.queue: stage.pool for stage in PIPELINE}
 QUEUES: tuple[str, ...] = tuple(QUEUE_POOLS)
 # The external APIs, by the names used in settings, breakers, limits and the cache.
 APIS: tuple[str, ...] = ("spotify", "genius", "musicbrainz", "instagram")

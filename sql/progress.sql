@@ -1,12 +1,5 @@
 -- What `discovery seed --follow` watches for one artist.
 
--- seed_state --
--- The seed message: still queued (and how often read), archived, or dead-lettered.
-SELECT
-    EXISTS (SELECT 1 FROM pgmq.q_artist_discovery WHERE msg_id = %(msg_id)s) AS queued,
-    (SELECT message->>'reason' FROM pgmq.q_artist_discovery_dlq
-      WHERE (message->>'source_msg_id')::bigint = %(msg_id)s LIMIT 1) AS dead_reason;
-
 -- seed_artist --
 -- The artist the seed message resolved to: its artist_discovery run sent album_discovery for it.
 SELECT a.spotify_id, a.name FROM artists a
@@ -31,13 +24,6 @@ SELECT
     (SELECT count(DISTINCT p.id) FROM producers p JOIN track_producers tp ON tp.producer_id = p.id
       JOIN tracks t ON t.id = tp.track_id JOIN albums a ON a.spotify_id = t.album_spotify_id
       WHERE a.artist_spotify_id = %(id)s) AS producers_known,
-    (SELECT count(*) FROM pgmq.q_album_discovery WHERE message->>'artistId' = %(id)s) AS albums_waiting,
-    (SELECT count(*) FROM pgmq.q_track_discovery WHERE message->>'artistId' = %(id)s) AS tracks_waiting,
-    (SELECT count(*) FROM pgmq.q_producer_identification WHERE message->>'artistId' = %(id)s) AS producers_waiting,
-    (SELECT count(*) FROM pgmq.q_social_enrichment s WHERE (s.message->>'producerId')::bigint IN (
-        SELECT tp.producer_id FROM track_producers tp JOIN tracks t ON t.id = tp.track_id
-        JOIN albums a ON a.spotify_id = t.album_spotify_id WHERE a.artist_spotify_id = %(id)s)) AS socials_waiting,
-    (SELECT count(*) FROM pgmq.q_album_discovery_dlq WHERE message->'message'->>'artistId' = %(id)s)
-  + (SELECT count(*) FROM pgmq.q_track_discovery_dlq WHERE message->'message'->>'artistId' = %(id)s)
-  + (SELECT count(*) FROM pgmq.q_producer_identification_dlq WHERE message->'message'->>'artistId' = %(id)s)
-    AS failed;
+    (SELECT array_agg(DISTINCT tp.producer_id::text) FROM track_producers tp
+      JOIN tracks t ON t.id = tp.track_id JOIN albums a ON a.spotify_id = t.album_spotify_id
+      WHERE a.artist_spotify_id = %(id)s) AS producer_ids;

@@ -70,7 +70,7 @@ ON CONFLICT (spotify_id) DO UPDATE SET
     updated_at = now()
 RETURNING id;
 
--- ops_queue_depths --
+-- queue_metrics --
 -- Every PGMQ queue's size, visible part, oldest and newest message ages and messages ever sent
 -- (work queues and DLQs alike); read-only, for status and the exporter.
 SELECT queue_name, queue_length, queue_visible_length, oldest_msg_age_sec, newest_msg_age_sec, total_messages
@@ -100,32 +100,38 @@ SELECT queue, count(*) FROM queue_metrics WHERE kind = 'pause' GROUP BY queue;
 -- Failures recorded by the workers and the bridge, per queue and kind of error.
 SELECT queue, error_type, count(*) FROM worker_issues GROUP BY queue, error_type;
 
--- dlq_messages --
--- Dead letters still in a DLQ (of one work queue, or all when queue is NULL; only msg_ids when
--- given; only those dead-lettered more than older_than_s ago when given), with the first and last
--- failure recorded for the original message. Reads only: no read_ct or vt changes.
-SELECT dead.queue, dead.msg_id, dead.enqueued_at, dead.message,
+-- dead_letters --
+-- The dead letters still in one DLQ ({dlq_table}, filled in by queues.dead_letters from the list
+-- of queues; only msg_ids when given; only those dead-lettered more than older_than_s ago when
+-- given), with the first and last failure recorded for the original message. Reads only.
+SELECT dead.msg_id, dead.enqueued_at, dead.message,
        issues.first_failure_at, issues.last_failure_at
-FROM (
-    SELECT 'artist_discovery' AS queue, msg_id, enqueued_at, message FROM pgmq.q_artist_discovery_dlq
-    UNION ALL
-    SELECT 'album_discovery', msg_id, enqueued_at, message FROM pgmq.q_album_discovery_dlq
-    UNION ALL
-    SELECT 'track_discovery', msg_id, enqueued_at, message FROM pgmq.q_track_discovery_dlq
-    UNION ALL
-    SELECT 'producer_identification', msg_id, enqueued_at, message FROM pgmq.q_producer_identification_dlq
-    UNION ALL
-    SELECT 'social_enrichment', msg_id, enqueued_at, message FROM pgmq.q_social_enrichment_dlq
-) AS dead
+FROM {dlq_table} AS dead
 LEFT JOIN LATERAL (
     SELECT min(created_at) AS first_failure_at, max(created_at) AS last_failure_at
     FROM worker_issues
-    WHERE worker_issues.queue = dead.queue
-      AND worker_issues.msg_id = CASE WHEN dead.message->>'source_msg_id' ~ '^[0-9]{1,18}$'
+    WHERE worker_issues.queue = %(queue)s::text
+      AND worker_issues.msg_id = CASE WHEN dead.message->>'source_msg_id' ~ '^[0-9]{{1,18}}$'
                                       THEN (dead.message->>'source_msg_id')::bigint END
 ) AS issues ON true
-WHERE (%(queue)s::text IS NULL OR dead.queue = %(queue)s::text)
-  AND (%(msg_ids)s::bigint[] IS NULL OR dead.msg_id = ANY(%(msg_ids)s::bigint[]))
+WHERE (%(msg_ids)s::bigint[] IS NULL OR dead.msg_id = ANY(%(msg_ids)s::bigint[]))
   AND (%(older_than_s)s::float8 IS NULL
        OR dead.enqueued_at < now() - make_interval(secs => %(older_than_s)s::float8))
-ORDER BY dead.queue, dead.msg_id;
+ORDER BY dead.msg_id;
+
+-- queued --
+-- Whether message msg_id is still in {queue_table} (visible or not). Reads only.
+SELECT EXISTS (SELECT 1 FROM {queue_table} WHERE msg_id = %(msg_id)s) AS queued;
+
+-- count_waiting --
+-- Messages in {queue_table} whose field `key` is one of `values`. Reads only.
+SELECT count(*) FROM {queue_table} WHERE message->>%(key)s = ANY(%(values)s::text[]);
+
+-- count_dead --
+-- Dead letters in {dlq_table} whose original message's field `key` is one of `values`.
+SELECT count(*) FROM {dlq_table} WHERE message->'message'->>%(key)s = ANY(%(values)s::text[]);
+
+-- dead_reason --
+-- The reason given when message source_msg_id of a queue was dead-lettered to {dlq_table}.
+SELECT message->>'reason' FROM {dlq_table}
+WHERE message->>'source_msg_id' = %(source_msg_id)s::text LIMIT 1;

@@ -49,7 +49,7 @@ def pg_template() -> Iterator[str]:
         _admin().close()
     except psycopg.OperationalError as error:
         service_missing("Postgres", error)
-    from discovery import migrations
+    from discovery.pgmq import migrations
 
     name = f"discovery_test_tmpl_{uuid.uuid4().hex[:8]}"
     try:

@@ -31,7 +31,7 @@ The answer key (`truth`) encodes the rules the pipeline follows:
 - a track's credits come from the Genius song whose primary artist and normalised title match
   (never a remix or a cover) when that song has at least one production credit; otherwise from
   every MusicBrainz recording carrying the track's ISRC (producer relations), identical credits
-  once. Roles as in `discovery.credits`.
+  once. Roles as in `discovery.catalog.credits`.
 - a person is one producer: names are unique per person in generated data, and a producer
   credited by Genius and (under a new MusicBrainz artist id) by MusicBrainz is one producer with
   both ids, linked by exact normalised name.

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from discovery import store
+from discovery.catalog import store
 from discovery.clients.spotify import spotify_client
-from discovery.messages import AlbumDiscovery
+from discovery.pgmq.messages import AlbumDiscovery
 from discovery.workers.base import BaseWorker, Transaction
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from discovery import records, store
+from discovery.catalog import store
+from discovery.catalog.credits import choose_spotify_artist
 from discovery.clients.spotify import spotify_client
-from discovery.credits import choose_spotify_artist
 from discovery.exceptions import NotFound
-from discovery.messages import ArtistDiscovery
+from discovery.pgmq import records
+from discovery.pgmq.messages import ArtistDiscovery
 from discovery.workers.base import BaseWorker, Transaction
 
 

@@ -24,11 +24,11 @@ import psycopg
 from celery.exceptions import SoftTimeLimitExceeded
 from pydantic import BaseModel
 
-from discovery import queues, records
-from discovery.db import pool
 from discovery.exceptions import InvalidMessage, PermanentError, TransientError
-from discovery.messages import validate
-from discovery.queues import Delivery
+from discovery.pgmq import queues, records
+from discovery.pgmq.db import pool
+from discovery.pgmq.messages import validate
+from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
 
 logger = logging.getLogger(__name__)

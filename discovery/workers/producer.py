@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from discovery import store
+from discovery.catalog import store
+from discovery.catalog.credits import Credit, choose_genius_hit, genius_credits, musicbrainz_credits
+from discovery.catalog.names import search_title
 from discovery.clients.genius import genius_client
 from discovery.clients.musicbrainz import musicbrainz_client
 from discovery.clients.spotify import spotify_client
-from discovery.credits import Credit, choose_genius_hit, genius_credits, musicbrainz_credits
-from discovery.messages import ProducerIdentification
-from discovery.names import search_title
+from discovery.pgmq.messages import ProducerIdentification
 from discovery.workers.base import BaseWorker, Transaction
 
 

@@ -8,17 +8,11 @@ from functools import lru_cache
 from typing import Any
 
 from discovery.exceptions import ConfigurationError
-from discovery.settings import Settings
+from discovery.settings import PIPELINE, Settings
 from discovery.workers.base import BaseWorker
 
-# The real worker types, by queue.
-DEFAULT_WORKERS: dict[str, str] = {
-    "artist_discovery": "discovery.workers.artist:ArtistWorker",
-    "album_discovery": "discovery.workers.album:AlbumWorker",
-    "track_discovery": "discovery.workers.track:TrackWorker",
-    "producer_identification": "discovery.workers.producer:ProducerWorker",
-    "social_enrichment": "discovery.workers.social:SocialWorker",
-}
+# The real worker types, by queue (registered in settings.PIPELINE).
+DEFAULT_WORKERS: dict[str, str] = {stage.queue: stage.worker for stage in PIPELINE}
 
 
 def _load(path: str) -> type[BaseWorker[Any, Any]]:

@@ -8,12 +8,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from discovery import store
+from discovery.catalog import store
 from discovery.clients.genius import genius_client
 from discovery.clients.instagram import instagram_client
-from discovery.db import pool
 from discovery.exceptions import NotFound
-from discovery.messages import SocialEnrichment
+from discovery.pgmq.db import pool
+from discovery.pgmq.messages import SocialEnrichment
 from discovery.workers.base import BaseWorker, Transaction
 
 logger = logging.getLogger(__name__)

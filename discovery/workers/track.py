@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from discovery import store
+from discovery.catalog import store
+from discovery.catalog.names import normalize_title
 from discovery.clients.spotify import spotify_client
-from discovery.messages import TrackDiscovery
-from discovery.names import normalize_title
+from discovery.pgmq.messages import TrackDiscovery
 from discovery.workers.base import BaseWorker, Transaction
 
 ALBUM_TRACKS_PAGE = 50

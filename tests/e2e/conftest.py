@@ -11,9 +11,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from discovery import progress, report, seeding
-from discovery.demo import FAST_SCHEDULE
-from discovery.processes import Supervisor
+from discovery.catalog import report
+from discovery.ops import progress, seeding
+from discovery.ops.demo import FAST_SCHEDULE
+from discovery.ops.processes import Supervisor
 from tests.support.processes import running, service_env
 
 

@@ -49,7 +49,7 @@ def test_the_demo_prints_the_demo_artists_producers_with_roles_and_instagram_and
         INSTAGRAM_API_KEY="",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "discovery.cli", "demo"],
+        [sys.executable, "-m", "discovery.ops.cli", "demo"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
     )
 

@@ -10,7 +10,7 @@ from importlib import resources
 import psycopg
 import pytest
 
-from discovery import progress, seeding, status
+from discovery.ops import progress, seeding, status
 from discovery.sandbox.generator import generate_catalog
 from discovery.settings import Settings
 from tests.e2e.scoring import (

@@ -8,8 +8,8 @@ import time
 import psycopg
 import pytest
 
-from discovery import queues
 from discovery.clients.breakers import open_breakers
+from discovery.pgmq import queues
 from tests.e2e.test_pipeline import check_against_truth, demo_files
 from tests.support.processes import wait_for
 
@@ -52,7 +52,7 @@ def test_a_spent_quota_pauses_the_spotify_bridges_and_the_work_finishes_after_th
     catalog, truth = demo_files()
     pipeline = start_pipeline(None, quota={"spotify": 6}, quota_retry_after_s=QUOTA_RESET_S)
     names = [artist["name"] for artist in truth["artists"]]
-    from discovery import progress, seeding
+    from discovery.ops import progress, seeding
 
     seeds = [progress.Seeded(seeding.start(pipeline.database_url, name), name) for name in names]
 

@@ -9,8 +9,8 @@ from collections import Counter
 import psycopg
 import pytest
 
-from discovery import bridge
-from discovery.queues import Delivery
+from discovery.pgmq.queues import Delivery
+from discovery.runtime import bridge
 from discovery.settings import Settings
 
 pytestmark = pytest.mark.integration

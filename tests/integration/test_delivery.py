@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from discovery.processes import Supervisor
+from discovery.ops.processes import Supervisor
 from tests.support.processes import running, staged_artist_env, wait_for
 from tests.support.workers import CREATE_EFFECTS_TABLE
 

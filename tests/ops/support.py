@@ -7,8 +7,8 @@ from typing import Any
 
 import psycopg
 
-from discovery import queues, records
-from discovery.processes import DISCOVERY
+from discovery.ops.processes import DISCOVERY
+from discovery.pgmq import queues, records
 from tests.support.processes import REPO_ROOT, service_env
 
 

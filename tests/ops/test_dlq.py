@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from discovery import dlq
+from discovery.ops import dlq
 from tests.ops.support import count, dead_letter, run_discovery
 from tests.support.processes import running, staged_artist_env, wait_for
 from tests.support.workers import CREATE_EFFECTS_TABLE

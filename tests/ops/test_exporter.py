@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from discovery.processes import DISCOVERY
+from discovery.ops.processes import DISCOVERY
 from discovery.settings import QUEUES, dlq_name
 from tests.ops.support import dead_letter
 from tests.support.processes import REPO_ROOT, service_env

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 import redis
 
-from discovery import status
+from discovery.ops import status
 from discovery.settings import QUEUE_POOLS, Settings
 from tests.ops.support import dead_letter, run_discovery
 from tests.support.processes import running, service_env

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from discovery.credits import (
+from discovery.catalog.credits import (
     choose_genius_hit,
     choose_spotify_artist,
     genius_credits,
     musicbrainz_credits,
 )
-from discovery.names import normalize_name, normalize_title, search_title
+from discovery.catalog.names import normalize_name, normalize_title, search_title
 from discovery.sandbox.generate_cli import generate_command, truth_path
 from discovery.sandbox.generator import demo_catalog, generate_catalog
 from discovery.sandbox.genius import index_songs, rank_songs

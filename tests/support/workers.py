@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from discovery.exceptions import TransientError
-from discovery.messages import ArtistDiscovery
+from discovery.pgmq.messages import ArtistDiscovery
 from discovery.workers.base import BaseWorker, Transaction
 
 CREATE_EFFECTS_TABLE = "CREATE TABLE test_effects (msg_id bigint, read_ct int, name text, pid int)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discovery.credits import (
+from discovery.catalog.credits import (
     PRODUCTION_ROLES,
     Credit,
     choose_genius_hit,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from discovery.exceptions import InvalidMessage
-from discovery.messages import validate
+from discovery.pgmq.messages import validate
 from discovery.workers.base import retry_delay_s
 
 

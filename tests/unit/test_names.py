@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discovery.names import (
+from discovery.catalog.names import (
     clean_spaces,
     is_remix_or_cover_title,
     normalize_name,

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from discovery.exceptions import ConfigurationError
-from discovery.schedule import DEFAULT_INTERVALS_S, beat_schedule, intervals
+from discovery.runtime.schedule import DEFAULT_INTERVALS_S, beat_schedule, intervals
 from discovery.settings import QUEUE_POOLS, Settings
 
 SECRETS = {

@@ -17,7 +17,7 @@ def cli() -> None:
 @click.option("--create-db", is_flag=True, help="Create the database first when it is missing.")
 def migrate(create_db: bool) -> None:
     """Install PGMQ (when needed), apply sql/ migrations and create the queues."""
-    from discovery import migrations
+    from discovery.pgmq import migrations
     from discovery.settings import get_settings
 
     applied = migrations.migrate(get_settings().database_url, create_db=create_db)
@@ -30,12 +30,12 @@ def migrate(create_db: bool) -> None:
 @click.option("--follow", is_flag=True, help="Watch this artist's discovery until it is done, then report.")
 def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
     """Put one artist on the artist_discovery queue and print its msg_id."""
-    from discovery import seeding
+    from discovery.ops import seeding
 
     msg_id = seeding.seed_or_exit(artist_name, spotify_id)
     click.echo(msg_id)
     if follow:
-        from discovery import progress
+        from discovery.ops import progress
         from discovery.settings import get_settings
 
         settings = get_settings()
@@ -62,7 +62,7 @@ def report(artist: str, fmt: str) -> None:
               help="Default: the sandbox, unless Spotify and Genius credentials are set.")
 def demo(artists: tuple[str, ...], timeout_s: float, use_sandbox: bool | None) -> None:
     """Run everything locally on the demo catalog and print the demo artists' producers."""
-    from discovery import demo as demos
+    from discovery.ops import demo as demos
     from discovery.settings import get_settings
 
     try:
@@ -74,7 +74,7 @@ def demo(artists: tuple[str, ...], timeout_s: float, use_sandbox: bool | None) -
 
 
 def _print_report(artist: str, fmt: str) -> None:
-    from discovery import report as reports
+    from discovery.catalog import report as reports
     from discovery.settings import get_settings
 
     try:
@@ -100,11 +100,11 @@ def _register_optional_commands() -> None:
 
 _register_optional_commands()
 
-from discovery import ops_cli  # noqa: E402  (operator commands: status, dlq, exporter)
+from discovery.ops import commands  # noqa: E402  (operator commands: status, dlq, exporter)
 
-cli.add_command(ops_cli.status)
-cli.add_command(ops_cli.dlq)
-cli.add_command(ops_cli.exporter)
+cli.add_command(commands.status)
+cli.add_command(commands.dlq)
+cli.add_command(commands.exporter)
 
 
 def main() -> None:

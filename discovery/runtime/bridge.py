@@ -21,13 +21,13 @@ from dataclasses import dataclass
 import psycopg
 import redis
 
-from discovery import queues, records
 from discovery.clients.breakers import open_breakers
 from discovery.clients.redis_pool import shared_redis
-from discovery.db import pool
 from discovery.exceptions import InvalidMessage
-from discovery.messages import validate
-from discovery.queues import Delivery
+from discovery.pgmq import queues, records
+from discovery.pgmq.db import pool
+from discovery.pgmq.messages import validate
+from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
 from discovery.workers.registry import worker_for
 

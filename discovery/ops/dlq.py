@@ -18,9 +18,8 @@ from typing import Any
 
 import psycopg
 
-from discovery import queues
+from discovery.pgmq import queues
 from discovery.settings import DLQ_SUFFIX, QUEUES, dlq_name
-from discovery.sql import query
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +97,9 @@ def check_queue(queue: str) -> str:
     return name
 
 
-def _from_row(row: tuple[Any, ...]) -> DeadLetter:
-    queue, msg_id, enqueued_at, wrapper, first_issue_at, last_issue_at = row
+def _from_row(row: queues.DeadRow) -> DeadLetter:
+    queue, msg_id, enqueued_at, wrapper = row.queue, row.msg_id, row.enqueued_at, row.message
+    first_issue_at, last_issue_at = row.first_failure_at, row.last_failure_at
     wrapped = isinstance(wrapper, dict) and "message" in wrapper
     fields: dict[str, Any] = wrapper if wrapped else {}
     dead_lettered_at = _parse_time(fields.get("dead_lettered_at")) or enqueued_at
@@ -125,12 +125,13 @@ def list_dead(
     older_than_s: float | None = None,
 ) -> list[DeadLetter]:
     """Dead letters still in the DLQs (of `queue`, else all), oldest first per queue."""
-    params = {
-        "queue": None if queue is None else check_queue(queue),
-        "msg_ids": None if msg_ids is None else list(msg_ids),
-        "older_than_s": older_than_s,
-    }
-    return [_from_row(row) for row in conn.execute(query("dlq_messages"), params).fetchall()]
+    rows = queues.dead_letters(
+        conn,
+        QUEUES if queue is None else [check_queue(queue)],
+        msg_ids=msg_ids,
+        older_than_s=older_than_s,
+    )
+    return [_from_row(row) for row in rows]
 
 
 def replay(

@@ -24,12 +24,13 @@ from typing import Any
 import psycopg
 import redis
 
-from discovery.bridge import InFlight
 from discovery.clients.breakers import BreakerPolicy, breaker_state, read_hold
 from discovery.clients.cache import hit_ratio
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
+from discovery.pgmq import queues as pgmq_queues
+from discovery.pgmq.sql import query
+from discovery.runtime.bridge import InFlight
 from discovery.settings import APIS, QUEUE_POOLS, QUEUES, Settings, dlq_name
-from discovery.sql import query
 
 DEFAULT_DLQ_WINDOW_S = 3600.0
 RECENT_WINDOW_S = 3600
@@ -164,21 +165,20 @@ def _apis_by_queue(settings: Settings) -> dict[str, tuple[str, ...]]:
 
 def _read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
     with psycopg.connect(database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
-        depths = {row[0]: row for row in conn.execute(query("ops_queue_depths")).fetchall()}
+        depths = pgmq_queues.metrics(conn)
         outcomes = conn.execute(
             query("ops_task_outcomes_since"), {"window_s": RECENT_WINDOW_S}
         ).fetchall()
     for queue, found in queues.items():
         work = depths.get(queue)
         if work is not None:
-            _, length, visible, oldest, _, _ = work
-            found.visible = int(visible)
-            found.hidden = int(length) - int(visible)
-            found.oldest_age_s = None if oldest is None else int(oldest)
+            found.visible = work.visible
+            found.hidden = work.length - work.visible
+            found.oldest_age_s = work.oldest_age_s
         dead = depths.get(dlq_name(queue))
         if dead is not None:
-            found.dlq_size = int(dead[1])
-            found.dlq_newest_age_s = None if dead[4] is None else int(dead[4])
+            found.dlq_size = dead.length
+            found.dlq_newest_age_s = dead.newest_age_s
         found.processed_last_hour = 0
         found.failed_last_hour = 0
     for queue, outcome, count in outcomes:

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import LiteralString, cast
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 _BLOCK_START = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
 

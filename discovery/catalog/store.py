@@ -9,9 +9,9 @@ from typing import Any, LiteralString, cast
 
 from psycopg import Connection
 
-from discovery.credits import Credit, confidence
-from discovery.names import normalize_name
-from discovery.sql import queries, query
+from discovery.catalog.credits import Credit, confidence
+from discovery.catalog.names import normalize_name
+from discovery.pgmq.sql import queries, query
 
 
 def _q(name: str) -> LiteralString:

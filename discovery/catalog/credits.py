@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from discovery.names import normalize_name, titles_match
+from discovery.catalog.names import normalize_name, titles_match
 
 Source = Literal["genius", "musicbrainz"]
 

@@ -8,12 +8,12 @@ from typing import Any
 from celery import Task
 from celery.signals import worker_process_init
 
-from discovery import bridge
-from discovery.celery import app
 from discovery.clients.redis_pool import shared_redis
 from discovery.logs import configure_logging
-from discovery.queues import Delivery
-from discovery.schedule import BRIDGE_TASK
+from discovery.pgmq.queues import Delivery
+from discovery.runtime import bridge
+from discovery.runtime.app import app
+from discovery.runtime.schedule import BRIDGE_TASK
 from discovery.settings import QUEUE_POOLS, QUEUES, get_settings
 from discovery.workers.base import process
 from discovery.workers.registry import worker_for

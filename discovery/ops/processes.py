@@ -16,7 +16,7 @@ from typing import Any
 from discovery.settings import QUEUE_POOLS
 
 CELERY = [sys.executable, "-m", "celery", "-A", "discovery"]
-DISCOVERY = [sys.executable, "-m", "discovery.cli"]
+DISCOVERY = [sys.executable, "-m", "discovery.ops.cli"]
 
 
 def free_port() -> int:

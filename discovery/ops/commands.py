@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from discovery.exporter import DEFAULT_HOST, DEFAULT_PORT
+from discovery.ops.exporter import DEFAULT_HOST, DEFAULT_PORT
 
 
 @click.command()
@@ -34,8 +34,8 @@ from discovery.exporter import DEFAULT_HOST, DEFAULT_PORT
 )
 def status(as_json: bool, dlq_window: str, timeout_s: float) -> None:
     """Queues, dead letters, APIs and workers at a glance; exit 1: something needs attention."""
-    from discovery import status as statuses
-    from discovery.dlq import parse_duration_s
+    from discovery.ops import status as statuses
+    from discovery.ops.dlq import parse_duration_s
     from discovery.settings import get_settings
 
     try:
@@ -62,7 +62,7 @@ def dlq() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of text.")
 def dlq_list(queue: str | None, as_json: bool) -> None:
     """Dead letters of QUEUE (or all): message, reason, attempts, first and last failure."""
-    from discovery import dlq as dead_letters
+    from discovery.ops import dlq as dead_letters
 
     with _connection() as conn:
         found = _or_usage_error(lambda: dead_letters.list_dead(conn, queue))
@@ -89,7 +89,7 @@ def dlq_list(queue: str | None, as_json: bool) -> None:
 def dlq_replay(queue: str, msg_ids: tuple[int, ...], replay_all: bool) -> None:
     """Send dead letters back to QUEUE with attempts reset; each leaves the DLQ (archived) in the
     same transaction, so replaying twice sends it once."""
-    from discovery import dlq as dead_letters
+    from discovery.ops import dlq as dead_letters
 
     if bool(msg_ids) == replay_all:
         raise click.UsageError("give either --id N (one or more) or --all")
@@ -114,7 +114,7 @@ def dlq_replay(queue: str, msg_ids: tuple[int, ...], replay_all: bool) -> None:
 @click.option("--older-than", "older_than", required=True, help="Age such as 7d, 12h, 30m.")
 def dlq_purge(queue: str, older_than: str) -> None:
     """Archive (never delete) QUEUE's dead letters older than --older-than."""
-    from discovery import dlq as dead_letters
+    from discovery.ops import dlq as dead_letters
 
     try:
         older_than_s = dead_letters.parse_duration_s(older_than)
@@ -130,7 +130,7 @@ def dlq_purge(queue: str, older_than: str) -> None:
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 def exporter(port: int, host: str) -> None:
     """Serve Prometheus metrics (PGMQ depths, DLQs, throughput, errors) at /metrics."""
-    from discovery import exporter as exporters
+    from discovery.ops import exporter as exporters
     from discovery.settings import get_settings
 
     server, _thread = exporters.serve(get_settings().database_url, port=port, host=host)

@@ -7,7 +7,7 @@ from typing import Any
 from psycopg import Connection
 from psycopg.types.json import Jsonb
 
-from discovery.sql import query
+from discovery.pgmq.sql import query
 
 
 def record_issue(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from wsgiref.simple_server import WSGIServer
 
@@ -20,8 +20,9 @@ from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from discovery.pgmq import queues
+from discovery.pgmq.sql import query
 from discovery.settings import DLQ_SUFFIX, QUEUES
-from discovery.sql import query
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class QueueCollector(Collector):
 
 
 def _families(conn: psycopg.Connection) -> Iterator[Any]:
-    yield from _queue_families(conn.execute(query("ops_queue_depths")).fetchall())
+    yield from _queue_families(queues.metrics(conn).values())
     yield from _batch_families(conn.execute(query("ops_batch_totals")).fetchall())
     yield from _task_families(conn.execute(query("ops_task_totals")).fetchall())
     pauses = CounterMetricFamily(
@@ -79,7 +80,7 @@ def _families(conn: psycopg.Connection) -> Iterator[Any]:
     yield issues
 
 
-def _queue_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+def _queue_families(rows: Iterable[queues.QueueMetrics]) -> Iterator[Any]:
     depth = GaugeMetricFamily(
         "discovery_queue_depth",
         "Messages in a PGMQ queue, visible or not (DLQs included)",
@@ -99,13 +100,14 @@ def _queue_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
     dlq = GaugeMetricFamily(
         "discovery_dlq_depth", "Dead letters waiting in a work queue's DLQ", labels=["queue"]
     )
-    for name, length, visible_length, oldest_s, _newest_s, total in rows:
-        depth.add_metric([name], int(length))
-        visible.add_metric([name], int(visible_length))
-        oldest.add_metric([name], float(oldest_s or 0))
-        sent.add_metric([name], int(total))
-        if name.endswith(DLQ_SUFFIX) and name.removesuffix(DLQ_SUFFIX) in QUEUES:
-            dlq.add_metric([name.removesuffix(DLQ_SUFFIX)], int(length))
+    for row in rows:
+        depth.add_metric([row.queue], row.length)
+        visible.add_metric([row.queue], row.visible)
+        oldest.add_metric([row.queue], float(row.oldest_age_s or 0))
+        sent.add_metric([row.queue], row.total_sent)
+        work_queue = row.queue.removesuffix(DLQ_SUFFIX)
+        if row.queue.endswith(DLQ_SUFFIX) and work_queue in QUEUES:
+            dlq.add_metric([work_queue], row.length)
     yield from (depth, visible, oldest, sent, dlq)
 
 

@@ -1,6 +1,6 @@
 """The beat schedule, in one place: one bridge task per PGMQ queue.
 
-Defaults (seconds): artist every 2 min, album 5, track 5, producer 10, social 60.
+Defaults (settings.PIPELINE): artist every 2 min, album 5, track 5, producer 10, social 60.
 DISCOVERY_SCHEDULE="artist_discovery=2,album_discovery=2" overrides any subset (seconds).
 """
 
@@ -9,15 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from discovery.exceptions import ConfigurationError
-from discovery.settings import QUEUE_POOLS, QUEUES, Settings, parse_pairs
+from discovery.settings import PIPELINE, QUEUE_POOLS, QUEUES, Settings, parse_pairs
 
-DEFAULT_INTERVALS_S: dict[str, float] = {
-    "artist_discovery": 2 * 60,
-    "album_discovery": 5 * 60,
-    "track_discovery": 5 * 60,
-    "producer_identification": 10 * 60,
-    "social_enrichment": 60 * 60,
-}
+DEFAULT_INTERVALS_S: dict[str, float] = {stage.queue: stage.tick_s for stage in PIPELINE}
 
 BRIDGE_TASK = "discovery.bridge"
 

@@ -14,7 +14,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from discovery.sql import migration_files
+from discovery.pgmq.sql import migration_files
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from discovery import migrations, progress, seeding
-from discovery.processes import DISCOVERY, Supervisor, free_port, wait_for
+from discovery.ops import progress, seeding
+from discovery.ops.processes import DISCOVERY, Supervisor, free_port, wait_for
+from discovery.pgmq import migrations
 from discovery.settings import QUEUES, Settings
 
 FAST_SCHEDULE = ",".join(f"{queue}=1" for queue in QUEUES)
@@ -62,7 +63,7 @@ def run(
     """Run the demo end to end; returns the reports it printed."""
     from rich.console import Console
 
-    from discovery import report
+    from discovery.catalog import report
 
     console = Console(file=out, width=max(Console(file=out).width, 120))
     if use_sandbox is None:

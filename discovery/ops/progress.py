@@ -10,10 +10,13 @@ from typing import Any, LiteralString, TextIO, cast
 
 import psycopg
 
+from discovery.pgmq import queues
+from discovery.pgmq.sql import queries
 from discovery.settings import APIS
-from discovery.sql import queries
 
 POLL_S = 1.0
+# The queues whose messages name the artist they work for (artistId).
+ARTIST_QUEUES = ("album_discovery", "track_discovery", "producer_identification")
 
 
 def _q(name: str) -> LiteralString:
@@ -55,18 +58,22 @@ class Snapshot:
 
 def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id: str | None, paused: str = "") -> Snapshot:
     label = name or spotify_id or "?"
-    queued, dead_reason = conn.execute(_q("seed_state"), {"msg_id": msg_id}).fetchone()  # type: ignore[misc]
+    dead_reason = queues.dead_reason(conn, "artist_discovery", msg_id)
     if dead_reason:
         return Snapshot("failed", label, reason=dead_reason, paused=paused)
-    if queued:
+    if queues.queued(conn, "artist_discovery", msg_id):
         return Snapshot("waiting", label, paused=paused)
     row = conn.execute(_q("seed_artist"), {"spotify_id": spotify_id, "name": name}).fetchone()
     if row is None:
         return Snapshot("resolving", label, paused=paused)
     found_id, found_name = row
     counts: Any = conn.execute(_q("artist_progress"), {"id": found_id}).fetchone()
-    (albums, tracks, rec_done, rec_known, enriched, known, albums_w, tracks_w, producers_w, socials_w, failed) = counts
-    waiting = albums_w + tracks_w + producers_w + socials_w
+    (albums, tracks, rec_done, rec_known, enriched, known, producer_ids) = counts
+    waiting = sum(
+        queues.count_waiting(conn, queue, "artistId", [found_id])
+        for queue in ARTIST_QUEUES
+    ) + queues.count_waiting(conn, "social_enrichment", "producerId", producer_ids or [])
+    failed = sum(queues.count_dead(conn, queue, "artistId", [found_id]) for queue in ARTIST_QUEUES)
     return Snapshot(
         "discovering" if waiting else "done",
         found_name,

@@ -6,8 +6,8 @@ import sys
 
 import psycopg
 
+from discovery.pgmq.sql import query
 from discovery.settings import get_settings
-from discovery.sql import query
 
 
 def start(database_url: str, artist_name: str | None = None, spotify_id: str | None = None) -> int:

@@ -9,7 +9,7 @@ from typing import Any, LiteralString, cast
 
 import psycopg
 
-from discovery.sql import queries
+from discovery.pgmq.sql import queries
 
 
 def _q(name: str) -> LiteralString:

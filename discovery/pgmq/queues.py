@@ -1,0 +1,169 @@
+"""The only caller of pgmq.* and the only reader of PGMQ's tables: send, read, archive, fenced
+claim / set_vt, dead-lettering, queue metrics and the dead letters waiting in the DLQs.
+
+Every function takes the caller's connection, so it joins the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg import Connection, sql
+from psycopg.types.json import Jsonb
+
+from discovery.pgmq.sql import query
+from discovery.settings import dlq_name
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One read of one message: read_ct tells this delivery from any later one."""
+
+    queue: str
+    msg_id: int
+    read_ct: int
+    message: Any
+    enqueued_at: datetime | None = None
+
+
+def send(conn: Connection, queue: str, message: dict[str, Any], delay_s: int = 0) -> int:
+    """pgmq.send: put a message on `queue`, visible after `delay_s` seconds; returns its msg_id."""
+    row = conn.execute(query("send"), {"queue": queue, "message": Jsonb(message), "delay_s": delay_s}).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def read(conn: Connection, queue: str, vt_s: int, qty: int) -> list[Delivery]:
+    """pgmq.read: take up to `qty` visible messages and hide them for `vt_s` seconds."""
+    rows = conn.execute(query("read"), {"queue": queue, "vt_s": vt_s, "qty": qty}).fetchall()
+    return [Delivery(queue, msg_id, read_ct, message, enqueued_at) for msg_id, read_ct, enqueued_at, message in rows]
+
+
+def archive(conn: Connection, queue: str, msg_id: int) -> bool:
+    """pgmq.archive: move the message to pgmq.a_<queue>; false when it was not there."""
+    row = conn.execute(query("archive"), {"queue": queue, "msg_id": msg_id}).fetchone()
+    return bool(row and row[0])
+
+
+def claim(conn: Connection, delivery: Delivery) -> bool:
+    """Lock the message row until commit; true while this delivery still owns the message."""
+    row = conn.execute(
+        query("claim"), {"queue": delivery.queue, "msg_id": delivery.msg_id, "read_ct": delivery.read_ct}
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def set_vt(conn: Connection, delivery: Delivery, vt_s: float) -> bool:
+    """Fenced pgmq vt update: hide the message for `vt_s` more seconds from now."""
+    row = conn.execute(
+        query("set_vt"),
+        {"queue": delivery.queue, "msg_id": delivery.msg_id, "read_ct": delivery.read_ct, "vt_s": vt_s},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def dead_letter(
+    conn: Connection, queue: str, msg_id: int, read_ct: int | None, error_type: str, reason: str
+) -> int | None:
+    """Send the message, wrapped with its reason, to <queue>_dlq and archive it from `queue`.
+
+    Fenced on read_ct unless it is None; returns the DLQ msg_id, or None when not owned.
+    """
+    row = conn.execute(
+        query("dead_letter"),
+        {"queue": queue, "msg_id": msg_id, "read_ct": read_ct, "error_type": error_type, "reason": reason},
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+@dataclass(frozen=True)
+class QueueMetrics:
+    """pgmq.metrics_all() for one queue (work queue or DLQ)."""
+
+    queue: str
+    length: int
+    visible: int
+    oldest_age_s: int | None
+    newest_age_s: int | None
+    total_sent: int
+
+
+def metrics(conn: Connection) -> dict[str, QueueMetrics]:
+    """pgmq.metrics_all: every PGMQ queue's size, visible part, message ages and total sent."""
+    return {
+        name: QueueMetrics(
+            name,
+            int(length),
+            int(visible),
+            None if oldest is None else int(oldest),
+            None if newest is None else int(newest),
+            int(total),
+        )
+        for name, length, visible, oldest, newest, total in conn.execute(query("queue_metrics"))
+    }
+
+
+@dataclass(frozen=True)
+class DeadRow:
+    """One message waiting in a DLQ, as stored, with the failures recorded for its original."""
+
+    queue: str  # the work queue it came from
+    msg_id: int  # its id in <queue>_dlq
+    enqueued_at: datetime
+    message: Any
+    first_failure_at: datetime | None
+    last_failure_at: datetime | None
+
+
+def dead_letters(
+    conn: Connection,
+    queues: Iterable[str],
+    *,
+    msg_ids: Iterable[int] | None = None,
+    older_than_s: float | None = None,
+) -> list[DeadRow]:
+    """The messages in each queue's DLQ (only `msg_ids` when given; only those dead-lettered more
+    than `older_than_s` ago when given), oldest first per queue. Reads only: no read_ct changes."""
+    wanted = None if msg_ids is None else list(msg_ids)
+    found: list[DeadRow] = []
+    for queue in queues:
+        rows = conn.execute(
+            _on("dead_letters", queue), {"queue": queue, "msg_ids": wanted, "older_than_s": older_than_s}
+        ).fetchall()
+        found.extend(DeadRow(queue, *row) for row in rows)
+    return found
+
+
+def _on(name: str, queue: str) -> sql.Composable:
+    """A named query with its PGMQ tables ({queue_table}, {dlq_table}) filled in for `queue`."""
+    return sql.SQL(query(name)).format(
+        queue_table=sql.Identifier("pgmq", "q_" + queue),
+        dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue)),
+    )
+
+
+def queued(conn: Connection, queue: str, msg_id: int) -> bool:
+    """Whether `msg_id` is still in `queue` (visible or hidden), neither archived nor dead."""
+    row = conn.execute(_on("queued", queue), {"msg_id": msg_id}).fetchone()
+    return bool(row and row[0])
+
+
+def count_waiting(conn: Connection, queue: str, key: str, values: Iterable[str]) -> int:
+    """How many messages in `queue` carry one of `values` in their field `key`."""
+    row = conn.execute(_on("count_waiting", queue), {"key": key, "values": list(values)}).fetchone()
+    return int(row[0]) if row else 0
+
+
+def count_dead(conn: Connection, queue: str, key: str, values: Iterable[str]) -> int:
+    """How many dead letters of `queue` carry one of `values` in their original field `key`."""
+    row = conn.execute(_on("count_dead", queue), {"key": key, "values": list(values)}).fetchone()
+    return int(row[0]) if row else 0
+
+
+def dead_reason(conn: Connection, queue: str, source_msg_id: int) -> str | None:
+    """The reason message `source_msg_id` of `queue` was dead-lettered with, if it was."""
+    row = conn.execute(_on("dead_reason", queue), {"source_msg_id": source_msg_id}).fetchone()
+    return None if row is None else row[0]
