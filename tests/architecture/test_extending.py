@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from discovery.ops.processes import DISCOVERY, Supervisor
-from tests.support.processes import REPO_ROOT, service_env, wait_for
+from tests.support.processes import REPO_ROOT, running, service_env, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -100,18 +100,12 @@ def pool_of_the_new_type(
         "producer_identification=3600,social_enrichment=3600",
         DISCOVERY_KICK_BRIDGES="false",
     )
-    procs = Supervisor(tmp_path, env, cwd=extended_tree)
-    try:
+    with running(tmp_path, env, cwd=extended_tree) as procs:
         migrate = procs.start("migrate", [*DISCOVERY, "migrate"])
         assert migrate.wait(timeout=120) == 0, procs.logs()
         procs.worker("lyrics", concurrency=1)
         procs.beat()
         yield procs
-    except BaseException:
-        print(procs.logs())
-        raise
-    finally:
-        procs.stop()
 
 
 def test_a_sixth_worker_type_added_in_four_steps_processes_its_messages(

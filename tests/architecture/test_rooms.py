@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -37,24 +39,29 @@ def test_every_import_flows_down_through_the_rooms() -> None:
     assert "1 kept, 0 broken" in result.stdout
 
 
-def test_a_queue_module_importing_an_operator_command_breaks_the_contract(tmp_path: Path) -> None:
+UPWARD_IMPORTS = {
+    "a queue module importing an operator command": (
+        "pgmq/queues.py",
+        "\n\ndef _upward() -> None:\n    from discovery.ops import status  # noqa: F401\n",
+        "discovery.pgmq.queues -> discovery.ops.status",
+    ),
+    "the sandbox using our own clients": (
+        "sandbox/server.py",
+        "\n\nfrom discovery.clients import http  # noqa: E402,F401\n",
+        "discovery.sandbox.server -> discovery.clients.http",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UPWARD_IMPORTS, ids=list(UPWARD_IMPORTS))
+def test_a_forbidden_import_breaks_the_contract(tmp_path: Path, case: str) -> None:
+    module, added_import, reported = UPWARD_IMPORTS[case]
     tree = copy_of_the_package(tmp_path)
-    queues = tree / "discovery" / "pgmq" / "queues.py"
-    queues.write_text(queues.read_text() + "\n\ndef _upward() -> None:\n    from discovery.ops import status  # noqa: F401\n")
+    path = tree / "discovery" / module
+    path.write_text(path.read_text() + added_import)
 
     result = lint_imports(tree)
 
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
-    assert "discovery.pgmq.queues -> discovery.ops.status" in result.stdout
-
-
-def test_the_sandbox_never_uses_our_own_clients(tmp_path: Path) -> None:
-    tree = copy_of_the_package(tmp_path)
-    server = tree / "discovery" / "sandbox" / "server.py"
-    server.write_text(server.read_text() + "\n\nfrom discovery.clients import http  # noqa: E402,F401\n")
-
-    result = lint_imports(tree)
-
-    assert result.returncode != 0
-    assert "discovery.sandbox.server -> discovery.clients.http" in result.stdout
+    assert reported in result.stdout

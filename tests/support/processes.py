@@ -30,8 +30,8 @@ def service_env(**overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def running(log_dir: Path, env: dict[str, str]) -> Iterator[Supervisor]:
-    procs = Supervisor(log_dir, env, cwd=REPO_ROOT)
+def running(log_dir: Path, env: dict[str, str], cwd: Path = REPO_ROOT) -> Iterator[Supervisor]:
+    procs = Supervisor(log_dir, env, cwd=cwd)
     try:
         yield procs
     except BaseException:
