@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from discovery.exceptions import ConfigurationError
@@ -107,8 +107,11 @@ class Settings(BaseSettings):
     discovery_task_time_limit_s: int = Field(default=270, ge=1)
     # Backoff base for retries that go back to PGMQ: attempt n waits up to base * 2**(n-1).
     discovery_retry_base_s: float = Field(default=10.0, gt=0)
-    # After a task, nudge its own bridge (to refill) and the downstream ones (lower latency).
-    discovery_kick_bridges: bool = True
+    # The fast lane (runtime/fastlane.py): bridges run as soon as work arrives, beat's schedule
+    # being the safety net. DISCOVERY_KICK_BRIDGES is its older name.
+    discovery_fast_lane: bool = Field(
+        default=True, validation_alias=AliasChoices("discovery_fast_lane", "discovery_kick_bridges")
+    )
     # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).
     discovery_workers: str = ""
 

@@ -1,7 +1,9 @@
 """The bridge: drain a batch of a PGMQ queue into one Celery task per message.
 
-Beat fires one bridge task per queue on the schedule; finished tasks nudge it too. A bridge run:
-- takes a per-queue Redis lock that expires on its own, so overlapping ticks do not both drain;
+Beat fires one bridge task per queue on the schedule (the safety net); the fast lane runs it at
+once when work arrives (runtime/fastlane.py). A bridge run:
+- takes a per-queue Redis lock that expires on its own, so overlapping runs do not both drain; a
+  run that finds the lock taken asks the holder to drain once more before it lets go;
 - leaves the queue untouched (no read, no read_ct spent) while an API its worker needs is paused;
 - reads batches with the visibility timeout while fewer than `max_in_flight` of its messages are
   in the pool (a Redis sorted set of deliveries, each expiring with its vt), so Redis is never
@@ -87,19 +89,37 @@ def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
     if worker_cls is None:
         return BridgeRun(queue, "no_worker")
     client = shared_redis(settings.redis_url)
-    lock = client.lock(f"discovery:bridge-lock:{queue}", timeout=BRIDGE_LOCK_TTL_S, blocking=False)
-    if not lock.acquire():
-        return BridgeRun(queue, "locked")
-    try:
-        paused = paused_apis(worker_cls.apis, settings.redis_url)
-        if paused:
-            return _pause(queue, settings, paused)
-        return _drain(queue, settings, InFlight(client, queue), dispatch)
-    finally:
+    # Ask for a drain, then drain while asked: a run that finds the lock taken leaves its request
+    # for the holder, which looks again after releasing, so no request made after a message was
+    # committed is lost between two runs (the fast lane's nudges rely on it).
+    wanted = f"discovery:bridge-wanted:{queue}"
+    client.set(wanted, 1, ex=BRIDGE_LOCK_TTL_S)
+    result = BridgeRun(queue, "locked")
+    while client.get(wanted):
+        lock = client.lock(f"discovery:bridge-lock:{queue}", timeout=BRIDGE_LOCK_TTL_S, blocking=False)
+        if not lock.acquire():
+            return result
+        client.delete(wanted)
         try:
-            lock.release()
-        except redis.exceptions.LockError:
-            pass  # it expired: a long run, and another tick may have started; PGMQ kept it safe
+            paused = paused_apis(worker_cls.apis, settings.redis_url)
+            if paused:
+                return _pause(queue, settings, paused)
+            result = _merge(result, _drain(queue, settings, InFlight(client, queue), dispatch))
+        finally:
+            try:
+                lock.release()
+            except redis.exceptions.LockError:
+                pass  # it expired: a long run, and another tick may have started; PGMQ kept it safe
+    return result
+
+
+def _merge(before: BridgeRun, after: BridgeRun) -> BridgeRun:
+    if before.status == "locked":
+        return after
+    after.read += before.read
+    after.dispatched += before.dispatched
+    after.dead_lettered += before.dead_lettered
+    return after
 
 
 def _pause(queue: str, settings: Settings, paused: dict[str, float]) -> BridgeRun:

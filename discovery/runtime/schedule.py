@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from discovery.exceptions import ConfigurationError
-from discovery.settings import PIPELINE, QUEUE_POOLS, QUEUES, Settings, parse_pairs
+from discovery.settings import PIPELINE, QUEUES, Settings, parse_pairs
 
 DEFAULT_INTERVALS_S: dict[str, float] = {stage.queue: stage.tick_s for stage in PIPELINE}
 
 BRIDGE_TASK = "discovery.bridge"
+# Bridge tasks have a Celery queue of their own that every pool consumes (runtime/tasks.py).
+BRIDGE_QUEUE = "bridges"
 
 
 def intervals(settings: Settings) -> dict[str, float]:
@@ -33,13 +35,13 @@ def intervals(settings: Settings) -> dict[str, float]:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Celery beat entries: bridge(queue) into that queue's own pool, expiring before the next tick."""
+    """Celery beat entries: bridge(queue) on the bridges queue, expiring before the next tick."""
     return {
         f"bridge-{queue}": {
             "task": BRIDGE_TASK,
             "schedule": seconds,
             "args": (queue,),
-            "options": {"queue": QUEUE_POOLS[queue], "expires": seconds},
+            "options": {"queue": BRIDGE_QUEUE, "expires": seconds},
         }
         for queue, seconds in intervals(settings).items()
     }

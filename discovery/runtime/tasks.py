@@ -1,4 +1,5 @@
-"""The Celery tasks: one bridge task, and one per-message task per worker type."""
+"""The Celery tasks: one bridge task, and one per-message task per worker type; the listener that
+wakes the artist bridge runs in beat's process."""
 
 from __future__ import annotations
 
@@ -6,21 +7,20 @@ import logging
 from typing import Any
 
 from celery import Task
-from celery.signals import worker_process_init
+from celery.signals import celeryd_after_setup, worker_process_init
 
 from discovery.clients.redis_pool import shared_redis
 from discovery.logs import configure_logging
 from discovery.pgmq.queues import Delivery
-from discovery.runtime import bridge
+from discovery.runtime import bridge, fastlane, listener
 from discovery.runtime.app import app
-from discovery.runtime.schedule import BRIDGE_TASK
-from discovery.settings import QUEUE_POOLS, QUEUES, get_settings
+from discovery.runtime.dispatch import dispatch, process_task_name
+from discovery.runtime.schedule import BRIDGE_QUEUE, BRIDGE_TASK
+from discovery.settings import QUEUES, get_settings
 from discovery.workers.base import process
 from discovery.workers.registry import worker_for
 
 logger = logging.getLogger(__name__)
-
-KICK_DEBOUNCE_MS = 500
 
 
 @worker_process_init.connect
@@ -28,25 +28,11 @@ def _per_process_setup(**_: Any) -> None:
     configure_logging()
 
 
-def process_task_name(queue: str) -> str:
-    return f"discovery.process.{queue}"
-
-
-def dispatch(delivery: Delivery) -> None:
-    """Hand one PGMQ delivery to its worker type's pool."""
-    app.send_task(
-        process_task_name(delivery.queue),
-        args=(delivery.msg_id, delivery.read_ct, delivery.message),
-        queue=QUEUE_POOLS[delivery.queue],
-    )
-
-
-def kick(queues: set[str]) -> None:
-    """Ask for a bridge tick soon (debounced); beat would get there anyway, later."""
-    client = shared_redis(get_settings().redis_url)
-    for queue in sorted(queues):
-        if client.set(f"discovery:kick:{queue}", 1, nx=True, px=KICK_DEBOUNCE_MS):
-            app.send_task(BRIDGE_TASK, args=(queue,), queue=QUEUE_POOLS[queue])
+@celeryd_after_setup.connect
+def _consume_bridges(sender: str, instance: Any, **_: Any) -> None:
+    # Every pool also runs bridge tasks, from their own queue, so a bridge never waits behind
+    # the backlog of the pool it feeds.
+    instance.app.amqp.queues.select_add(BRIDGE_QUEUE)
 
 
 @app.task(name=BRIDGE_TASK, acks_late=False, ignore_result=True)
@@ -69,11 +55,13 @@ def _make_process_task(queue: str) -> Task:
             outcome = process(worker_cls, delivery, settings)
         finally:
             bridge.InFlight(shared_redis(settings.redis_url), queue).remove(delivery)
-        if settings.discovery_kick_bridges:
-            kick({queue} | {sent_queue for sent_queue, _ in outcome.sent})
+        fastlane.nudge({queue} | {sent_queue for sent_queue, _ in outcome.sent}, settings)
         return outcome.status
 
     return process_message
 
+
+# Beat's process runs the listener that wakes the artist bridge on a seed sent with SQL.
+listener.run_inside_beat()
 
 PROCESS_TASKS = {queue: _make_process_task(queue) for queue in QUEUES}

@@ -79,15 +79,15 @@ def test_a_bad_schedule_is_refused_with_what_is_wrong(text, says):
         intervals(Settings(discovery_schedule=text))
 
 
-def test_beat_fires_one_bridge_task_per_queue_into_that_queues_own_pool():
+def test_beat_fires_one_bridge_task_per_queue_on_the_bridges_queue_every_pool_consumes():
     schedule = beat_schedule(Settings())
 
     assert len(schedule) == 5
-    for queue, pool in QUEUE_POOLS.items():
+    for queue in QUEUE_POOLS:
         entry = schedule[f"bridge-{queue}"]
         assert entry["task"] == "discovery.bridge"
         assert entry["args"] == (queue,)
-        assert entry["options"]["queue"] == pool
+        assert entry["options"]["queue"] == "bridges"
 
 
 def test_the_celery_app_routes_each_worker_type_to_its_dedicated_pool_with_late_acks():

@@ -1,0 +1,40 @@
+"""The fast lane: a queue's bridge runs as soon as work arrives, not on beat's next tick.
+
+- A task that finished runs its own queue's bridge (its pool has room now) and the bridges of the
+  queues it sent messages to, inline in its own process, right after its commit.
+- A seed, however it is sent (`discovery seed`, `python -m discovery.seed`, ops.seeding.start or
+  `SELECT start_artist_discovery(...)`: all go through that SQL function and pgmq.send), wakes the
+  listener in beat's process (runtime/listener.py) through PGMQ's insert notifications, which
+  runs the artist bridge at once.
+
+Runs that overlap coalesce (bridge.run), so a burst of nudges costs one drain. Beat's schedule
+stays the guarantee that picks up anything missed; rate limits, holds and breakers still govern,
+since the bridge checks them. DISCOVERY_FAST_LANE=0 turns the fast lane off.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from discovery.runtime import bridge
+from discovery.runtime.dispatch import dispatch
+from discovery.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def nudge(queues: Iterable[str], settings: Settings) -> None:
+    """Run each queue's bridge now, here; never fails the caller (beat gets there anyway)."""
+    if not settings.discovery_fast_lane:
+        return
+    for queue in sorted(set(queues)):
+        try:
+            bridge.run(queue, settings, dispatch)
+        except Exception as error:  # noqa: BLE001 - the fast lane is an optimisation only
+            logger.warning(
+                "fast lane could not run the %s bridge: %s",
+                queue,
+                error,
+                extra={"action": "fast_lane_failed", "queue": queue},
+            )
