@@ -101,7 +101,9 @@ class Settings(BaseSettings):
     discovery_visibility_timeout_s: int = Field(default=300, ge=1)
     discovery_max_attempts: int = Field(default=5, ge=1)
     discovery_batch_size: int = Field(default=20, ge=1)
-    discovery_max_in_flight: int = Field(default=50, ge=1)
+    # In flight per queue: a fixed ceiling when set; else this many per pool process online.
+    discovery_max_in_flight: int | None = Field(default=None, ge=1)
+    discovery_in_flight_per_process: int = Field(default=4, ge=1)
     discovery_bridge_max_per_tick: int = Field(default=1000, ge=1)
     discovery_task_soft_time_limit_s: int = Field(default=240, ge=1)
     discovery_task_time_limit_s: int = Field(default=270, ge=1)

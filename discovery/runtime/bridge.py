@@ -5,8 +5,8 @@ once when work arrives (runtime/fastlane.py). A bridge run:
 - takes a per-queue Redis lock that expires on its own, so overlapping runs do not both drain; a
   run that finds the lock taken asks the holder to drain once more before it lets go;
 - leaves the queue untouched (no read, no read_ct spent) while an API its worker needs is paused;
-- reads batches with the visibility timeout while fewer than `max_in_flight` of its messages are
-  in the pool (a Redis sorted set of deliveries, each expiring with its vt), so Redis is never
+- reads batches with the visibility timeout while fewer than its ceiling (runtime/capacity: a
+  multiple of the pool processes online, or DISCOVERY_MAX_IN_FLIGHT) of its messages are in the pool (a Redis sorted set of deliveries, each expiring with its vt), so Redis is never
   flooded and PGMQ stays the source of truth;
 - dead-letters, in one transaction each, messages read more than `max_attempts` times and
   messages that fail their queue's model;
@@ -30,6 +30,7 @@ from discovery.pgmq import queues, records
 from discovery.pgmq.db import pool
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
+from discovery.runtime import capacity
 from discovery.settings import Settings
 from discovery.workers.registry import worker_for
 
@@ -134,7 +135,7 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
     result = BridgeRun(queue, "drained")
     vt_s = settings.discovery_visibility_timeout_s
     while result.read < settings.discovery_bridge_max_per_tick:
-        room = settings.discovery_max_in_flight - inflight.count()
+        room = capacity.max_in_flight(inflight.client, queue, settings) - inflight.count()
         if room <= 0:
             result.status = "capped"
             break

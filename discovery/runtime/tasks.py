@@ -7,12 +7,12 @@ import logging
 from typing import Any
 
 from celery import Task
-from celery.signals import celeryd_after_setup, worker_process_init
+from celery.signals import celeryd_after_setup, worker_process_init, worker_shutdown
 
 from discovery.clients.redis_pool import shared_redis
 from discovery.logs import configure_logging
 from discovery.pgmq.queues import Delivery
-from discovery.runtime import bridge, fastlane, listener
+from discovery.runtime import bridge, capacity, fastlane, listener
 from discovery.runtime.app import app
 from discovery.runtime.dispatch import dispatch, process_task_name
 from discovery.runtime.schedule import BRIDGE_QUEUE, BRIDGE_TASK
@@ -28,11 +28,24 @@ def _per_process_setup(**_: Any) -> None:
     configure_logging()
 
 
+_heartbeats: list[capacity.Heartbeat] = []
+
+
 @celeryd_after_setup.connect
-def _consume_bridges(sender: str, instance: Any, **_: Any) -> None:
+def _join_the_cluster(sender: str, instance: Any, **_: Any) -> None:
     # Every pool also runs bridge tasks, from their own queue, so a bridge never waits behind
     # the backlog of the pool it feeds.
+    pools = [name for name in instance.app.amqp.queues.consume_from if name != BRIDGE_QUEUE]
     instance.app.amqp.queues.select_add(BRIDGE_QUEUE)
+    # And it announces its processes, so the bridges' in-flight ceilings follow the workers online.
+    client = shared_redis(get_settings().redis_url)
+    _heartbeats.append(capacity.Heartbeat(client, pools, sender, int(instance.concurrency)).start())
+
+
+@worker_shutdown.connect
+def _leave_the_cluster(**_: Any) -> None:
+    while _heartbeats:
+        _heartbeats.pop().stop()
 
 
 @app.task(name=BRIDGE_TASK, acks_late=False, ignore_result=True)
