@@ -5,6 +5,10 @@
 -- Put one message on a PGMQ queue (delay_s seconds before it becomes visible); returns msg_id.
 SELECT * FROM pgmq.send(%(queue)s, %(message)s::jsonb, %(delay_s)s::integer) AS msg_id;
 
+-- send_batch --
+-- Put several messages on a queue in one statement; returns their msg_ids.
+SELECT * FROM pgmq.send_batch(%(queue)s, %(messages)s::jsonb[]) AS msg_id;
+
 -- read --
 -- Read up to qty visible messages, hiding them for vt_s seconds (read_ct goes up by one).
 SELECT msg_id, read_ct, enqueued_at, message FROM pgmq.read(%(queue)s, %(vt_s)s::integer, %(qty)s::integer);

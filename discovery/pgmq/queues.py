@@ -36,6 +36,12 @@ def send(conn: Connection, queue: str, message: dict[str, Any], delay_s: int = 0
     return int(row[0])
 
 
+def send_batch(conn: Connection, queue: str, messages: list[dict[str, Any]]) -> list[int]:
+    """pgmq.send_batch: put several messages on `queue` in one statement; returns their msg_ids."""
+    rows = conn.execute(query("send_batch"), {"queue": queue, "messages": [Jsonb(m) for m in messages]})
+    return [int(row[0]) for row in rows]
+
+
 def read(conn: Connection, queue: str, vt_s: int, qty: int) -> list[Delivery]:
     """pgmq.read: take up to `qty` visible messages and hide them for `vt_s` seconds."""
     rows = conn.execute(query("read"), {"queue": queue, "vt_s": vt_s, "qty": qty}).fetchall()

@@ -53,6 +53,8 @@ def _listen_once(stop: threading.Event) -> None:
         for queue in NOTIFIED_QUEUES:
             conn.execute(f'LISTEN "{channel(queue)}"')
         logger.info("seed listener started", extra={"action": "listener_started"})
+        # Whatever arrived before we listened (beat starting, a reconnect) is read now.
+        fastlane.nudge(NOTIFIED_QUEUES, settings)
         queue_of = {channel(queue): queue for queue in NOTIFIED_QUEUES}
         while not stop.is_set():
             woken = {queue_of[n.channel] for n in conn.notifies(timeout=1.0) if n.channel in queue_of}

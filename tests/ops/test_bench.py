@@ -1,0 +1,61 @@
+"""`discovery bench --quick` measures every figure and writes them down (the figures themselves
+are for BENCHMARKS.md, measured on a quiet machine: here only that the bench works)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from discovery.ops.processes import DISCOVERY
+from tests.conftest import PG_ADMIN_URL, REDIS_BASE_URL
+from tests.support.processes import service_env
+
+pytestmark = pytest.mark.integration
+
+QUICK_FIGURES = [
+    "ceiling: PGMQ batch read + archive",
+    "ceiling: Celery no-op tasks (one pool, -c 1)",
+    "seed-to-done, 2×3 artist, documented schedule, fast lane on",
+    "bridge time per batch, 1,000 queued",
+    "bridge time per batch, 5,000 queued",
+    "worker peak resident memory over 100 messages",
+    "worker memory growth over the second half",
+]
+
+
+@pytest.fixture
+def postgres_reachable() -> None:
+    import psycopg
+
+    from tests.conftest import service_missing
+
+    try:
+        psycopg.connect(PG_ADMIN_URL).close()
+    except psycopg.OperationalError as error:
+        service_missing("Postgres", error)
+
+
+def test_the_quick_bench_measures_every_figure_and_writes_a_markdown_section(tmp_path: Path, postgres_reachable: None) -> None:
+    markdown = tmp_path / "BENCHMARKS.md"
+    env = service_env(DATABASE_URL=PG_ADMIN_URL, REDIS_URL=f"{REDIS_BASE_URL}/0")
+
+    result = subprocess.run(
+        [*DISCOVERY, "bench", "--quick", "--concurrency", "1", "--markdown", str(markdown), "--json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    figures = json.loads(result.stdout[result.stdout.index("[\n") :])
+    assert [figure["name"] for figure in figures] == QUICK_FIGURES
+    assert all(figure["value"] is not None and figure["value"] >= 0 for figure in figures)
+    assert figures[0]["value"] > 0 and figures[1]["value"] > 0
+    table = markdown.read_text()
+    assert "| figure | value | target | met | note |" in table
+    assert all(name in table for name in QUICK_FIGURES)
