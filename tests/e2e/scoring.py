@@ -43,7 +43,7 @@ def reported_tracks(database_url: str, artist_ids: set[str]) -> set[str]:
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
-            "SELECT t.spotify_id FROM tracks t JOIN albums a ON a.spotify_id = t.album_spotify_id"
+            "SELECT t.spotify_id FROM tracks t JOIN album_artists a ON a.album_spotify_id = t.album_spotify_id"
             " WHERE a.artist_spotify_id = ANY(%s)",
             (list(artist_ids),),
         ).fetchall()
