@@ -106,6 +106,12 @@ cli.add_command(commands.status)
 cli.add_command(commands.dlq)
 cli.add_command(commands.exporter)
 
+from discovery.ops import producers  # noqa: E402  (a producer's page, search, graph)
+
+cli.add_command(producers.producer)
+cli.add_command(producers.producers)
+cli.add_command(producers.graph)
+
 
 def main() -> None:
     cli()
