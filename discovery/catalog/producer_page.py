@@ -55,7 +55,8 @@ def build(database_url: str, **which: Any) -> dict[str, Any]:
         found: Any = conn.execute(_q("producer"), {"producer_id": producer_id}).fetchone()
         socials: dict[str, Any] = dict.fromkeys(SOCIAL_KEYS)
         for row in conn.execute(_q("producer_socials"), {"producer_id": producer_id}):
-            socials[row["platform"]] = row["handle"]
+            if row["platform"] in ("instagram", "twitter", "facebook"):  # as the report shows them
+                socials[row["platform"]] = row["handle"]
             if row["platform"] == "instagram":
                 socials["instagram_followers"], socials["instagram_verified"] = row["followers"], row["verified"]
         credits = []
