@@ -97,7 +97,8 @@ def main() -> None:
         migrate(url)
         with psycopg.connect(url, autocommit=True) as conn:
             started = time.perf_counter()
-            conn.execute(FILL, {"artists": args.artists, "producers": args.producers})  # type: ignore[arg-type]
+            for statement in filter(str.strip, FILL.split(";\n")):
+                conn.execute(statement, {"artists": args.artists, "producers": args.producers})  # type: ignore[arg-type]
             counts = conn.execute(
                 "SELECT (SELECT count(*) FROM producers), (SELECT count(*) FROM tracks),"
                 " (SELECT count(*) FROM track_producers)"
@@ -114,7 +115,7 @@ def main() -> None:
             with_indexes = measure(conn, heavy, typical, args.runs)
             print("\nplan of the search's scan (inside search_producers):")
             for (line,) in conn.execute(
-                "EXPLAIN SELECT id FROM producers WHERE normalized_name LIKE '%%kowals%%'"
+                "EXPLAIN SELECT id FROM producers WHERE normalized_name LIKE %s", ("%kowals%",)
             ):
                 print("    " + line)
             conn.execute("DROP INDEX producers_normalized_name_trgm_idx, track_producers_producer_idx")

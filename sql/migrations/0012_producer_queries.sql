@@ -84,19 +84,27 @@ LANGUAGE plpgsql STABLE AS $$
 BEGIN
     PERFORM _known_producer('producer_credits', producer_id);
     RETURN QUERY
-    SELECT owners.names, owners.ids, a.name, a.spotify_id, t.spotify_id, t.name, tp.role, tp.source,
-           tp.confidence::double precision
-    FROM track_producers tp
-    JOIN tracks t ON t.id = tp.track_id
-    JOIN albums a ON a.spotify_id = t.album_spotify_id
-    CROSS JOIN LATERAL (
-        SELECT coalesce(array_agg(ar.name ORDER BY aa.position NULLS LAST, ar.name), '{}'),
-               coalesce(array_agg(ar.spotify_id ORDER BY aa.position NULLS LAST, ar.name), '{}')
+    WITH credited AS (
+        SELECT t.id AS track_id, t.spotify_id, t.name, t.album_spotify_id, t.disc_number, t.track_number,
+               tp.role, tp.source, tp.confidence
+        FROM track_producers tp JOIN tracks t ON t.id = tp.track_id
+        WHERE tp.producer_id = producer_credits.producer_id
+    ), owners AS (
+        -- Each album's artists once, not once per credit.
+        SELECT aa.album_spotify_id,
+               array_agg(ar.name ORDER BY aa.position NULLS LAST, ar.name) AS names,
+               array_agg(ar.spotify_id ORDER BY aa.position NULLS LAST, ar.name) AS ids
         FROM album_artists aa JOIN artists ar ON ar.spotify_id = aa.artist_spotify_id
-        WHERE aa.album_spotify_id = a.spotify_id
-    ) AS owners (names, ids)
-    WHERE tp.producer_id = producer_credits.producer_id
-    ORDER BY owners.names, a.release_date NULLS LAST, a.name, t.disc_number, t.track_number, tp.source, tp.role;
+        WHERE aa.album_spotify_id IN (SELECT DISTINCT c.album_spotify_id FROM credited c)
+        GROUP BY aa.album_spotify_id
+    )
+    SELECT coalesce(o.names, '{}'), coalesce(o.ids, '{}'), a.name, a.spotify_id, c.spotify_id, c.name,
+           c.role, c.source, c.confidence::double precision
+    FROM credited c
+    JOIN albums a ON a.spotify_id = c.album_spotify_id
+    LEFT JOIN owners o ON o.album_spotify_id = c.album_spotify_id
+    ORDER BY coalesce(o.names, '{}'), a.release_date NULLS LAST, a.name, c.disc_number, c.track_number,
+             c.source, c.role;
 END;
 $$;
 
