@@ -61,9 +61,7 @@ def producers(artist: str | None, text: str | None, sort: str, limit: int, fmt: 
         found = producer_page.of_artist(url, artist) if artist is not None else producer_page.search(url, text or "", limit)
     except ArtistNotKnown as error:
         raise click.ClickException(str(error)) from error
-    except psycopg.errors.RaiseException as error:  # search_producers names what is wrong
-        raise click.ClickException(error.diag.message_primary or str(error)) from error
-    except psycopg.errors.InvalidParameterValue as error:
+    except psycopg.errors.DataError as error:  # search_producers says what is wrong with the text
         raise click.ClickException(error.diag.message_primary or str(error)) from error
     if sort == "name":
         found.sort(key=lambda row: (row["name"].casefold(), row["id"]))

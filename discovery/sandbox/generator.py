@@ -34,7 +34,8 @@ on its tracks and as the Genius songs' `primary_artists`).
 
 The answer key (`truth`) encodes the rules the pipeline follows:
 - a track's credits come from the Genius song whose primary artist and normalised title match
-  (never a remix or a cover) when that song has at least one production credit; otherwise from
+  and that is the same version (never a remix or a cover; a live take, demo, acoustic version or
+  re-recording only its own page) when that song has at least one production credit; otherwise from
   every MusicBrainz recording carrying the track's ISRC (producer relations), identical credits
   once. Roles as in `discovery.catalog.credits`.
 - a person is one producer: names are unique per person in generated data, and a producer

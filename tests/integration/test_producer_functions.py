@@ -3,11 +3,15 @@ platform behind the system would, validating their input as start_artist_discove
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+import sys
 
 import psycopg
 import pytest
+
+from tests.support.processes import REPO_ROOT, service_env
 
 pytestmark = pytest.mark.integration
 
@@ -104,3 +108,33 @@ def test_quotes_and_sql_looking_text_is_only_ever_searched_for(catalog):
 
     assert found == (0,)
     assert catalog.execute("SELECT count(*) FROM producers").fetchone() == (3,)
+
+
+def discovery(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "discovery.ops.cli", *args],
+        cwd=REPO_ROOT, env=service_env(DATABASE_URL=database_url, COLUMNS="200"),
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_the_commands_say_what_is_wrong_with_a_blank_search_or_an_unknown_producer(database_url, catalog):
+    blank = discovery(database_url, "producers", "--search", " .. ")
+    unknown = discovery(database_url, "producer", "Nobody Here")
+    both = discovery(database_url, "producer", "Zoë Thorne", "--genius-id", "1")
+
+    assert blank.returncode == 1 and "must not be empty or blank" in blank.stderr
+    assert unknown.returncode == 1 and "no producer with name 'Nobody Here'" in unknown.stderr
+    assert both.returncode == 2 and "exactly one of NAME, --genius-id, --musicbrainz-id" in both.stderr
+
+
+def test_a_producer_is_found_by_name_however_it_is_spelled(database_url, catalog):
+    page = json.loads(discovery(database_url, "producer", "ZOE  THORNE", "--format", "json").stdout)
+
+    assert page["producer"]["name"] == "Zoë Thorne"
+    assert [(c["spotify_track_id"], c["role"], c["artists"]) for c in page["credits"]] == [
+        ("t1", "co-producer", ["Nova", "Quill"]), ("t1", "producer", ["Nova", "Quill"]),
+        ("t2", "producer", ["Nova", "Quill"]), ("t3", "producer", ["Quill"]),
+    ]
+    assert page["artists"] == [{"name": "Quill", "spotify_id": "B", "tracks": 3},
+                               {"name": "Nova", "spotify_id": "A", "tracks": 2}]
