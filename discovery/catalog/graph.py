@@ -17,11 +17,11 @@ from discovery.pgmq.sql import queries
 
 
 def _artist_node(spotify_id: str) -> str:
-    return f"artist:{spotify_id}"
+    return f"artist_{spotify_id}"
 
 
 def _producer_node(producer_id: int) -> str:
-    return f"producer:{producer_id}"
+    return f"producer_{producer_id}"
 
 
 def of_artist(database_url: str, artist: str) -> nx.Graph:

@@ -178,7 +178,15 @@ def test_the_graph_is_written_as_svg_and_as_graphml_weighted_by_shared_credits(d
     # Then the SVG parses as SVG
     root = ElementTree.parse(tmp_path / "g.svg").getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert (tmp_path / "s.dot").read_text().lstrip().startswith(("graph", "strict graph"))
+    # And the star's DOT reads back: them, their artists and collaborators, weighted by tracks
+    star = the_star(catalog, truth)
+    page = expected_page(catalog, truth, star)
+    dot = nx.nx_pydot.read_dot(tmp_path / "s.dot")
+    named = {node: data["label"].strip('"') for node, data in dot.nodes(data=True)}
+    assert sorted(named.values()) == sorted([star, *page["artists"], *page["collaborators"]])
+    assert {named[b if named[a] == star else a]: int(d["weight"]) for a, b, d in dot.edges(data=True)} == {
+        **page["artists"], **page["collaborators"]
+    }
     # And the GraphML's nodes and edge weights are the answer key's shared tracks
     graph = nx.read_graphml(tmp_path / "g.graphml")
     labels = {node: data["label"] for node, data in graph.nodes(data=True)}
