@@ -44,7 +44,7 @@ def producer(name: str | None, genius_id: int | None, musicbrainz_id: str | None
 @click.option("--search", "text", help="Producers whose name contains this (accents and case ignored).")
 @click.option("--sort", type=click.Choice(["credits", "name"]), default="credits", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def producers(artist: str | None, text: str | None, sort: str, limit: int, fmt: str) -> None:
     """Search producers by name, or list one artist's producers by number of credits."""
     import json
@@ -68,6 +68,16 @@ def producers(artist: str | None, text: str | None, sort: str, limit: int, fmt: 
     found = found[:limit]
     if fmt == "json":
         click.echo(json.dumps(found, indent=2, ensure_ascii=False, default=int))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=["id", "name", "genius_id", "musicbrainz_id", "credits", "tracks"])
+        writer.writeheader()
+        writer.writerows(found)
+        click.echo(out.getvalue(), nl=False)
         return
     from rich.console import Console
     from rich.table import Table
