@@ -7,9 +7,10 @@ WHERE lower(name) = lower(%(name)s) OR spotify_id = %(name)s
 ORDER BY followers DESC NULLS LAST, id LIMIT 1;
 
 -- artist_counts --
-SELECT (SELECT count(*) FROM albums WHERE artist_spotify_id = %(spotify_id)s),
-       (SELECT count(*) FROM tracks t JOIN albums a ON a.spotify_id = t.album_spotify_id
-        WHERE a.artist_spotify_id = %(spotify_id)s);
+-- Albums and tracks the artist owns (a joint album counts for each of its artists).
+SELECT (SELECT count(*) FROM album_artists WHERE artist_spotify_id = %(spotify_id)s),
+       (SELECT count(*) FROM tracks t JOIN album_artists aa ON aa.album_spotify_id = t.album_spotify_id
+        WHERE aa.artist_spotify_id = %(spotify_id)s);
 
 -- artist_credits --
 -- Every credit on the artist's tracks, by producer.
@@ -18,8 +19,9 @@ SELECT p.id, p.name, p.genius_id, p.musicbrainz_id,
 FROM track_producers tp
 JOIN tracks t ON t.id = tp.track_id
 JOIN albums a ON a.spotify_id = t.album_spotify_id
+JOIN album_artists aa ON aa.album_spotify_id = a.spotify_id
 JOIN producers p ON p.id = tp.producer_id
-WHERE a.artist_spotify_id = %(spotify_id)s
+WHERE aa.artist_spotify_id = %(spotify_id)s
 ORDER BY p.name, p.id, a.release_date NULLS LAST, a.name, t.disc_number, t.track_number, tp.source, tp.role;
 
 -- producer_socials --

@@ -1,7 +1,7 @@
 -- The domain writes, by name. Every write is an upsert: a message delivered again adds nothing.
 
 -- upsert_album --
--- Insert or refresh an album by Spotify id.
+-- Insert or refresh an album by Spotify id; true when it is new.
 INSERT INTO albums (spotify_id, artist_spotify_id, name, album_type, album_group, release_date,
                     release_date_precision, total_tracks, label, upc)
 VALUES (%(spotify_id)s, %(artist_spotify_id)s, %(name)s, %(album_type)s, %(album_group)s, %(release_date)s,
@@ -15,7 +15,16 @@ ON CONFLICT (spotify_id) DO UPDATE SET
     total_tracks = EXCLUDED.total_tracks,
     label = COALESCE(EXCLUDED.label, albums.label),
     upc = COALESCE(EXCLUDED.upc, albums.upc),
-    updated_at = now();
+    updated_at = now()
+RETURNING (xmax = 0) AS created;
+
+-- link_album_artist --
+-- The artist owns the album (a joint album is owned by each of its artists); true when the
+-- link is new.
+INSERT INTO album_artists (album_spotify_id, artist_spotify_id, position)
+VALUES (%(album_spotify_id)s, %(artist_spotify_id)s, %(position)s)
+ON CONFLICT (album_spotify_id, artist_spotify_id) DO NOTHING
+RETURNING true;
 
 -- upsert_track --
 -- Insert or refresh a track by Spotify id; returns its row id.

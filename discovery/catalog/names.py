@@ -17,9 +17,12 @@
 
 `normalize_title` additionally strips what marks a credit or a re-release of the same recording:
 "(feat. …)", "(ft. …)", "(with …)", "[with …]", " - feat. …", and version suffixes in either
-" - …" or bracket form that name a remaster, a live take, a radio edit, a single/album version,
-mono or stereo. A suffix that names a remix, a cover or another version is kept, so a remix never
-normalises to its original's title (see `is_remix_or_cover_title`).
+" - …" or bracket form that name a remaster, a radio edit, a single/album version, mono or
+stereo, explicit or clean. A suffix that names another recording of the song keeps it apart:
+a live take ("Live", "Live at …"), a demo, an acoustic or instrumental version and a
+re-recording ("Taylor's Version", "Re-Recorded") become a version mark in the key (any spelling
+of one kind is one mark: " - Live at Wembley" and "(Live)" are both "(live)"); a remix, cover or
+other version stays in the title, so it only ever matches itself (see `version_key`).
 """
 
 from __future__ import annotations
@@ -37,11 +40,25 @@ _FEAT_BRACKET = re.compile(
 )
 _FEAT_DASH = re.compile(r"\s+[-–—]\s+(?:feat\.?|ft\.?|featuring)\s.*$", re.IGNORECASE)
 
-# A suffix naming one of these is the same recording re-released (or, for "live", the issue's
-# decision to treat the live take as the song).
+# A suffix naming one of these is the same recording re-released: the same ISRC's credits.
 _SAME_RECORDING = re.compile(
-    r"\b(?:re-?master(?:ed)?|live|radio edit|single edit|single version|album version|"
+    r"\b(?:re-?master(?:ed)?|radio edit|single edit|single version|album version|"
     r"original version|mono|stereo|explicit|clean)\b",
+    re.IGNORECASE,
+)
+# A suffix naming one of these is another recording of the song (its own ISRC and, on Genius,
+# its own page and producers): it matches only a title of the same kind. First match wins.
+VERSION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("re-recording", re.compile(r"\b(?:\w+['’]?s version|re-?record(?:ed|ing)?)\b", re.IGNORECASE)),
+    ("live", re.compile(r"\blive\b", re.IGNORECASE)),
+    ("demo", re.compile(r"\bdemo\b", re.IGNORECASE)),
+    ("acoustic", re.compile(r"\b(?:acoustic|unplugged)\b", re.IGNORECASE)),
+    ("instrumental", re.compile(r"\binstrumental\b", re.IGNORECASE)),
+)
+# Remix-like words: a suffix naming one of these is a version of its own, kept in the title.
+_REMIX_LIKE = re.compile(
+    r"\b(?:remix|rmx|re-?mix|mix|re-?edit|edit|cover|sped up|slowed|reverb|nightcore|karaoke|"
+    r"a ?cappella|acapella|bootleg|mash-?up|rework|flip|vip|dub)\b",
     re.IGNORECASE,
 )
 # A suffix naming one of these is a different recording: never the original.
@@ -51,7 +68,7 @@ _OTHER_VERSION = re.compile(
     r"flip|vip|dub|unplugged)\b",
     re.IGNORECASE,
 )
-_DASH_SUFFIX = re.compile(r"\s+[-–—]\s+([^-–—]+)$")
+_DASH_SUFFIX = re.compile(r"\s+[-–—]\s+((?:(?!\s[-–—]\s).)+)$")
 _BRACKET_SUFFIX = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
 
 
@@ -84,20 +101,39 @@ def normalize_name(name: str) -> str:
     return key or text
 
 
-def _strip_suffixes(title: str) -> str:
-    """Remove featuring credits and same-recording version suffixes, repeatedly from the end."""
+def _version_of(suffix: str) -> str | None:
+    """What a suffix says: "same" (a re-release), a version kind, or None (not a re-release or a
+    version kind: a remix, cover or other version, or just part of the title)."""
+    rest = _SAME_RECORDING.sub(" ", suffix)
+    if _REMIX_LIKE.search(rest):
+        return None
+    for kind, pattern in VERSION_KINDS:
+        if pattern.search(rest):
+            return kind
+    if _SAME_RECORDING.search(suffix) and not _OTHER_VERSION.search(rest):
+        return "same"
+    return None
+
+
+def _split(title: str) -> tuple[str, list[str], list[str]]:
+    """(title without credits and version suffixes, version kinds, those suffixes as written),
+    suffixes taken repeatedly from the end."""
     title = _FEAT_BRACKET.sub("", title)
     title = _FEAT_DASH.sub("", title)
+    kinds: list[str] = []
+    written: list[str] = []
     while True:
         match = _DASH_SUFFIX.search(title) or _BRACKET_SUFFIX.search(title)
         if match is None:
-            return title.strip()
-        suffix = match.group(1)
-        if _OTHER_VERSION.search(suffix) and not _only_same_recording(suffix):
-            return title.strip()
-        if not _SAME_RECORDING.search(suffix):
-            return title.strip()
+            break
+        found = _version_of(match.group(1))
+        if found is None:
+            break
+        if found != "same":
+            kinds.append(found)
+            written.insert(0, match.group(1).strip())
         title = title[: match.start()]
+    return title.strip(), sorted(set(kinds)), written
 
 
 def _only_same_recording(suffix: str) -> bool:
@@ -107,13 +143,23 @@ def _only_same_recording(suffix: str) -> bool:
 
 
 def search_title(title: str) -> str:
-    """The title as a search query: credits and version suffixes removed, spelling kept."""
-    return _strip_suffixes(clean_spaces(title))
+    """The title as a search query: credits and re-release suffixes removed, a version's words
+    ("Live", "Demo", "Taylor's Version") kept, spelling kept."""
+    base, _, written = _split(clean_spaces(title))
+    return " ".join([base, *written])
+
+
+def version_key(title: str) -> tuple[str, tuple[str, ...]]:
+    """(normalised title, version kinds): equal for the same recording however it is spelled."""
+    base, kinds, _ = _split(clean_spaces(title))
+    return normalize_name(base), tuple(kinds)
 
 
 def normalize_title(title: str) -> str:
-    """The comparison key of a track or song title (rules in the module docstring)."""
-    return normalize_name(search_title(title))
+    """The comparison key of a track or song title (rules in the module docstring); a version
+    kind is a mark in parentheses, which `normalize_name` never leaves in a name."""
+    base, kinds = version_key(title)
+    return base + "".join(f" ({kind})" for kind in kinds)
 
 
 def _suffixes(title: str) -> list[str]:
@@ -137,7 +183,6 @@ def is_remix_or_cover_title(title: str) -> bool:
 
 
 def titles_match(spotify_title: str, genius_title: str) -> bool:
-    """The same song: equal normalised titles, and a remix or cover only ever matches its kind."""
-    if is_remix_or_cover_title(spotify_title) != is_remix_or_cover_title(genius_title):
-        return False
-    return normalize_title(spotify_title) == normalize_title(genius_title)
+    """The same recording: equal normalised titles and the same version (studio with studio,
+    live with live, a remix only with that remix; a remaster or radio edit with its original)."""
+    return version_key(spotify_title) == version_key(genius_title)

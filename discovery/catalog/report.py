@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any, LiteralString, cast
 
 import psycopg
 
+from discovery.catalog.roles import strongest_first
 from discovery.pgmq.sql import queries
 
 
@@ -45,8 +47,8 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
                 },
             )
             producer["credits"].append(
-                {"spotify_track_id": track_id, "track": track, "album": album, "role": role, "source": source,
-                 "confidence": round(conf, 3)}
+                credit_shape({"spotify_track_id": track_id, "track": track, "album": album, "role": role,
+                              "source": source, "confidence": conf})
             )
         for pid, platform, handle, followers, verified in conn.execute(
             _q("producer_socials"), {"producer_ids": list(producers)}
@@ -65,8 +67,14 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
     }
 
 
+def credit_shape(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One credit as the report shows it (also on a producer's page): every field of the row,
+    confidence rounded."""
+    return {**row, "confidence": round(float(row["confidence"]), 3)}
+
+
 def _roles(producer: dict[str, Any]) -> str:
-    return ", ".join(sorted({credit["role"] for credit in producer["credits"]}))
+    return ", ".join(strongest_first(credit["role"] for credit in producer["credits"]))
 
 
 def as_json(report: dict[str, Any]) -> str:

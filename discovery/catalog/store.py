@@ -39,10 +39,11 @@ def upsert_artist(conn: Connection, artist: dict[str, Any]) -> int:
     )
 
 
-def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str, album_group: str | None) -> None:
-    """An AlbumObject from Spotify, under the artist it was discovered for."""
-    conn.execute(
-        _q("upsert_album"),
+def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str, album_group: str | None) -> bool:
+    """An AlbumObject from Spotify, under the artist it was discovered for; true when it is new."""
+    return bool(_one(
+        conn,
+        "upsert_album",
         {
             "spotify_id": album["id"],
             "artist_spotify_id": artist_spotify_id,
@@ -55,7 +56,15 @@ def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str
             "label": album.get("label"),
             "upc": (album.get("external_ids") or {}).get("upc"),
         },
-    )
+    ))
+
+
+def link_album_artist(conn: Connection, album: dict[str, Any], artist_spotify_id: str) -> bool:
+    """The artist owns the album (each artist of a joint album does); true when the link is new."""
+    listed = [artist.get("id") for artist in album.get("artists") or []]
+    position = listed.index(artist_spotify_id) + 1 if artist_spotify_id in listed else None
+    params = {"album_spotify_id": album["id"], "artist_spotify_id": artist_spotify_id, "position": position}
+    return bool(_one(conn, "link_album_artist", params))
 
 
 def upsert_track(conn: Connection, track: dict[str, Any], album_spotify_id: str, isrc: str | None, recording_key: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from discovery.logs import configure_logging
@@ -60,13 +62,16 @@ def report(artist: str, fmt: str) -> None:
 @click.option("--timeout", "timeout_s", default=150.0, show_default=True, help="Seconds to wait for discovery.")
 @click.option("--sandbox/--real-apis", "use_sandbox", default=None,
               help="Default: the sandbox, unless Spotify and Genius credentials are set.")
-def demo(artists: tuple[str, ...], timeout_s: float, use_sandbox: bool | None) -> None:
+@click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the first artist's collaboration graph (FILE.svg, .dot or .graphml).")
+def demo(artists: tuple[str, ...], timeout_s: float, use_sandbox: bool | None, graph_out: Path | None) -> None:
     """Run everything locally on the demo catalog and print the demo artists' producers."""
     from discovery.ops import demo as demos
     from discovery.settings import get_settings
 
     try:
-        reports = demos.run(get_settings(), list(artists) or None, timeout_s=timeout_s, use_sandbox=use_sandbox)
+        reports = demos.run(get_settings(), list(artists) or None, timeout_s=timeout_s, use_sandbox=use_sandbox,
+                            graph_out=graph_out)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; everything the demo started was stopped") from None
     if not reports:
@@ -127,6 +132,12 @@ from discovery.ops import commands  # noqa: E402  (operator commands: status, dl
 cli.add_command(commands.status)
 cli.add_command(commands.dlq)
 cli.add_command(commands.exporter)
+
+from discovery.ops import producers  # noqa: E402  (a producer's page, search, graph)
+
+cli.add_command(producers.producer)
+cli.add_command(producers.producers)
+cli.add_command(producers.graph)
 
 
 def main() -> None:

@@ -14,12 +14,15 @@ import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from discovery.ops import progress, seeding
 from discovery.ops.processes import DISCOVERY, Supervisor, free_port, wait_for
 from discovery.pgmq import migrations
 from discovery.settings import QUEUES, Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FAST_SCHEDULE = ",".join(f"{queue}=1" for queue in QUEUES)
 SANDBOX_CREDENTIALS = {
@@ -59,8 +62,10 @@ def run(
     timeout_s: float = 150,
     use_sandbox: bool | None = None,
     log_dir: Path | None = None,
+    graph_out: Path | None = None,
 ) -> list[dict]:
-    """Run the demo end to end; returns the reports it printed."""
+    """Run the demo end to end; returns the reports it printed. With `graph_out`, also writes the
+    first artist's collaboration graph there (.svg, .dot or .graphml)."""
     from rich.console import Console
 
     from discovery.catalog import report
@@ -100,12 +105,29 @@ def run(
             console.print(report.as_table(found))
         if not all(item.stage == "done" for item in last):
             console.print("[yellow]not everything finished in time; see the logs[/yellow]")
+        if reports:
+            _offer_graph(console, settings, reports[0]["artist"], graph_out)
         return reports
     finally:
         console.print("stopping the processes the demo started…")
         supervisor.stop()
         signal.signal(signal.SIGTERM, previous)
         console.print("stopped")
+
+
+def _offer_graph(console: Console, settings: Settings, artist: dict, graph_out: Path | None) -> None:
+    from discovery.catalog import graph
+    from discovery.ops.drawing import write_graph
+
+    if graph_out is None:
+        console.print(
+            f"draw who worked with whom: discovery graph --artist {artist['spotify_id']} --out graph.svg "
+            "(or `discovery demo --graph graph.svg`)"
+        )
+        return
+    drawn = graph.of_artist(settings.database_url, artist["spotify_id"])
+    write_graph(drawn, graph_out)
+    console.print(f"wrote {artist['name']}'s collaboration graph to {graph_out}")
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:

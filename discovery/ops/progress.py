@@ -15,8 +15,6 @@ from discovery.pgmq.sql import queries
 from discovery.settings import APIS
 
 POLL_S = 1.0
-# The queues whose messages name the artist they work for (artistId).
-ARTIST_QUEUES = ("album_discovery", "track_discovery", "producer_identification")
 
 
 def _q(name: str) -> LiteralString:
@@ -68,12 +66,12 @@ def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id
         return Snapshot("resolving", label, paused=paused)
     found_id, found_name = row
     counts: Any = conn.execute(_q("artist_progress"), {"id": found_id}).fetchone()
-    (albums, tracks, rec_done, rec_known, enriched, known, producer_ids) = counts
+    (albums, tracks, rec_done, rec_known, enriched, known, producer_ids, album_ids, pending) = counts
+    work = _work_keys(found_id, album_ids, pending)
     waiting = sum(
-        queues.count_waiting(conn, queue, "artistId", [found_id])
-        for queue in ARTIST_QUEUES
+        queues.count_waiting(conn, queue, key, values) for queue, key, values in work
     ) + queues.count_waiting(conn, "social_enrichment", "producerId", producer_ids or [])
-    failed = sum(queues.count_dead(conn, queue, "artistId", [found_id]) for queue in ARTIST_QUEUES)
+    failed = sum(queues.count_dead(conn, queue, key, values) for queue, key, values in work)
     return Snapshot(
         "discovering" if waiting else "done",
         found_name,
@@ -88,6 +86,19 @@ def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id
         paused,
         found_id,
     )
+
+
+def _work_keys(
+    artist_id: str, album_ids: list[str] | None, pending: list[str] | None
+) -> list[tuple[str, str, list[str]]]:
+    """(queue, message field, values) naming the artist's work: its album pages, its albums'
+    track pages and its recordings' lookups, whichever artist of a joint album started them
+    (an album and a recording are stored in the transaction that sends their message)."""
+    return [
+        ("album_discovery", "artistId", [artist_id]),
+        ("track_discovery", "albumId", list(album_ids or [])),
+        ("producer_identification", "recordingKey", list(pending or [])),
+    ]
 
 
 def _paused(redis_url: str) -> str:

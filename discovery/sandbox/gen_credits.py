@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from discovery.sandbox.gen_cast import Cast
-from discovery.sandbox.gen_genius import genius_songs
+from discovery.sandbox.gen_genius import genius_songs, version_song
 from discovery.sandbox.gen_model import Builder, Person, Recording, Target
 from discovery.sandbox.gen_musicbrainz import MB_ROLE, mb_recording
 
@@ -20,6 +20,9 @@ GENIUS_SCENARIOS = {
     "covered",
     "genius_no_production",
 }
+# Versions with a Genius page of their own (gen_versions); version_live_mb and
+# version_live_nothing have none.
+VERSION_PAGES = {"version_live_page", "version_demo", "version_acoustic", "version_re_recording"}
 MUST_SCENARIOS = [
     "genius_custom",
     "genius_mixed",
@@ -105,6 +108,8 @@ def credit(builder: Builder, cast: Cast, recording: Recording) -> None:
         ]
     elif scenario == "genius_linked":
         producers = [cast.crossover]
+    elif scenario in VERSION_PAGES:
+        producers = _pick(rng, pool, 1)
     if scenario == "genius_and_mb":
         mb = [[(person, []) for person in _pick(rng, cast.mb_pool, 2)]]
     elif scenario == "genius_no_production":
@@ -128,12 +133,16 @@ def credit(builder: Builder, cast: Cast, recording: Recording) -> None:
         mb = [[(cast.crossover, []), *[(p, ["additional"]) for p in _pick(rng, cast.mb_pool, 1)]]]
     elif scenario == "nothing":
         mb = [[]]
+    elif scenario == "version_live_mb":
+        mb = [[(person, []) for person in _pick(rng, cast.mb_pool, 1)]]
     elif scenario in GENIUS_SCENARIOS and rng.random() < 0.3:
         mb = [[]]  # MusicBrainz knows the recording but credits no producer
     recording.isrc = builder.isrc(recording.artist.registrant, 2000 + rng.randrange(25))
     genius: list[tuple[Person, str]] = []
     if scenario in GENIUS_SCENARIOS:
         genius = genius_songs(builder, cast, recording, producers, custom)
+    elif scenario in VERSION_PAGES:
+        genius = version_song(builder, cast, recording, producers)
     relations = [mb_recording(builder, cast, recording, listed) for listed in mb]
     # In the order the catalog lists them: producer_artists, then custom_performances groups;
     # MusicBrainz recordings, then their relations.

@@ -6,6 +6,7 @@ import random
 
 from discovery.sandbox.gen_cast import Cast
 from discovery.sandbox.gen_model import Builder, Json, Person, Recording, Target
+from discovery.sandbox.gen_versions import VERSION_PAGEVIEWS, genius_version_title
 
 INSTRUMENTS = ["Guitar", "Keyboards", "Bass", "Drums", "Piano", "Strings"]
 
@@ -146,7 +147,7 @@ def genius_songs(
     pageviews = rng.randint(1_000, 400_000)
     year = 2000 + rng.randrange(25)
     featured = [recording.guest.genius] if recording.guest else []
-    _song(
+    original = _song(
         builder,
         cast,
         _genius_title(recording),
@@ -157,6 +158,7 @@ def genius_songs(
         featured,
         year,
     )
+    _owned_by_joint_artists(original, recording)
     if recording.scenario == "covered":
         remixer, coverer, other = cast.others
         # A remix under the same primary artist and a cover naming the artist: more shared
@@ -185,3 +187,34 @@ def genius_songs(
         )
         _song(builder, cast, recording.title, other, pageviews * 4, [other], [], [], year + 3)
     return credited
+
+
+def _owned_by_joint_artists(song: Json, recording: Recording) -> None:
+    # A song of a joint album lists both artists as primary artists, as Genius does.
+    if recording.joint is None:
+        return
+    owners = [recording.artist.genius, recording.joint.genius]
+    song["primary_artists"] = [_song_artist(person) for person in owners]
+    song["artist_names"] = " & ".join(person.name for person in owners)
+
+
+def version_song(
+    builder: Builder, cast: Cast, recording: Recording, producers: list[Person]
+) -> list[tuple[Person, str]]:
+    """The Genius page of a live take, demo, acoustic version or re-recording: its own
+    producers, and more page views than the studio page (see gen_versions)."""
+    rng = builder.rng
+    title = genius_version_title(recording) or recording.title
+    song = _song(
+        builder,
+        cast,
+        title,
+        recording.artist.genius,
+        rng.randint(*VERSION_PAGEVIEWS),
+        producers,
+        _noise(rng, cast, recording.artist),
+        [],
+        2000 + rng.randrange(25),
+    )
+    _owned_by_joint_artists(song, recording)
+    return [(person, "producer") for person in producers]

@@ -77,6 +77,8 @@ class Recording:
     scenario: str = "genius_producer"
     decoration: str = "plain"
     guest: Target | None = None
+    version: str | None = None  # another recording of a studio song (see gen_versions)
+    joint: Target | None = None  # the second artist of a joint album carrying it
     credits: list[tuple[Person, str, str]] = field(default_factory=list)
     track_ids: list[str] = field(default_factory=list)
 

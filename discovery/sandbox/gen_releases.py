@@ -6,6 +6,7 @@ import random
 import string
 
 from discovery.sandbox.gen_model import SPOTIFY, Builder, Json, Person, Recording, Target
+from discovery.sandbox.gen_versions import spotify_version_name
 
 MARKETS = ["CA", "DE", "FR", "GB", "JP", "SE", "US"]
 TITLE_WORDS = (
@@ -21,7 +22,6 @@ MUST_DECORATIONS = [
     "remaster_2011",
     "remastered_2009",
     "radio_edit",
-    "live",
     "nbsp",
     "zero_width",
     "apostrophe",
@@ -48,6 +48,15 @@ def plan_recordings(
     return found
 
 
+def plan_joint_album(targets: list[Target], plan: list[list[int]]) -> None:
+    """The second seed artist's last album is a joint album with the first seed artist."""
+    if len(targets) < 2:
+        return
+    last = plan[1][-1]
+    for recording in targets[1].recordings[-last:]:
+        recording.joint = targets[0]
+
+
 def decorate(rng: random.Random, recordings: list[Recording], guests: list[Target]) -> None:
     decorated = rng.sample(recordings, min(len(MUST_DECORATIONS), len(recordings)))
     for recording, decoration in zip(decorated, MUST_DECORATIONS, strict=False):
@@ -64,13 +73,15 @@ def decorate(rng: random.Random, recordings: list[Recording], guests: list[Targe
 
 def _spotify_name(recording: Recording) -> str:
     title, guest = recording.title, recording.guest
+    version = spotify_version_name(recording)
+    if version is not None:
+        return version
     return {
         "feat": f"{title} (feat. {guest.name if guest else ''})",
         "with": f"{title} [with {guest.name if guest else ''}]",
         "remaster_2011": f"{title} - 2011 Remaster",
         "remastered_2009": f"{title} - Remastered 2009",
         "radio_edit": f"{title} - Radio Edit",
-        "live": f"{title} - Live",
         "nbsp": title.replace(" ", "\u00a0"),
     }.get(recording.decoration, title)
 
@@ -120,6 +131,8 @@ def _album(
     }[precision]
     label = rng.choice(labels).name
     simple_artist = _simplified(target.spotify)
+    joint = recordings[0].joint if kind == "album" else None
+    owners = [simple_artist] + ([_simplified(joint.spotify)] if joint else [])
     base = {
         "album_type": kind,
         "total_tracks": len(recordings),
@@ -133,13 +146,13 @@ def _album(
         "release_date_precision": precision,
         "type": "album",
         "uri": f"spotify:album:{album_id}",
-        "artists": [simple_artist],
+        "artists": owners,
     }
     items = []
     for number, recording in enumerate(recordings, start=1):
         track_id = builder.spotify_id()
         recording.track_ids.append(track_id)
-        artists = [simple_artist] + (
+        artists = (owners if kind == "album" else [simple_artist]) + (
             [_simplified(recording.guest.spotify)] if recording.guest else []
         )
         item = {

@@ -18,18 +18,24 @@ makes any default catalog large enough): artists named near-identically to the f
 songs whose production credits are only in `custom_performances`, next to engineers, musicians,
 programmers, writers and labels; remixes (same primary artist) and covers (another artist) ranked
 above the original; titles with "(feat. …)", "[with …]", " - 2011 Remaster", " - Remastered 2009",
-" - Radio Edit", " - Live", non-breaking spaces (Spotify) and zero-width spaces and curly
+" - Radio Edit", non-breaking spaces (Spotify) and zero-width spaces and curly
 apostrophes (Genius); Genius songs without production credits and tracks Genius does not know,
 both credited by MusicBrainz through the ISRC (attributes co, additional, executive; one ISRC with
 two recordings); a Genius song with credits whose MusicBrainz recording credits someone else
 (ignored: Genius comes first); producers with an Instagram handle and a provider profile, with a
 handle and no profile, and with no handle (one of them has a provider profile under the handle a
 guess from the name would produce: never to be found); one producer credited on every seed
-artist; one producer credited by Genius on one track and by MusicBrainz on another.
+artist; one producer credited by Genius on one track and by MusicBrainz on another. Other
+recordings of a song (gen_versions): live takes with a "(Live)" Genius page ranked above the
+studio page, live takes without one (with and without a MusicBrainz recording of their ISRC),
+a demo, an acoustic version and a re-recording, each with a page of its own. With two or more
+seed artists, the second's last album is a joint album with the first (both in its `artists`,
+on its tracks and as the Genius songs' `primary_artists`).
 
 The answer key (`truth`) encodes the rules the pipeline follows:
 - a track's credits come from the Genius song whose primary artist and normalised title match
-  (never a remix or a cover) when that song has at least one production credit; otherwise from
+  and that is the same version (never a remix or a cover; a live take, demo, acoustic version or
+  re-recording only its own page) when that song has at least one production credit; otherwise from
   every MusicBrainz recording carrying the track's ISRC (producer relations), identical credits
   once. Roles as in `discovery.catalog.credits`.
 - a person is one producer: names are unique per person in generated data, and a producer
@@ -49,8 +55,14 @@ from discovery.sandbox.gen_cast import hire
 from discovery.sandbox.gen_credits import assign_scenarios, credit
 from discovery.sandbox.gen_genius import genius_artist_object
 from discovery.sandbox.gen_model import Builder, Json
-from discovery.sandbox.gen_releases import decorate, plan_recordings, spotify_releases
+from discovery.sandbox.gen_releases import (
+    decorate,
+    plan_joint_album,
+    plan_recordings,
+    spotify_releases,
+)
 from discovery.sandbox.gen_truth import truth
+from discovery.sandbox.gen_versions import assign_versions
 
 LONG_ALBUM_TRACKS = 52
 DEMO_SEED = 2026
@@ -63,9 +75,11 @@ def _build(rng: random.Random, plan: list[list[int]]) -> tuple[Json, Json]:
     targets = seed_artists(builder, len(plan))
     featured = guests(builder)
     recordings = plan_recordings(rng, targets, plan)
+    plan_joint_album(targets, plan)
     cast = hire(builder, featured, len(recordings))
     assign_scenarios(rng, targets, recordings)
     decorate(rng, recordings, cast.guests)
+    assign_versions(rng, targets)
     for recording in recordings:
         credit(builder, cast, recording)
     spotify_releases(builder, cast.labels, targets, plan)

@@ -1,5 +1,7 @@
 """Album discovery: one page of an artist's releases per message; the next page is a new
-message. Album details come in batches (extended mode) or one by one (development mode)."""
+message. Album details come in batches (extended mode) or one by one (development mode).
+Every artist an album is discovered for owns it (album_artists); a joint album's tracks are
+fetched once, for the artist that met it first (again when that same artist is rediscovered)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,12 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
 
     def write(self, tx: Transaction, message: AlbumDiscovery, fetched: AlbumPage) -> None:
         for album, group in fetched.albums:
-            store.upsert_album(tx.conn, album, message.artistId, group)
+            created = store.upsert_album(tx.conn, album, message.artistId, group)
+            newly_owned = store.link_album_artist(tx.conn, album, message.artistId)
+            if not created and newly_owned:
+                # A joint album another of its artists discovered first: its tracks are (being)
+                # fetched and identified already; this artist only takes ownership.
+                continue
             tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": album["name"]})
         if fetched.next_offset is not None:
             tx.send("album_discovery", {"artistId": message.artistId, "offset": fetched.next_offset})

@@ -43,8 +43,42 @@ def reported_tracks(database_url: str, artist_ids: set[str]) -> set[str]:
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
-            "SELECT t.spotify_id FROM tracks t JOIN albums a ON a.spotify_id = t.album_spotify_id"
+            "SELECT t.spotify_id FROM tracks t JOIN album_artists a ON a.album_spotify_id = t.album_spotify_id"
             " WHERE a.artist_spotify_id = ANY(%s)",
             (list(artist_ids),),
         ).fetchall()
     return {row[0] for row in rows}
+
+
+def seed_owners(catalog: dict[str, Any], truth: dict[str, Any]) -> dict[str, list[str]]:
+    """Each discoverable track's seed artists (both artists of a joint album), by name."""
+    seeds = {artist["spotify_id"]: artist["name"] for artist in truth["artists"]}
+    owners: dict[str, list[str]] = {}
+    for album in catalog["spotify"]["albums"]:
+        names = [seeds[a["id"]] for a in album["artists"] if a["id"] in seeds]
+        for track in album["tracks"]["items"]:
+            owners[track["id"]] = names
+    return owners
+
+
+def expected_page(catalog: dict[str, Any], truth: dict[str, Any], producer: str) -> dict[str, Any]:
+    """What a producer's page must hold, from the answer key: credits (track, role, source), the
+    artists with their number of tracks, the collaborators with their number of shared tracks."""
+    owners = seed_owners(catalog, truth)
+    credits: set[tuple[str, str, str]] = set()
+    artists: dict[str, set[str]] = {}
+    shared: dict[str, set[str]] = {}
+    for track_id, found in truth["tracks"].items():
+        names = {credit["producer"] for credit in found}
+        if producer not in names:
+            continue
+        credits |= {(track_id, c["role"], c["source"]) for c in found if c["producer"] == producer}
+        for artist in owners[track_id]:
+            artists.setdefault(artist, set()).add(track_id)
+        for other in names - {producer}:
+            shared.setdefault(other, set()).add(track_id)
+    return {
+        "credits": credits,
+        "artists": {name: len(tracks) for name, tracks in artists.items()},
+        "collaborators": {name: len(tracks) for name, tracks in shared.items()},
+    }

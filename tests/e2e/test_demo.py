@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from importlib import resources
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def test_the_demo_prints_the_demo_artists_producers_with_roles_and_instagram_and
         INSTAGRAM_API_KEY="",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", "demo"],
+        [sys.executable, "-m", "discovery.ops.cli", "demo", "--graph", "graph.svg"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
     )
 
@@ -69,4 +70,7 @@ def test_the_demo_prints_the_demo_artists_producers_with_roles_and_instagram_and
     for handle in handles:
         assert f"@{handle}" in out, handle
     assert "stopped" in out
+    # The demo offered the graph and wrote it: an SVG
+    assert "collaboration graph to graph.svg" in out
+    assert ElementTree.parse(tmp_path / "graph.svg").getroot().tag == "{http://www.w3.org/2000/svg}svg"
     assert processes_with_env(f"DATABASE_URL={url}") == []

@@ -42,6 +42,12 @@ def check_against_truth(pipeline, catalog: dict, truth: dict) -> None:
     found = found_credits(reports)
     assert found - expected == set(), "credits that should not be there (precision < 1)"
     assert expected - found == set(), "credits missing (recall < 1)"
+    for artist_id, found in zip(sorted(artist_ids), reports, strict=True):
+        # Each artist's report holds its own tracks (a joint album's for each of its artists)
+        own = discoverable_tracks(catalog, {artist_id})
+        assert reported_tracks(pipeline.database_url, {artist_id}) == own
+        assert found["tracks"] == len(own)
+        assert found_credits([found]) == expected_credits(truth, own)
     socials = found_socials(reports)
     for name, producer in truth["producers"].items():
         if name in socials:

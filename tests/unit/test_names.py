@@ -59,12 +59,11 @@ def test_marks_outside_the_latin_script_are_kept():
         "Golden Hour - Remastered 2009",
         "Golden Hour - Remaster",
         "Golden Hour (2011 Remaster)",
-        "Golden Hour - Live",
-        "Golden Hour (Live)",
         "Golden Hour - Radio Edit",
         "Golden Hour - Single Version",
         "Golden Hour - Album Version",
         "Golden Hour - Mono",
+        "Golden Hour (Explicit)",
         "Golden Hour - Stereo",
         "Golden Hour (feat. Nova Kid) - 2011 Remaster",
         "\u200bGolden\u00a0Hour",
@@ -124,3 +123,46 @@ def test_the_recorded_genius_search_titles_with_invisible_spaces_normalise():
     # The title says Don’t (U+2019) while full_title says Don't: still one title.
     vibe = next(s for s in songs.values() if s["title"].startswith("Bitch"))
     assert normalize_title(vibe["title"]) == normalize_title("Bitch, Don't Kill My Vibe")
+
+
+@pytest.mark.parametrize(
+    ("version", "same_version", "kind"),
+    [
+        ("Golden Hour - Live", "Golden Hour (Live)", "live"),
+        ("Golden Hour - Live at Wembley Stadium", "Golden Hour (Live)", "live"),
+        ("Golden Hour (Live) - 2011 Remaster", "Golden Hour [Live]", "live"),
+        ("Golden Hour - Demo", "Golden Hour (Demo Version)", "demo"),
+        ("Golden Hour - Acoustic Version", "Golden Hour (Acoustic)", "acoustic"),
+        ("Golden Hour (Unplugged)", "Golden Hour (Acoustic)", "acoustic"),
+        ("Golden Hour - Instrumental", "Golden Hour (Instrumental)", "instrumental"),
+        ("Golden Hour (Taylor’s Version)", "Golden Hour (Taylor's Version)", "re-recording"),
+        ("Golden Hour - Re-Recorded", "Golden Hour (Nova's Version)", "re-recording"),
+    ],
+)
+def test_a_live_demo_acoustic_instrumental_or_re_recorded_take_matches_only_its_own_kind(
+    version, same_version, kind
+):
+    # Given a title naming another recording of the song (its own ISRC, its own Genius page)
+    # Then it matches a page of the same kind, however spelled, and never the studio page
+    assert titles_match(version, same_version) and titles_match(same_version, version)
+    assert normalize_title(version) == f"golden hour ({kind})"
+    assert not titles_match(version, "Golden Hour")
+    assert not titles_match("Golden Hour", version)
+
+
+def test_two_version_kinds_never_match_each_other():
+    kinds = ["Golden Hour (Live)", "Golden Hour (Demo)", "Golden Hour (Acoustic)",
+             "Golden Hour (Instrumental)", "Golden Hour (Taylor's Version)", "Golden Hour"]
+    for first in kinds:
+        for second in kinds:
+            assert titles_match(first, second) == (first == second)
+
+
+def test_a_song_whose_title_says_live_outside_a_suffix_is_a_studio_song():
+    assert titles_match("Live Forever", "Live Forever - 2011 Remaster")
+    assert normalize_title("Live Forever") == "live forever"
+
+
+def test_the_search_query_keeps_the_words_of_a_version():
+    assert search_title("Golden Hour (feat. X) - Live at Wembley") == "Golden Hour Live at Wembley"
+    assert search_title("Golden Hour (Taylor's Version) - 2011 Remaster") == "Golden Hour Taylor's Version"
