@@ -49,6 +49,7 @@ from discovery.sandbox.gen_cast import hire
 from discovery.sandbox.gen_credits import assign_scenarios, credit
 from discovery.sandbox.gen_genius import genius_artist_object
 from discovery.sandbox.gen_model import Builder, Json
+from discovery.sandbox.gen_musicbrainz import mb_artist_object
 from discovery.sandbox.gen_releases import decorate, plan_recordings, spotify_releases
 from discovery.sandbox.gen_truth import truth
 
@@ -71,6 +72,9 @@ def _build(rng: random.Random, plan: list[list[int]]) -> tuple[Json, Json]:
     spotify_releases(builder, cast.labels, targets, plan)
     for person in builder.people:
         builder.catalog["genius"]["artists"].append(genius_artist_object(rng, person))
+    builder.catalog["musicbrainz"]["artists"] = [
+        mb_artist_object(person) for _, person in sorted(builder.mb_artists.items())
+    ]
     return builder.catalog, truth(targets, recordings)
 
 
