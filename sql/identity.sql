@@ -46,12 +46,17 @@ ON CONFLICT (source, external_id) DO UPDATE SET
     producer_id = EXCLUDED.producer_id, reason = EXCLUDED.reason, manual = EXCLUDED.manual;
 
 -- adopt_source_id --
--- The producer's own Genius / MusicBrainz id, when it has none yet (a new Genius id asks for
--- the socials again: Genius is where the handles come from).
+-- The producer's own Genius / MusicBrainz id, when it has none yet. A producer that gains a
+-- Genius id takes the Genius name (the source credits are read from first); one that gains
+-- either id is enriched again (socials from Genius, alternate names and aliases from both).
 UPDATE producers SET
+    name = CASE WHEN genius_id IS NULL AND %(genius_id)s::bigint IS NOT NULL THEN %(name)s ELSE name END,
+    normalized_name = CASE WHEN genius_id IS NULL AND %(genius_id)s::bigint IS NOT NULL
+                           THEN %(normalized_name)s ELSE normalized_name END,
     genius_id = COALESCE(genius_id, %(genius_id)s),
     musicbrainz_id = COALESCE(musicbrainz_id, %(musicbrainz_id)s),
-    enrichment_requested_at = CASE WHEN genius_id IS NULL AND %(genius_id)s::bigint IS NOT NULL
+    enrichment_requested_at = CASE WHEN (genius_id IS NULL AND %(genius_id)s::bigint IS NOT NULL)
+                                        OR (musicbrainz_id IS NULL AND %(musicbrainz_id)s::text IS NOT NULL)
                                    THEN NULL ELSE enrichment_requested_at END,
     updated_at = now()
 WHERE id = %(producer_id)s;
@@ -136,9 +141,6 @@ DELETE FROM producer_splits s USING producer_links a, producer_links b
 WHERE a.producer_id = %(producer_id)s AND b.producer_id = %(other_id)s
   AND ((s.source_a, s.id_a, s.source_b, s.id_b) = (a.source, a.external_id, b.source, b.external_id)
        OR (s.source_a, s.id_a, s.source_b, s.id_b) = (b.source, b.external_id, a.source, a.external_id));
-
--- clear_source_ids --
-UPDATE producers SET genius_id = NULL, musicbrainz_id = NULL WHERE id = %(producer_id)s;
 
 -- set_source_ids --
 UPDATE producers SET genius_id = %(genius_id)s, musicbrainz_id = %(musicbrainz_id)s,

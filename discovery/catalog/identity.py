@@ -94,7 +94,8 @@ def producer_for_credit(conn: Connection, credit: Credit) -> int:
         )
         reason = f"first credited by {SOURCE_LABEL[source]} as {credit.name!r}"
     else:
-        conn.execute(_q("adopt_source_id"), {"producer_id": producer_id, **_source_ids(source, external_id)})
+        conn.execute(_q("adopt_source_id"), {"producer_id": producer_id, "name": credit.name,
+                                             "normalized_name": normalized, **_source_ids(source, external_id)})
     _link(conn, source, external_id, producer_id, credit.name, reason)
     return producer_id
 
@@ -227,7 +228,6 @@ def split(conn: Connection, producer_id: int) -> list[int]:
     if len(links) < 2:
         return []
     kept, separated = links[0], links[1:]
-    conn.execute(_q("clear_source_ids"), {"producer_id": producer_id})
     conn.execute(_q("set_source_ids"), {"producer_id": producer_id, **_source_ids(kept[0], kept[1]),
                                         "gained_genius": False})
     created: list[int] = []
