@@ -44,12 +44,13 @@ class Pipeline:
 
 @pytest.fixture
 def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_factory) -> Iterator[Any]:
-    """start_pipeline(catalog, spotify_quota_mode=..., **sandbox knobs) -> Pipeline."""
+    """start_pipeline(catalog, quota_mode=..., env={extra settings}, **sandbox knobs) -> Pipeline."""
     stack = ExitStack()
 
-    def start(catalog: dict | None, quota_mode: str = "auto", **knobs: Any) -> Pipeline:
+    def start(catalog: dict | None, quota_mode: str = "auto", env: dict[str, str] | None = None,
+              **knobs: Any) -> Pipeline:
         server = sandbox_factory(catalog, **knobs)
-        env = service_env(
+        settings = service_env(
             DATABASE_URL=database_url,
             REDIS_URL=redis_url,
             DISCOVERY_API_BASE=server.url,
@@ -60,8 +61,9 @@ def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_fa
             SPOTIFY_QUOTA_MODE=quota_mode,
             DISCOVERY_SCHEDULE=FAST_SCHEDULE,
             DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
+            **(env or {}),
         )
-        procs = stack.enter_context(running(tmp_path, env))
+        procs = stack.enter_context(running(tmp_path, settings))
         procs.beat()
         procs.all_pools(concurrency=2)
         return Pipeline(database_url, redis_url, server, procs)
