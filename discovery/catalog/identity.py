@@ -70,7 +70,7 @@ def producer_for_credit(conn: Connection, credit: Credit) -> int:
     normalized = normalize_name(credit.name)
     conn.execute(cast(LiteralString, queries("store.sql")["lock_producer_name"]), {"normalized_name": normalized})
     identity = identity_of(credit)
-    if identity is None:
+    if identity is None:  # the producer worker refuses such credits before writing
         raise ValueError(f"credit for {credit.name!r} names no {credit.source} artist id")
     source, external_id = identity
     keys = {"source": source, "external_id": external_id, "normalized_name": normalized}

@@ -15,11 +15,13 @@ from discovery.catalog import store
 from discovery.catalog.credits import Credit, genius_credits, musicbrainz_credits
 from discovery.catalog.cross_check import ONLY_MUSICBRAINZ, compare
 from discovery.catalog.genius_match import match_genius
+from discovery.catalog.identity import identity_of
 from discovery.catalog.names import search_title
 from discovery.catalog.outcomes import CREDITED_BY_MUSICBRAINZ, Looked, decide
 from discovery.clients.genius import genius_client
 from discovery.clients.musicbrainz import musicbrainz_client
 from discovery.clients.spotify import spotify_client
+from discovery.exceptions import BadResponse
 from discovery.pgmq.messages import ProducerIdentification
 from discovery.workers.base import BaseWorker, Transaction
 
@@ -63,6 +65,9 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
                 found.credits = musicbrainz
                 looked.musicbrainz_credits = len(musicbrainz)
                 found.source = "musicbrainz" if musicbrainz else None
+        for credit in found.credits:
+            if identity_of(credit) is None:
+                raise BadResponse(f"{credit.source} credits {credit.name!r} without an artist id")
         found.outcome, found.outcome_detail = decide(looked)
         if cross_checking and found.outcome == CREDITED_BY_MUSICBRAINZ:
             found.cross_check = ONLY_MUSICBRAINZ  # Genius was asked first and named nobody
