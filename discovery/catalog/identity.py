@@ -244,7 +244,7 @@ def split(conn: Connection, producer_id: int) -> list[int]:
         for source_b, id_b in identities[index + 1:]:
             conn.execute(_q("record_split"), {"source_a": source_a, "id_a": id_a, "source_b": source_b, "id_b": id_b})
     logger.info("producer %s split into %s", producer_id, [producer_id, *created],
-                extra={"action": "producer_split", "producer_id": producer_id, "created": created})
+                extra={"action": "producer_split", "producer_id": producer_id, "new_producers": created})
     return created
 
 
