@@ -64,9 +64,14 @@ def _source_ids(source: str, external_id: str) -> dict[str, Any]:
     }
 
 
+def share_lock(conn: Connection) -> None:
+    """Take the identity lock beside other credit writers (a merge waits for them, and they for it)."""
+    conn.execute(_q("identity_lock_shared"))
+
+
 def producer_for_credit(conn: Connection, credit: Credit) -> int:
     """The producer a credit's source identity is: linked before, or linked now by the rules."""
-    conn.execute(_q("identity_lock_shared"))
+    share_lock(conn)
     normalized = normalize_name(credit.name)
     conn.execute(cast(LiteralString, queries("store.sql")["lock_producer_name"]), {"normalized_name": normalized})
     identity = identity_of(credit)

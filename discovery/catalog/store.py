@@ -87,6 +87,8 @@ def request_recording(conn: Connection, recording_key: str, isrc: str | None) ->
 
 
 def copy_recording_credits(conn: Connection, track_id: int, recording_key: str) -> None:
+    # A merge moving these producers' credits meanwhile would miss the copies: share its lock.
+    identity.share_lock(conn)
     conn.execute(_q("copy_recording_credits"), {"track_id": track_id, "recording_key": recording_key})
 
 
