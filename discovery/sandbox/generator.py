@@ -25,7 +25,13 @@ two recordings); a Genius song with credits whose MusicBrainz recording credits 
 (ignored: Genius comes first); producers with an Instagram handle and a provider profile, with a
 handle and no profile, and with no handle (one of them has a provider profile under the handle a
 guess from the name would produce: never to be found); one producer credited on every seed
-artist; one producer credited by Genius on one track and by MusicBrainz on another.
+artist; one producer credited by Genius on one track and by MusicBrainz on another; one producer
+credited by MusicBrainz under another name (Genius lists it in the artist's `alternate_names`,
+MusicBrainz lists the Genius name among the artist's aliases, served by ws/2/artist?inc=aliases);
+and one uncredited track per reason: a Genius page without production credits (MusicBrainz
+without producers), a track without an ISRC that Genius does not know, a recording Genius knows
+only as a remix (MusicBrainz does not know the ISRC), a recording nobody credits (MusicBrainz
+has it without producer relations).
 
 The answer key (`truth`) encodes the rules the pipeline follows:
 - a track's credits come from the Genius song whose primary artist and normalised title match
@@ -35,6 +41,9 @@ The answer key (`truth`) encodes the rules the pipeline follows:
 - a person is one producer: names are unique per person in generated data, and a producer
   credited by Genius and (under a new MusicBrainz artist id) by MusicBrainz is one producer with
   both ids, linked by exact normalised name.
+- every track's outcome (`outcomes`: catalog/outcomes.py's names), and for a Genius miss why its
+  best candidate was rejected (`rejected_because`, "other version" for the remix-only song).
+- the producer under two names is one producer under the Genius name, with both ids.
 - socials come from the producer's Genius artist; `instagram_followers`/`instagram_verified` from
   the provider's profile for that handle, null when there is no handle or no profile. A producer
   without a Genius id (credited only by MusicBrainz) has all socials null.
