@@ -124,11 +124,22 @@ class Settings(BaseSettings):
 
     discovery_log_format: str = "text"
 
+    # "musicbrainz": also ask MusicBrainz about recordings Genius credited, and record whether the
+    # two agree (off by default: MusicBrainz asks for restraint, 1 request/s).
+    discovery_cross_check: str = ""
+
     @field_validator("spotify_quota_mode")
     @classmethod
     def _known_mode(cls, value: str) -> str:
         if value not in {"auto", "development", "extended"}:
             raise ValueError("SPOTIFY_QUOTA_MODE must be auto, development or extended")
+        return value
+
+    @field_validator("discovery_cross_check")
+    @classmethod
+    def _known_cross_check(cls, value: str) -> str:
+        if value not in {"", "musicbrainz"}:
+            raise ValueError("DISCOVERY_CROSS_CHECK must be empty or musicbrainz")
         return value
 
     def api_url(self, name: str) -> str:

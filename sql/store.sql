@@ -61,8 +61,12 @@ WHERE recording_key = %(recording_key)s;
 
 -- copy_recording_credits --
 -- Give a track the credits its recording already has (found on another release earlier).
-INSERT INTO track_producers (track_id, producer_id, source, role, confidence)
-SELECT %(track_id)s, tp.producer_id, tp.source, tp.role, tp.confidence
+INSERT INTO track_producers (track_id, producer_id, source, role, confidence, genius_song_id, genius_song_url,
+    genius_section, musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc,
+    credited_as, source_artist_id)
+SELECT %(track_id)s, tp.producer_id, tp.source, tp.role, tp.confidence, tp.genius_song_id, tp.genius_song_url,
+    tp.genius_section, tp.musicbrainz_recording_id, tp.musicbrainz_relation_type, tp.musicbrainz_attributes,
+    tp.isrc, tp.credited_as, tp.source_artist_id
 FROM track_producers tp JOIN tracks t ON t.id = tp.track_id
 WHERE t.recording_key = %(recording_key)s AND t.id <> %(track_id)s
 ON CONFLICT DO NOTHING;
@@ -71,39 +75,27 @@ ON CONFLICT DO NOTHING;
 -- Serialise producer creation and linking for one normalised name (two sources, one person).
 SELECT pg_advisory_xact_lock(hashtext('producer:' || %(normalized_name)s));
 
--- producer_by_genius_id --
-SELECT id FROM producers WHERE genius_id = %(genius_id)s;
-
--- producer_by_musicbrainz_id --
-SELECT id FROM producers WHERE musicbrainz_id = %(musicbrainz_id)s;
-
--- link_genius_by_name --
--- A producer known only from MusicBrainz, with the same name, is the same person: link them,
--- and ask for their socials again (Genius is where the handles come from).
-UPDATE producers SET genius_id = %(genius_id)s, genius_url = COALESCE(%(genius_url)s, genius_url),
-    enrichment_requested_at = NULL, updated_at = now()
-WHERE id = (SELECT id FROM producers WHERE normalized_name = %(normalized_name)s AND genius_id IS NULL
-            ORDER BY id LIMIT 1)
-RETURNING id;
-
--- link_musicbrainz_by_name --
--- A producer known only from Genius, with the same name, is the same person: link them.
-UPDATE producers SET musicbrainz_id = %(musicbrainz_id)s, updated_at = now()
-WHERE id = (SELECT id FROM producers WHERE normalized_name = %(normalized_name)s AND musicbrainz_id IS NULL
-            ORDER BY id LIMIT 1)
-RETURNING id;
-
--- insert_producer --
-INSERT INTO producers (name, normalized_name, genius_id, musicbrainz_id, genius_url)
-VALUES (%(name)s, %(normalized_name)s, %(genius_id)s, %(musicbrainz_id)s, %(genius_url)s)
-RETURNING id;
-
 -- credit_recording --
 -- One credit on every track that carries the recording.
-INSERT INTO track_producers (track_id, producer_id, source, role, confidence)
-SELECT t.id, %(producer_id)s, %(source)s, %(role)s, %(confidence)s
+-- With its evidence (the first recording that gave it, when two give the same credit).
+INSERT INTO track_producers (track_id, producer_id, source, role, confidence, genius_song_id, genius_song_url,
+    genius_section, musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc,
+    credited_as, source_artist_id)
+SELECT t.id, %(producer_id)s, %(source)s, %(role)s, %(confidence)s, %(genius_song_id)s, %(genius_song_url)s,
+    %(genius_section)s, %(musicbrainz_recording_id)s, %(musicbrainz_relation_type)s, %(musicbrainz_attributes)s,
+    %(isrc)s, %(credited_as)s, %(source_artist_id)s
 FROM tracks t WHERE t.recording_key = %(recording_key)s
-ON CONFLICT (track_id, producer_id, source, role) DO UPDATE SET confidence = EXCLUDED.confidence;
+ON CONFLICT (track_id, producer_id, source, role) DO UPDATE SET
+    confidence = EXCLUDED.confidence,
+    genius_song_id = COALESCE(track_producers.genius_song_id, EXCLUDED.genius_song_id),
+    genius_song_url = COALESCE(track_producers.genius_song_url, EXCLUDED.genius_song_url),
+    genius_section = COALESCE(track_producers.genius_section, EXCLUDED.genius_section),
+    musicbrainz_recording_id = COALESCE(track_producers.musicbrainz_recording_id, EXCLUDED.musicbrainz_recording_id),
+    musicbrainz_relation_type = COALESCE(track_producers.musicbrainz_relation_type, EXCLUDED.musicbrainz_relation_type),
+    musicbrainz_attributes = COALESCE(track_producers.musicbrainz_attributes, EXCLUDED.musicbrainz_attributes),
+    isrc = COALESCE(track_producers.isrc, EXCLUDED.isrc),
+    credited_as = COALESCE(track_producers.credited_as, EXCLUDED.credited_as),
+    source_artist_id = COALESCE(track_producers.source_artist_id, EXCLUDED.source_artist_id);
 
 -- request_enrichment --
 -- True (a row) when the producer needs a social_enrichment message now: never asked, or asked
@@ -115,6 +107,12 @@ RETURNING id, name;
 
 -- producer_for_enrichment --
 SELECT id, name, genius_id, musicbrainz_id FROM producers WHERE id = %(producer_id)s;
+
+-- record_outcome --
+-- One outcome per recording (see catalog/outcomes.py), replaced when it is identified again.
+UPDATE recordings SET outcome = %(outcome)s, outcome_detail = %(detail)s,
+    cross_check = %(cross_check)s, cross_check_detail = %(cross_check_detail)s
+WHERE recording_key = %(recording_key)s;
 
 -- upsert_social --
 -- One platform's profile for a producer; handle NULL records "looked, none found" with the time.

@@ -26,9 +26,15 @@ Confidence per credit (`confidence`): the source and the role decide it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from discovery.catalog.evidence import (
+    PRODUCER_ARTISTS,
+    Evidence,
+    genius_evidence,
+    musicbrainz_evidence,
+)
 from discovery.catalog.names import normalize_name, titles_match
 
 Source = Literal["genius", "musicbrainz"]
@@ -69,6 +75,8 @@ class Credit:
     source: Source
     genius_id: int | None = None
     musicbrainz_id: str | None = None
+    # What the credit rests on; not part of its identity (the same credit from two recordings is one).
+    evidence: Evidence | None = field(default=None, compare=False)
 
 
 def production_role(label: str) -> str | None:
@@ -82,7 +90,7 @@ def genius_credits(song: dict[str, Any]) -> list[Credit]:
     found: list[Credit] = []
     seen: set[tuple[object, str]] = set()
 
-    def add(artist: dict[str, Any], role: str) -> None:
+    def add(artist: dict[str, Any], role: str, section: str) -> None:
         person = (
             artist.get("id") if artist.get("id") is not None else normalize_name(artist["name"])
         )
@@ -97,17 +105,18 @@ def genius_credits(song: dict[str, Any]) -> list[Credit]:
                 "genius",
                 int(genius_id) if genius_id is not None else None,
                 None,
+                genius_evidence(song, artist, section),
             )
         )
 
     for artist in song.get("producer_artists") or []:
-        add(artist, "producer")
+        add(artist, "producer", PRODUCER_ARTISTS)
     for group in song.get("custom_performances") or []:
         role = production_role(group.get("label") or "")
         if role is None:
             continue
         for artist in group.get("artists") or []:
-            add(artist, role)
+            add(artist, role, str(group.get("label")))
     return found
 
 
@@ -120,8 +129,9 @@ def musicbrainz_role(attributes: list[str]) -> str:
     return f"{prefix}producer"
 
 
-def musicbrainz_credits(recording: dict[str, Any]) -> list[Credit]:
-    """Production credits of a MusicBrainz recording (ws/2/recording/{mbid}?inc=artist-rels)."""
+def musicbrainz_credits(recording: dict[str, Any], isrc: str | None = None) -> list[Credit]:
+    """Production credits of a MusicBrainz recording (ws/2/recording/{mbid}?inc=artist-rels),
+    reached through `isrc` (kept as evidence)."""
     found: list[Credit] = []
     for relation in recording.get("relations") or []:
         artist = relation.get("artist")
@@ -137,6 +147,7 @@ def musicbrainz_credits(recording: dict[str, Any]) -> list[Credit]:
             "musicbrainz",
             None,
             artist.get("id"),
+            musicbrainz_evidence(recording, relation, isrc),
         )
         if credit not in found:
             found.append(credit)

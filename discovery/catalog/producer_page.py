@@ -13,7 +13,7 @@ from typing import Any, LiteralString, cast
 import psycopg
 from psycopg.rows import dict_row
 
-from discovery.catalog.names import normalize_name
+from discovery.catalog import identity
 from discovery.catalog.report import ArtistNotKnown, credit_shape
 from discovery.catalog.roles import per_track
 from discovery.pgmq.sql import queries
@@ -32,16 +32,22 @@ class ProducerNotKnown(LookupError):
 def find_producer(
     conn: psycopg.Connection, name: str | None = None, genius_id: int | None = None, musicbrainz_id: str | None = None
 ) -> int:
-    """The producer's row id, by exact normalised name, Genius id or MusicBrainz id."""
+    """The producer's row id: by Genius id, MusicBrainz id, or an id, name or alias (any spelling)."""
+    if name is not None:
+        try:
+            return identity.find_producer(conn, name)
+        except identity.AmbiguousProducer as error:
+            raise ProducerNotKnown(str(error)) from None
+        except identity.ProducerNotFound:
+            raise ProducerNotKnown(
+                f"no producer with name {name!r} has been found yet (try `discovery producers --search`)"
+            ) from None
     if genius_id is not None:
         row = conn.execute(_q("producer_by_genius_id"), {"genius_id": genius_id}).fetchone()
         wanted = f"Genius id {genius_id}"
-    elif musicbrainz_id is not None:
+    else:
         row = conn.execute(_q("producer_by_musicbrainz_id"), {"musicbrainz_id": musicbrainz_id}).fetchone()
         wanted = f"MusicBrainz id {musicbrainz_id}"
-    else:
-        row = conn.execute(_q("producer_by_name"), {"normalized_name": normalize_name(name or "")}).fetchone()
-        wanted = f"name {name!r} (try `discovery producers --search`)"
     if row is None:
         raise ProducerNotKnown(f"no producer with {wanted} has been found yet")
     return int(row[0])
@@ -51,6 +57,8 @@ def build(database_url: str, **which: Any) -> dict[str, Any]:
     """The page of one producer (find_producer's arguments)."""
     with psycopg.connect(database_url) as conn:
         producer_id = find_producer(conn, **which)
+        names = identity.producer_aliases(conn, producer_id)
+        evidence = identity.credit_evidence(conn, producer_id)
         conn.row_factory = dict_row  # type: ignore[assignment]
         found: Any = conn.execute(_q("producer"), {"producer_id": producer_id}).fetchone()
         socials: dict[str, Any] = dict.fromkeys(SOCIAL_KEYS)
@@ -64,7 +72,8 @@ def build(database_url: str, **which: Any) -> dict[str, Any]:
         for row in conn.execute(_q("producer_credits"), {"producer_id": producer_id}):
             owners = list(zip(row.pop("artists"), row.pop("artist_spotify_ids"), strict=True))
             row.pop("album_spotify_id")
-            credits.append({**credit_shape(row), "artists": [name for name, _ in owners]})
+            found_evidence = evidence.get((row["spotify_track_id"], row["role"], row["source"]), {})
+            credits.append({**credit_shape(row), **found_evidence, "artists": [name for name, _ in owners]})
             for name, spotify_id in owners:
                 entry = artists.setdefault(spotify_id, {"name": name, "spotify_id": spotify_id, "tracks": set()})
                 entry["tracks"].add(row["spotify_track_id"])
@@ -79,6 +88,8 @@ def build(database_url: str, **which: Any) -> dict[str, Any]:
     )
     return {
         "producer": {**found, "socials": socials},
+        "aliases": names["aliases"],
+        "links": names["links"],
         "credits": credits,
         "artists": worked_with,
         "collaborators": collaborators,

@@ -18,6 +18,11 @@ def _q(name: str) -> LiteralString:
     return cast(LiteralString, queries("report.sql")[name])
 
 
+# What each credit rests on (catalog/evidence.py), after the credit's own keys.
+EVIDENCE_KEYS = ("genius_song_id", "genius_song_url", "genius_section", "musicbrainz_recording_id",
+                 "musicbrainz_relation_type", "musicbrainz_attributes", "isrc", "credited_as")
+
+
 class ArtistNotKnown(LookupError):
     pass
 
@@ -31,7 +36,7 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
         spotify_id, name = row
         albums, tracks = conn.execute(_q("artist_counts"), {"spotify_id": spotify_id}).fetchone()  # type: ignore[misc]
         producers: dict[int, dict[str, Any]] = {}
-        for pid, pname, genius_id, mb_id, track_id, track, album, role, source, conf in conn.execute(
+        for pid, pname, genius_id, mb_id, track_id, track, album, role, source, conf, *evidence in conn.execute(
             _q("artist_credits"), {"spotify_id": spotify_id}
         ):
             producer = producers.setdefault(
@@ -48,7 +53,8 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
             )
             producer["credits"].append(
                 credit_shape({"spotify_track_id": track_id, "track": track, "album": album, "role": role,
-                              "source": source, "confidence": conf})
+                              "source": source, "confidence": conf,
+                              **dict(zip(EVIDENCE_KEYS, evidence, strict=True))})
             )
         for pid, platform, handle, followers, verified in conn.execute(
             _q("producer_socials"), {"producer_ids": list(producers)}
@@ -82,7 +88,8 @@ def as_json(report: dict[str, Any]) -> str:
 
 
 CSV_COLUMNS = ("artist", "producer", "genius_id", "musicbrainz_id", "spotify_track_id", "track", "album",
-               "role", "source", "confidence", "instagram", "instagram_followers", "twitter", "facebook")
+               "role", "source", "confidence", "instagram", "instagram_followers", "twitter", "facebook",
+               *EVIDENCE_KEYS)
 
 
 def as_csv(report: dict[str, Any]) -> str:
@@ -98,8 +105,20 @@ def as_csv(report: dict[str, Any]) -> str:
                 credit["spotify_track_id"], credit["track"], credit["album"], credit["role"], credit["source"],
                 credit["confidence"], socials["instagram"], socials["instagram_followers"], socials["twitter"],
                 socials["facebook"],
+                *(";".join(value) if isinstance(value, list) else value
+                  for value in (credit[key] for key in EVIDENCE_KEYS)),
             ])
     return out.getvalue()
+
+
+def evidence_short(credits: list[dict[str, Any]]) -> str:
+    """The evidence in a few characters: how many Genius songs and MusicBrainz recordings."""
+    songs = {credit["genius_song_id"] for credit in credits if credit.get("genius_song_id")}
+    recordings = {credit["musicbrainz_recording_id"] for credit in credits if credit.get("musicbrainz_recording_id")}
+    parts = [f"{len(songs)} Genius song{'s' * (len(songs) != 1)}"] if songs else []
+    if recordings:
+        parts.append(f"{len(recordings)} MB recording{'s' * (len(recordings) != 1)}")
+    return ", ".join(parts) or "—"
 
 
 def as_table(report: dict[str, Any]) -> Any:
@@ -111,7 +130,7 @@ def as_table(report: dict[str, Any]) -> Any:
         title=f"{artist['name']} — {report['albums']} albums, {report['tracks']} tracks, "
         f"{len(report['producers'])} producers"
     )
-    for column in ("Producer", "Roles", "Credits", "Sources", "Instagram", "Followers", "Twitter"):
+    for column in ("Producer", "Roles", "Credits", "Sources", "Evidence", "Instagram", "Followers", "Twitter"):
         table.add_column(column)
     for producer in report["producers"]:
         socials = producer["socials"]
@@ -120,6 +139,7 @@ def as_table(report: dict[str, Any]) -> Any:
             _roles(producer),
             str(len(producer["credits"])),
             ", ".join(sorted({credit["source"] for credit in producer["credits"]})),
+            evidence_short(producer["credits"]),
             f"@{socials['instagram']}" if socials["instagram"] else "—",
             f"{socials['instagram_followers']:,}" if socials["instagram_followers"] is not None else "—",
             f"@{socials['twitter']}" if socials["twitter"] else "—",

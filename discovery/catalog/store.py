@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any, LiteralString, cast
 
 from psycopg import Connection
+from psycopg.types.json import Jsonb
 
+from discovery.catalog import identity
 from discovery.catalog.credits import Credit, confidence
-from discovery.catalog.names import normalize_name
+from discovery.catalog.evidence import Evidence
 from discovery.pgmq.sql import queries, query
 
 
@@ -94,42 +96,15 @@ def request_recording(conn: Connection, recording_key: str, isrc: str | None) ->
 
 
 def copy_recording_credits(conn: Connection, track_id: int, recording_key: str) -> None:
+    # A merge moving these producers' credits meanwhile would miss the copies: share its lock.
+    identity.share_lock(conn)
     conn.execute(_q("copy_recording_credits"), {"track_id": track_id, "recording_key": recording_key})
 
 
 def upsert_producer(conn: Connection, credit: Credit) -> int:
-    """One producer per real person: the same Genius or MusicBrainz id is always the same row, and
-    a person known from one source is linked (by exact normalised name) when the other finds them."""
-    normalized = normalize_name(credit.name)
-    conn.execute(_q("lock_producer_name"), {"normalized_name": normalized})
-    found = None
-    if credit.genius_id is not None:
-        found = _one(conn, "producer_by_genius_id", {"genius_id": credit.genius_id})
-        if found is None:
-            found = _one(
-                conn,
-                "link_genius_by_name",
-                {"genius_id": credit.genius_id, "genius_url": None, "normalized_name": normalized},
-            )
-    if found is None and credit.musicbrainz_id is not None:
-        found = _one(conn, "producer_by_musicbrainz_id", {"musicbrainz_id": credit.musicbrainz_id})
-        if found is None:
-            found = _one(
-                conn, "link_musicbrainz_by_name", {"musicbrainz_id": credit.musicbrainz_id, "normalized_name": normalized}
-            )
-    if found is None:
-        found = _one(
-            conn,
-            "insert_producer",
-            {
-                "name": credit.name,
-                "normalized_name": normalized,
-                "genius_id": credit.genius_id,
-                "musicbrainz_id": credit.musicbrainz_id,
-                "genius_url": None,
-            },
-        )
-    return int(found)
+    """One producer per real person: the same Genius or MusicBrainz id is always the same producer,
+    and a new identity is linked by name or alias when the rules say so (`catalog.identity`)."""
+    return identity.producer_for_credit(conn, credit)
 
 
 def credit_recording(conn: Connection, recording_key: str, producer_id: int, credit: Credit) -> None:
@@ -142,6 +117,7 @@ def credit_recording(conn: Connection, recording_key: str, producer_id: int, cre
             "source": credit.source,
             "role": credit.role,
             "confidence": confidence(credit),
+            **(credit.evidence or Evidence(credit.name)).as_params(),
         },
     )
 
@@ -154,6 +130,18 @@ def mark_recording_identified(conn: Connection, recording_key: str, genius_song_
     conn.execute(
         _q("mark_recording_identified"),
         {"recording_key": recording_key, "genius_song_id": genius_song_id, "credit_source": source},
+    )
+
+
+def record_outcome(
+    conn: Connection, recording_key: str, outcome: str, detail: dict[str, Any],
+    cross_check: str | None = None, cross_check_detail: dict[str, Any] | None = None,
+) -> None:
+    """The recording's outcome (`catalog.outcomes`) and, when cross-checked, the sources' agreement."""
+    conn.execute(
+        _q("record_outcome"),
+        {"recording_key": recording_key, "outcome": outcome, "detail": Jsonb(detail),
+         "cross_check": cross_check, "cross_check_detail": Jsonb(cross_check_detail or {})},
     )
 
 

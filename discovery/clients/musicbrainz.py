@@ -8,7 +8,7 @@ from typing import Any, Unpack, cast
 from discovery.clients.factory import shared_client
 from discovery.clients.http import translating_errors
 from discovery.clients.session import SessionOptions, api_session, with_slash
-from discovery.clients.types import MusicBrainzRecording
+from discovery.clients.types import MusicBrainzArtist, MusicBrainzRecording
 from discovery.exceptions import BadResponse, NotFound
 from discovery.settings import Settings
 
@@ -17,7 +17,8 @@ RECORDING_INCLUDES = "artist-rels+isrcs"
 
 
 class MusicBrainz:
-    """MusicBrainz client: recordings by ISRC, and a recording with its artist relationships."""
+    """MusicBrainz client: recordings by ISRC, a recording with its artist relationships, an artist
+    with its aliases."""
 
     def __init__(
         self,
@@ -60,6 +61,10 @@ class MusicBrainz:
             MusicBrainzRecording,
             self._get(f"recording/{mbid}", {"inc": RECORDING_INCLUDES, "fmt": "json"}),
         )
+
+    def artist(self, mbid: str) -> MusicBrainzArtist:
+        """GET artist/{mbid}?inc=aliases&fmt=json: the artist with its aliases."""
+        return cast(MusicBrainzArtist, self._get(f"artist/{mbid}", {"inc": "aliases", "fmt": "json"}))
 
     def close(self) -> None:
         self._session.close()

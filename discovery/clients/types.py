@@ -57,6 +57,7 @@ class GeniusArtist(TypedDict, total=False):
     instagram_name: str | None
     twitter_name: str | None
     url: str
+    alternate_names: list[str]
 
 
 class MusicBrainzRecording(TypedDict, total=False):
@@ -64,6 +65,12 @@ class MusicBrainzRecording(TypedDict, total=False):
     title: str
     isrcs: list[str]
     relations: list[dict[str, Any]]
+
+
+class MusicBrainzArtist(TypedDict, total=False):
+    id: str
+    name: str
+    aliases: list[dict[str, Any]]
 
 
 class InstagramProfile(TypedDict, total=False):

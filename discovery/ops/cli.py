@@ -47,6 +47,9 @@ def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
         if last.stage == "failed":
             raise click.ClickException(f"discovery of {last.artist} failed: {last.reason}")
         _print_report(last.spotify_id or artist_name or "", "table")
+        from discovery.ops.coverage_cli import coverage_line
+
+        click.echo(coverage_line(settings.database_url, last.spotify_id or artist_name or ""))
 
 
 @cli.command()
@@ -120,9 +123,11 @@ def _print_report(artist: str, fmt: str) -> None:
 
 def _register_optional_commands() -> None:
     # Subcommands that live beside the concept they drive.
+    from discovery.ops.coverage_cli import coverage
     from discovery.sandbox.cli import sandbox
 
     cli.add_command(sandbox)
+    cli.add_command(coverage)
 
 
 _register_optional_commands()

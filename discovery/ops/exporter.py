@@ -4,7 +4,9 @@ every scrape (a custom collector: nothing is cached, so any number of exporters 
 - every PGMQ queue's and DLQ's depth, visible messages, oldest message age, messages ever sent;
 - bridge batch throughput (batches, messages read, dispatched, dead-lettered, time spent);
 - task outcomes (archived, retried, dead_lettered, superseded) and the time they took;
-- failures recorded in worker_issues, by kind of error; bridge ticks paused by an API.
+- failures recorded in worker_issues, by kind of error; bridge ticks paused by an API;
+- tracks per outcome (catalog/outcomes.py), credits and credited tracks per source, recordings
+  per cross-check verdict (`discovery coverage` over every artist).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from discovery.catalog import coverage
 from discovery.pgmq import queues
 from discovery.pgmq.sql import query
 from discovery.settings import DLQ_SUFFIX, QUEUES
@@ -78,6 +81,28 @@ def _families(conn: psycopg.Connection) -> Iterator[Any]:
     for queue, error_type, count in conn.execute(query("ops_issue_totals")).fetchall():
         issues.add_metric([queue, error_type], int(count))
     yield issues
+    yield from _coverage_families(coverage.totals(conn))
+
+
+def _coverage_families(totals: dict[str, Any]) -> Iterator[Any]:
+    outcomes = GaugeMetricFamily("discovery_track_outcomes", "Tracks per outcome (why they have producers or not)",
+                                 labels=["outcome"])
+    for outcome, count in sorted(totals["outcomes"].items()):
+        outcomes.add_metric([outcome], int(count))
+    yield outcomes
+    credits = GaugeMetricFamily("discovery_credits", "Credits per source", labels=["source"])
+    credited = GaugeMetricFamily("discovery_credited_tracks", "Tracks with at least one credit, per source",
+                                 labels=["source"])
+    for source, (credit_count, track_count) in sorted(totals["credits"].items()):
+        credits.add_metric([source], int(credit_count))
+        credited.add_metric([source], int(track_count))
+    yield credits
+    yield credited
+    verdicts = GaugeMetricFamily("discovery_cross_check", "Recordings per cross-check verdict (Genius vs MusicBrainz)",
+                                 labels=["verdict"])
+    for verdict, count in sorted(totals["cross_check"].items()):
+        verdicts.add_metric([verdict], int(count))
+    yield verdicts
 
 
 def _queue_families(rows: Iterable[queues.QueueMetrics]) -> Iterator[Any]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from discovery.ops import producers_cli
 from discovery.settings import get_settings
 
 GRAPH_FORMATS = (".svg", ".dot", ".graphml")
@@ -18,7 +19,8 @@ GRAPH_FORMATS = (".svg", ".dot", ".graphml")
 @click.option("--musicbrainz-id", help="The producer's MusicBrainz artist id.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def producer(name: str | None, genius_id: int | None, musicbrainz_id: str | None, fmt: str) -> None:
-    """A producer's page: ids, socials, every credit across artists, artists and collaborators."""
+    """A producer's page: ids, socials, aliases and links (with why), every credit across artists
+    (with its evidence), artists and collaborators. NAME may be an id, a name or an alias."""
     from discovery.catalog import producer_page
 
     if sum(x is not None for x in (name, genius_id, musicbrainz_id)) != 1:
@@ -39,14 +41,16 @@ def producer(name: str | None, genius_id: int | None, musicbrainz_id: str | None
         Console(width=max(Console().width, 140)).print(producer_page.as_table(page))
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--artist", help="List this artist's producers (name or Spotify id).")
 @click.option("--search", "text", help="Producers whose name contains this (accents and case ignored).")
 @click.option("--sort", type=click.Choice(["credits", "name"]), default="credits", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def producers(artist: str | None, text: str | None, sort: str, limit: int, fmt: str) -> None:
-    """Search producers by name, or list one artist's producers by number of credits."""
+@click.pass_context
+def producers(ctx: click.Context, artist: str | None, text: str | None, sort: str, limit: int, fmt: str) -> None:
+    """Search producers by name, or list one artist's producers by number of credits; `merge` and
+    `split` fix which names are one person."""
     import json
 
     import psycopg
@@ -54,6 +58,8 @@ def producers(artist: str | None, text: str | None, sort: str, limit: int, fmt: 
     from discovery.catalog import producer_page
     from discovery.catalog.report import ArtistNotKnown
 
+    if ctx.invoked_subcommand is not None:
+        return
     if (artist is None) == (text is None):
         raise click.UsageError("give exactly one of --artist, --search")
     url = get_settings().database_url
@@ -89,6 +95,10 @@ def producers(artist: str | None, text: str | None, sort: str, limit: int, fmt: 
         table.add_row(row["name"], str(row["genius_id"] or "—"), row["musicbrainz_id"] or "—",
                       str(row["credits"]), str(row["tracks"]))
     Console(width=max(Console().width, 120)).print(table)
+
+
+producers.add_command(producers_cli.merge)
+producers.add_command(producers_cli.split)
 
 
 @click.command()

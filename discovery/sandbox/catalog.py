@@ -13,7 +13,7 @@ Catalog = dict[str, Any]
 SECTIONS: dict[str, dict[str, str]] = {
     "spotify": {"artists": "id", "albums": "id", "tracks": "id"},
     "genius": {"songs": "id", "artists": "id"},
-    "musicbrainz": {"recordings": "id"},
+    "musicbrainz": {"recordings": "id", "artists": "id"},
     "instagram": {"profiles": "username"},
 }
 DEMO_CATALOG = "demo_catalog.json"

@@ -1,11 +1,12 @@
-"""Credit scenarios: which source credits each recording (Genius, MusicBrainz, both, none)."""
+"""Credit scenarios: which source credits each recording (Genius, MusicBrainz, both, none), and
+the outcome the pipeline should record for it."""
 
 from __future__ import annotations
 
 import random
 
 from discovery.sandbox.gen_cast import Cast
-from discovery.sandbox.gen_genius import genius_songs, version_song
+from discovery.sandbox.gen_genius import genius_songs, other_version_only, version_song
 from discovery.sandbox.gen_model import Builder, Person, Recording, Target
 from discovery.sandbox.gen_musicbrainz import MB_ROLE, mb_recording
 
@@ -19,6 +20,8 @@ GENIUS_SCENARIOS = {
     "genius_and_mb",
     "covered",
     "genius_no_production",
+    "genius_page_empty",
+    "alias_genius",
 }
 # Versions with a Genius page of their own (gen_versions); version_live_mb and
 # version_live_nothing have none.
@@ -35,6 +38,12 @@ MUST_SCENARIOS = [
     "covered",
     "genius_linked",
     "mb_linked",
+    # Uncredited for each reason an outcome names, and one person under two names.
+    "genius_page_empty",
+    "no_isrc",
+    "other_version_only",
+    "alias_genius",
+    "alias_mb",
 ]
 RANDOM_SCENARIOS = {
     "genius_producer": 55,
@@ -110,6 +119,8 @@ def credit(builder: Builder, cast: Cast, recording: Recording) -> None:
         producers = [cast.crossover]
     elif scenario in VERSION_PAGES:
         producers = _pick(rng, pool, 1)
+    elif scenario == "alias_genius":
+        producers = [_alias_person(builder, cast)]
     if scenario == "genius_and_mb":
         mb = [[(person, []) for person in _pick(rng, cast.mb_pool, 2)]]
     elif scenario == "genius_no_production":
@@ -131,18 +142,24 @@ def credit(builder: Builder, cast: Cast, recording: Recording) -> None:
         mb = [[(x, [])], [(y, ["co"]), (x, [])]]
     elif scenario == "mb_linked":
         mb = [[(cast.crossover, []), *[(p, ["additional"]) for p in _pick(rng, cast.mb_pool, 1)]]]
-    elif scenario == "nothing":
+    elif scenario in ("nothing", "genius_page_empty"):
         mb = [[]]
     elif scenario == "version_live_mb":
         mb = [[(person, []) for person in _pick(rng, cast.mb_pool, 1)]]
+    elif scenario == "alias_mb":
+        mb = [[(_alias_person(builder, cast), [])]]
     elif scenario in GENIUS_SCENARIOS and rng.random() < 0.3:
         mb = [[]]  # MusicBrainz knows the recording but credits no producer
     recording.isrc = builder.isrc(recording.artist.registrant, 2000 + rng.randrange(25))
+    if scenario == "no_isrc":
+        recording.isrc = ""
     genius: list[tuple[Person, str]] = []
     if scenario in GENIUS_SCENARIOS:
         genius = genius_songs(builder, cast, recording, producers, custom)
     elif scenario in VERSION_PAGES:
         genius = version_song(builder, cast, recording, producers)
+    elif scenario == "other_version_only":
+        other_version_only(builder, cast, recording)
     relations = [mb_recording(builder, cast, recording, listed) for listed in mb]
     # In the order the catalog lists them: producer_artists, then custom_performances groups;
     # MusicBrainz recordings, then their relations.
@@ -155,3 +172,38 @@ def credit(builder: Builder, cast: Cast, recording: Recording) -> None:
                 entry = (person, MB_ROLE[tuple(attributes)], "musicbrainz")
                 if entry not in recording.credits:
                     recording.credits.append(entry)
+    _expect_outcome(recording)
+
+
+def _expect_outcome(recording: Recording) -> None:
+    # The rules of discovery.catalog.outcomes, from what this scenario put where.
+    sources = {source for _, _, source in recording.credits}
+    if "genius" in sources:
+        recording.expected_outcome = "credited_by_genius"
+    elif sources:
+        recording.expected_outcome = "credited_by_musicbrainz"
+    else:
+        recording.expected_outcome, recording.expected_reason = {
+            "genius_page_empty": ("genius_without_production_credits", None),
+            "no_isrc": ("no_isrc", None),
+            "nothing": ("musicbrainz_without_producers", None),
+            "other_version_only": ("no_genius_match", "other version"),
+            # Genius has only the studio page (another version); MusicBrainz lacks the live ISRC.
+            "version_live_nothing": ("no_genius_match", "other version"),
+        }[recording.scenario]
+
+
+def _alias_person(builder: Builder, cast: Cast) -> Person:
+    """A Genius producer whom MusicBrainz credits under another name: Genius lists that name in
+    alternate_names, MusicBrainz lists the Genius name among the artist's aliases."""
+    person = cast.star_pool[-1]
+    if person.mb_name is None:
+        first, last = person.name.split()[0], person.name.split()[-1]
+        person.mb_name = f"{first[0]}. {last}"
+        if not builder.claim(person.mb_name):
+            person.mb_name = f"{person.name} Music"
+            builder.claim(person.mb_name)
+        person.alternate_names = [person.mb_name]
+        person.mb_aliases = [person.name]
+        person.mbid = person.mbid or builder.mbid()
+    return person

@@ -33,7 +33,7 @@ def _nbsp(name: str) -> str:
 def genius_artist_object(rng: random.Random, person: Person) -> Json:
     slug = "-".join(person.name.split()).capitalize()
     return {
-        "alternate_names": [],
+        "alternate_names": list(person.alternate_names),
         "api_path": f"/artists/{person.genius_id}",
         "facebook_name": person.facebook,
         "followers_count": rng.randint(0, 5_000),
@@ -218,3 +218,19 @@ def version_song(
     )
     _owned_by_joint_artists(song, recording)
     return [(person, "producer") for person in producers]
+def other_version_only(builder: Builder, cast: Cast, recording: Recording) -> None:
+    """Genius knows only a remix of the recording (same primary artist): never the original."""
+    rng = builder.rng
+    target = recording.artist
+    remixer = cast.others[0]
+    _song(
+        builder,
+        cast,
+        f"{recording.title} ({remixer.name} Remix)",
+        target.genius,
+        rng.randint(1_000, 400_000),
+        [remixer],
+        _noise(rng, cast, target),
+        [remixer],
+        2000 + rng.randrange(25),
+    )

@@ -56,6 +56,11 @@ class Person:
     twitter: str | None = None
     facebook: str | None = None
     profile: Json | None = None
+    # Another name for the same person: Genius lists it in alternate_names, MusicBrainz credits
+    # the person under it (with the Genius name among its aliases).
+    mb_name: str | None = None
+    alternate_names: list[str] = field(default_factory=list)
+    mb_aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +86,9 @@ class Recording:
     joint: Target | None = None  # the second artist of a joint album carrying it
     credits: list[tuple[Person, str, str]] = field(default_factory=list)
     track_ids: list[str] = field(default_factory=list)
+    # The outcome the pipeline should record (catalog/outcomes.py) and, for a Genius miss, why.
+    expected_outcome: str = ""
+    expected_reason: str | None = None
 
 
 class Builder:
@@ -95,10 +103,11 @@ class Builder:
         self.next_isrc = rng.randrange(1, 50_000)
         self.handles: set[str] = set()
         self.people: list[Person] = []
+        self.mb_artists: dict[str, Person] = {}
         self.catalog: Json = {
             "spotify": {"artists": [], "albums": [], "tracks": []},
             "genius": {"songs": [], "artists": []},
-            "musicbrainz": {"recordings": []},
+            "musicbrainz": {"recordings": [], "artists": []},
             "instagram": {"profiles": []},
         }
 

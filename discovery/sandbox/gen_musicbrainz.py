@@ -1,4 +1,5 @@
-"""MusicBrainz recordings found by ISRC, and their producer, engineer and musician relations."""
+"""MusicBrainz recordings found by ISRC, their producer, engineer and musician relations, and the
+producers' artist objects with their aliases."""
 
 from __future__ import annotations
 
@@ -41,8 +42,8 @@ def _relation(kind: str, person: Person, attributes: list[str]) -> Json:
         "artist": {
             "disambiguation": "",
             "id": person.mbid,
-            "name": person.name,
-            "sort-name": _sort_name(person.name),
+            "name": person.mb_name or person.name,
+            "sort-name": _sort_name(person.mb_name or person.name),
         },
     }
 
@@ -60,6 +61,8 @@ def mb_recording(
         for person, attributes in producers
     ]
     relations = [relation for relation, _ in tagged]
+    for person, _ in producers:
+        builder.mb_artists.setdefault(str(person.mbid), person)
     relations.append(_relation("engineer", rng.choice(cast.engineers), []))
     relations.append(_relation("mix", rng.choice(cast.engineers), []))
     relations.append(
@@ -98,3 +101,30 @@ def mb_recording(
         }
     )
     return [producer for _, producer in tagged]
+
+
+def mb_artist_object(person: Person) -> Json:
+    """ws/2/artist/{mbid}: the artist, with its aliases (served with inc=aliases)."""
+    name = person.mb_name or person.name
+    return {
+        "aliases": [
+            {
+                "begin": None,
+                "end": None,
+                "ended": False,
+                "locale": None,
+                "name": alias,
+                "primary": None,
+                "sort-name": _sort_name(alias),
+                "type": "Artist name",
+                "type-id": "894afba6-2816-3c24-8072-eadb66bd04bc",
+            }
+            for alias in person.mb_aliases
+        ],
+        "disambiguation": "",
+        "id": person.mbid,
+        "name": name,
+        "sort-name": _sort_name(name),
+        "type": "Person",
+        "type-id": "b6e035f4-3ce9-331c-97df-83397230b0df",
+    }

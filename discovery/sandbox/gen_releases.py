@@ -176,7 +176,7 @@ def _album(
             {
                 **item,
                 "album": dict(base),
-                "external_ids": {"isrc": recording.isrc},
+                "external_ids": {"isrc": recording.isrc} if recording.isrc else {},
                 "popularity": rng.randint(0, 90),
             }
         )

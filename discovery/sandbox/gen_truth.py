@@ -1,4 +1,4 @@
-"""The answer key: every track's expected credits, every producer's ids and socials."""
+"""The answer key: every track's expected credits and outcome, every producer's ids and socials."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from discovery.sandbox.gen_model import Json, Recording, Target
 
 def truth(targets: list[Target], recordings: list[Recording]) -> Json:
     tracks: dict[str, list[Json]] = {}
+    outcomes: dict[str, Json] = {}
     producers: dict[str, Json] = {}
     for recording in recordings:
         credits = [
             {"producer": person.name, "role": role, "source": source}
             for person, role, source in recording.credits
         ]
+        outcome: Json = {"outcome": recording.expected_outcome}
+        if recording.expected_reason:
+            outcome["rejected_because"] = recording.expected_reason
         for track_id in recording.track_ids:
             tracks[track_id] = credits
+            outcomes[track_id] = outcome
         for person, _, source in recording.credits:
             entry = producers.setdefault(person.name, {"genius_id": None, "musicbrainz_id": None})
             if source == "genius":
@@ -36,4 +41,5 @@ def truth(targets: list[Target], recordings: list[Recording]) -> Json:
         "artists": [{"name": t.name, "spotify_id": t.spotify["id"]} for t in targets],
         "tracks": dict(sorted(tracks.items())),
         "producers": dict(sorted(producers.items())),
+        "outcomes": dict(sorted(outcomes.items())),
     }

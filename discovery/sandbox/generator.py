@@ -30,7 +30,13 @@ recordings of a song (gen_versions): live takes with a "(Live)" Genius page rank
 studio page, live takes without one (with and without a MusicBrainz recording of their ISRC),
 a demo, an acoustic version and a re-recording, each with a page of its own. With two or more
 seed artists, the second's last album is a joint album with the first (both in its `artists`,
-on its tracks and as the Genius songs' `primary_artists`).
+on its tracks and as the Genius songs' `primary_artists`). One producer
+credited by MusicBrainz under another name (Genius lists it in the artist's `alternate_names`,
+MusicBrainz lists the Genius name among the artist's aliases, served by ws/2/artist?inc=aliases);
+and one uncredited track per reason: a Genius page without production credits (MusicBrainz
+without producers), a track without an ISRC that Genius does not know, a recording Genius knows
+only as a remix (MusicBrainz does not know the ISRC), a recording nobody credits (MusicBrainz
+has it without producer relations).
 
 The answer key (`truth`) encodes the rules the pipeline follows:
 - a track's credits come from the Genius song whose primary artist and normalised title match
@@ -41,6 +47,9 @@ The answer key (`truth`) encodes the rules the pipeline follows:
 - a person is one producer: names are unique per person in generated data, and a producer
   credited by Genius and (under a new MusicBrainz artist id) by MusicBrainz is one producer with
   both ids, linked by exact normalised name.
+- every track's outcome (`outcomes`: catalog/outcomes.py's names), and for a Genius miss why its
+  best candidate was rejected (`rejected_because`, "other version" for the remix-only song).
+- the producer under two names is one producer under the Genius name, with both ids.
 - socials come from the producer's Genius artist; `instagram_followers`/`instagram_verified` from
   the provider's profile for that handle, null when there is no handle or no profile. A producer
   without a Genius id (credited only by MusicBrainz) has all socials null.
@@ -55,6 +64,7 @@ from discovery.sandbox.gen_cast import hire
 from discovery.sandbox.gen_credits import assign_scenarios, credit
 from discovery.sandbox.gen_genius import genius_artist_object
 from discovery.sandbox.gen_model import Builder, Json
+from discovery.sandbox.gen_musicbrainz import mb_artist_object
 from discovery.sandbox.gen_releases import (
     decorate,
     plan_joint_album,
@@ -85,6 +95,9 @@ def _build(rng: random.Random, plan: list[list[int]]) -> tuple[Json, Json]:
     spotify_releases(builder, cast.labels, targets, plan)
     for person in builder.people:
         builder.catalog["genius"]["artists"].append(genius_artist_object(rng, person))
+    builder.catalog["musicbrainz"]["artists"] = [
+        mb_artist_object(person) for _, person in sorted(builder.mb_artists.items())
+    ]
     return builder.catalog, truth(targets, recordings)
 
 

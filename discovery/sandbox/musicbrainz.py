@@ -1,4 +1,5 @@
-"""MusicBrainz ws/2 under /musicbrainz: ISRC lookups and recordings with artist relations.
+"""MusicBrainz ws/2 under /musicbrainz: ISRC lookups, recordings with artist relations and
+artists with their aliases (inc=aliases).
 Like the real service, it refuses requests without a User-Agent."""
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ MBID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 ROUTES = [
     (re.compile(r"ws/2/isrc/(?P<id>[^/]+)"), "isrc"),
     (re.compile(r"ws/2/recording/(?P<id>[^/]+)"), "recording"),
+    (re.compile(r"ws/2/artist/(?P<id>[^/]+)"), "artist"),
 ]
 # What each inc= value adds to a recording; without it the field is left out.
-INCLUDES = {"artist-rels": "relations", "isrcs": "isrcs", "artist-credits": "artist-credit"}
+INCLUDES = {"artist-rels": "relations", "isrcs": "isrcs", "artist-credits": "artist-credit", "aliases": "aliases"}
 
 
 def error(status: int, message: str, reason: str | None = None) -> Reply:
@@ -32,6 +34,7 @@ class MusicBrainzApi:
 
     def __init__(self, section: Json, knobs: Callable[[], Knobs]) -> None:
         self._recordings: dict[str, Json] = {r["id"]: r for r in section.get("recordings", [])}
+        self._artists: dict[str, Json] = {a["id"]: a for a in section.get("artists", [])}
         self._by_isrc: dict[str, list[Json]] = {}
         for recording in self._recordings.values():
             for isrc in recording.get("isrcs", []):
@@ -63,10 +66,10 @@ class MusicBrainzApi:
             )
         if not MBID.fullmatch(object_id):
             return error(400, "Invalid mbid.")
-        recording = self._recordings.get(object_id)
-        if recording is None:
+        found = (self._artists if endpoint == "artist" else self._recordings).get(object_id)
+        if found is None:
             return error(404, "Not Found")
-        return Reply(200, _shaped(recording, includes))
+        return Reply(200, _shaped(found, includes))
 
 
 def _shaped(recording: Json, includes: set[str]) -> Json:

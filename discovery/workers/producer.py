@@ -1,19 +1,27 @@
 """Producer identification, once per recording: Genius first (the hit whose primary artist and
 normalised title match, never a remix or a cover), its `producer_artists` and production labels
 in `custom_performances`; MusicBrainz by ISRC where Genius has no matching song or no production
-credit. Credits go on every track that carries the recording; producers that were never enriched
-(or not for a while) get a social_enrichment message."""
+credit (and, with DISCOVERY_CROSS_CHECK=musicbrainz, for Genius-credited recordings too, to
+record whether the two agree). Credits go on every track that carries the recording, each with
+its evidence; the recording gets its outcome (`catalog.outcomes`); producers that were never
+enriched (or not for a while) get a social_enrichment message."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from discovery.catalog import store
-from discovery.catalog.credits import Credit, choose_genius_hit, genius_credits, musicbrainz_credits
+from discovery.catalog.credits import Credit, genius_credits, musicbrainz_credits
+from discovery.catalog.cross_check import ONLY_MUSICBRAINZ, compare
+from discovery.catalog.genius_match import match_genius
+from discovery.catalog.identity import identity_of
 from discovery.catalog.names import search_title
+from discovery.catalog.outcomes import CREDITED_BY_MUSICBRAINZ, Looked, decide
 from discovery.clients.genius import genius_client
 from discovery.clients.musicbrainz import musicbrainz_client
 from discovery.clients.spotify import spotify_client
+from discovery.exceptions import BadResponse
 from discovery.pgmq.messages import ProducerIdentification
 from discovery.workers.base import BaseWorker, Transaction
 
@@ -23,6 +31,10 @@ class Identified:
     credits: list[Credit] = field(default_factory=list)
     genius_song_id: int | None = None
     source: str | None = None
+    outcome: str = ""
+    outcome_detail: dict[str, Any] = field(default_factory=dict)
+    cross_check: str | None = None
+    cross_check_detail: dict[str, Any] = field(default_factory=dict)
 
 
 class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
@@ -31,27 +43,48 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
 
     def fetch(self, message: ProducerIdentification) -> Identified:
         found = Identified()
+        looked = Looked(isrc=message.isrc)
         genius = genius_client(self.settings)
         artist = message.artistName
         hits = genius.search(f"{search_title(message.trackName)} {artist}".strip())
-        hit = choose_genius_hit(hits, message.trackName, artist)
-        if hit is not None:
-            found.genius_song_id = int(hit["id"])
+        looked.genius = match_genius(hits, message.trackName, artist)
+        if looked.genius.hit is not None:
+            found.genius_song_id = int(looked.genius.hit["id"])
             found.credits = genius_credits(genius.song(found.genius_song_id))
+            looked.genius_credits = len(found.credits)
+            found.source = "genius" if found.credits else None
+        cross_checking = self.settings.discovery_cross_check == "musicbrainz"
+        if not found.credits or cross_checking:
+            looked.isrc = message.isrc or self._isrc_from_spotify(message.trackId)
+            musicbrainz = self._musicbrainz(looked) if looked.isrc else []
             if found.credits:
-                found.source = "genius"
-                return found
-        isrc = message.isrc or self._isrc_from_spotify(message.trackId)
-        if isrc:
-            credits: list[Credit] = []
-            mb = musicbrainz_client(self.settings)
-            for recording in mb.recordings_by_isrc(isrc):
-                if "relations" not in recording:
-                    recording = mb.recording(recording["id"])
-                credits.extend(musicbrainz_credits(recording))
-            found.credits = list(dict.fromkeys(credits))
-            found.source = "musicbrainz" if found.credits else None
+                verdict = compare(found.credits, musicbrainz)
+                if verdict is not None:
+                    found.cross_check, found.cross_check_detail = verdict
+            else:
+                found.credits = musicbrainz
+                looked.musicbrainz_credits = len(musicbrainz)
+                found.source = "musicbrainz" if musicbrainz else None
+        for credit in found.credits:
+            if identity_of(credit) is None:
+                raise BadResponse(f"{credit.source} credits {credit.name!r} without an artist id")
+        found.outcome, found.outcome_detail = decide(looked)
+        if cross_checking and found.outcome == CREDITED_BY_MUSICBRAINZ:
+            found.cross_check = ONLY_MUSICBRAINZ  # Genius was asked first and named nobody
+            found.cross_check_detail = {"only_musicbrainz": sorted({c.name for c in found.credits})}
         return found
+
+    def _musicbrainz(self, looked: Looked) -> list[Credit]:
+        assert looked.isrc is not None
+        credits: list[Credit] = []
+        mb = musicbrainz_client(self.settings)
+        looked.musicbrainz_asked = True
+        for recording in mb.recordings_by_isrc(looked.isrc):
+            if "relations" not in recording:
+                recording = mb.recording(recording["id"])
+            looked.musicbrainz_recordings.append(recording["id"])
+            credits.extend(musicbrainz_credits(recording, looked.isrc))
+        return list(dict.fromkeys(credits))
 
     def _isrc_from_spotify(self, track_id: str) -> str | None:
         # Development mode gives no ISRCs in batches; look one up only when MusicBrainz needs it.
@@ -67,3 +100,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             if wanted is not None:
                 tx.send("social_enrichment", {"producerId": wanted[0], "producerName": wanted[1]})
         store.mark_recording_identified(tx.conn, message.recordingKey, fetched.genius_song_id, fetched.source)
+        store.record_outcome(
+            tx.conn, message.recordingKey, fetched.outcome, fetched.outcome_detail,
+            fetched.cross_check, fetched.cross_check_detail,
+        )

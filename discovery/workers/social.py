@@ -1,6 +1,9 @@
 """Social enrichment: the producer's Genius artist (Instagram, Twitter and Facebook names,
-followers, URL), then the Instagram provider for the Instagram handle. A handle is never guessed
-from a name: none found is recorded as such, with the time, so it can be looked for again."""
+followers, URL, alternate names), its MusicBrainz artist (aliases), then the Instagram provider
+for the Instagram handle. A handle is never guessed from a name: none found is recorded as such,
+with the time, so it can be looked for again. The alternate names and aliases are recorded, and
+producers that share one across sources become one (`catalog.identity`). A message naming a
+producer merged meanwhile enriches the producer it was merged into."""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from discovery.catalog import store
+from discovery.catalog import identity, store
 from discovery.clients.genius import genius_client
 from discovery.clients.instagram import instagram_client
+from discovery.clients.musicbrainz import musicbrainz_client
 from discovery.exceptions import NotFound
 from discovery.pgmq.db import pool
 from discovery.pgmq.messages import SocialEnrichment
@@ -25,6 +29,9 @@ _said_instagram_off = False
 class Socials:
     producer_id: int
     genius_artist: dict[str, Any] | None = None
+    genius_id: int | None = None
+    musicbrainz_id: str | None = None
+    musicbrainz_aliases: list[str] = field(default_factory=list)
     instagram_profile: dict[str, Any] | None = None
     instagram_checked: bool = False
     handles: dict[str, str | None] = field(default_factory=dict)
@@ -32,15 +39,18 @@ class Socials:
 
 class SocialWorker(BaseWorker[SocialEnrichment, Socials]):
     queue = "social_enrichment"
-    apis = ("genius", "instagram")
+    apis = ("genius", "instagram", "musicbrainz")
 
     def fetch(self, message: SocialEnrichment) -> Socials:
         with pool(self.settings.database_url).connection() as conn:
-            producer = store.producer_for_enrichment(conn, message.producerId)
+            current = identity.resolve(conn, message.producerId)
+            producer = store.producer_for_enrichment(conn, current) if current is not None else None
         if producer is None:
             raise NotFound(f"producer {message.producerId} ({message.producerName!r}) does not exist")
-        found = Socials(producer_id=producer[0])
+        found = Socials(producer_id=producer[0], genius_id=producer[2], musicbrainz_id=producer[3])
         genius_id = producer[2]
+        if found.musicbrainz_id is not None:
+            found.musicbrainz_aliases = _musicbrainz_aliases(self.settings, found.musicbrainz_id)
         if genius_id is not None:
             found.genius_artist = genius_client(self.settings).artist(int(genius_id))
             for platform in PLATFORMS:
@@ -56,7 +66,25 @@ class SocialWorker(BaseWorker[SocialEnrichment, Socials]):
         return found
 
     def write(self, tx: Transaction, message: SocialEnrichment, fetched: Socials) -> None:
+        identity.lock(tx.conn)
+        current = identity.resolve(tx.conn, fetched.producer_id)
+        if current is None:
+            raise NotFound(f"producer {message.producerId} ({message.producerName!r}) was removed meanwhile")
+        fetched.producer_id = current
         artist = fetched.genius_artist or {}
+        if fetched.genius_id is not None:
+            identity.record_aliases(tx.conn, current, "genius", str(fetched.genius_id),
+                                    list(artist.get("alternate_names") or []))
+        if fetched.musicbrainz_id is not None:
+            identity.record_aliases(tx.conn, current, "musicbrainz", fetched.musicbrainz_id, fetched.musicbrainz_aliases)
+        merged = identity.link_by_names(tx.conn, current)
+        fetched.producer_id = identity.resolve(tx.conn, current) or current
+        if merged:
+            logger.info("producer %s linked by name with %s", fetched.producer_id, merged,
+                        extra={"action": "producers_linked", "producer_id": fetched.producer_id, "merged": merged})
+        survivor = store.producer_for_enrichment(tx.conn, fetched.producer_id)
+        if survivor is not None and survivor[2] != fetched.genius_id:
+            return  # merged into a producer whose socials come from another Genius artist
         for platform in PLATFORMS:
             handle = fetched.handles.get(platform)
             fields: dict[str, Any] = {"handle": handle}
@@ -78,6 +106,14 @@ class SocialWorker(BaseWorker[SocialEnrichment, Socials]):
                 handle=str(artist.get("name") or ""), url=artist.get("url"), followers=artist.get("followers_count"),
             )
         store.mark_enriched(tx.conn, fetched.producer_id, artist.get("url"))
+
+
+def _musicbrainz_aliases(settings: Any, mbid: str) -> list[str]:
+    try:
+        artist = musicbrainz_client(settings).artist(mbid)
+    except NotFound:
+        return []  # an artist MusicBrainz no longer has: no aliases to learn from
+    return [str(alias.get("name")) for alias in artist.get("aliases") or [] if alias.get("name")]
 
 
 def _handle(value: Any) -> str | None:

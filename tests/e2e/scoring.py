@@ -82,3 +82,51 @@ def expected_page(catalog: dict[str, Any], truth: dict[str, Any], producer: str)
         "artists": {name: len(tracks) for name, tracks in artists.items()},
         "collaborators": {name: len(tracks) for name, tracks in shared.items()},
     }
+def run_cli(database_url: str, *args: str) -> str:
+    """`discovery ARGS` as a user runs it, against this database."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": database_url}
+    done = subprocess.run([sys.executable, "-m", "discovery.ops.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def found_outcomes(coverage: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """`coverage --format json` per track, in the answer key's shape."""
+    found = {}
+    for track in coverage["tracks"]:
+        entry = {"outcome": track["outcome"]}
+        if track["outcome"] == "no_genius_match":
+            entry["rejected_because"] = track["detail"]["rejected_because"]
+        found[track["spotify_track_id"]] = entry
+    return found
+
+
+def credits_not_backed_by_the_catalog(reports: list[dict[str, Any]], catalog: dict[str, Any]) -> list[Any]:
+    """Credits whose Genius song or MusicBrainz recording is missing, or does not credit that name there."""
+    songs = {song["id"]: song for song in catalog["genius"]["songs"]}
+    recordings = {recording["id"]: recording for recording in catalog["musicbrainz"]["recordings"]}
+    wrong = []
+    for report in reports:
+        for producer in report["producers"]:
+            for credit in producer["credits"]:
+                if credit["source"] == "genius":
+                    song = songs.get(credit["genius_song_id"], {})
+                    named = [a["name"] for a in song.get("producer_artists", [])] if (
+                        credit["genius_section"] == "producer_artists") else [
+                        a["name"] for group in song.get("custom_performances", [])
+                        if group["label"] == credit["genius_section"] for a in group["artists"]]
+                    backed = credit["credited_as"] in named and credit["genius_song_url"] == song.get("url")
+                else:
+                    recording = recordings.get(credit["musicbrainz_recording_id"], {})
+                    named = [r["artist"]["name"] for r in recording.get("relations", [])
+                             if r["type"] == credit["musicbrainz_relation_type"] == "producer"
+                             and r["attributes"] == credit["musicbrainz_attributes"]]
+                    backed = credit["credited_as"] in named and credit["isrc"] in recording.get("isrcs", [])
+                if not backed:
+                    wrong.append((producer["name"], credit))
+    return wrong

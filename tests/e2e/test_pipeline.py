@@ -14,11 +14,14 @@ from discovery.ops import progress, seeding, status
 from discovery.sandbox.generator import generate_catalog
 from discovery.settings import Settings
 from tests.e2e.scoring import (
+    credits_not_backed_by_the_catalog,
     discoverable_tracks,
     expected_credits,
     found_credits,
+    found_outcomes,
     found_socials,
     reported_tracks,
+    run_cli,
 )
 
 pytestmark = pytest.mark.integration
@@ -52,6 +55,12 @@ def check_against_truth(pipeline, catalog: dict, truth: dict) -> None:
     for name, producer in truth["producers"].items():
         if name in socials:
             assert socials[name] == producer["socials"], name
+    # Every credit names the Genius song or MusicBrainz recording it rests on, and the catalog's
+    # object there credits that name in that section or relation.
+    assert credits_not_backed_by_the_catalog(reports, catalog) == []
+    # Every track has the outcome the answer key gives it.
+    coverage = json.loads(run_cli(pipeline.database_url, "coverage", "--format", "json"))
+    assert found_outcomes(coverage) == {track: truth["outcomes"][track] for track in tracks}
 
 
 def test_the_demo_catalog_is_discovered_exactly_as_its_answer_key_says(start_pipeline):
@@ -61,6 +70,19 @@ def test_the_demo_catalog_is_discovered_exactly_as_its_answer_key_says(start_pip
     pipeline.discover([artist["name"] for artist in truth["artists"]])
 
     check_against_truth(pipeline, catalog, truth)
+    # The producer Genius knows with an alternate name and MusicBrainz credits under it (with the
+    # Genius name as an alias) is one producer, with both links and why each was made.
+    [genius] = [artist for artist in catalog["genius"]["artists"] if artist["alternate_names"]]
+    [aliased] = [artist for artist in catalog["musicbrainz"]["artists"] if artist["aliases"]]
+    page = json.loads(run_cli(pipeline.database_url, "producer", genius["name"], "--format", "json"))
+    links = {link["source"]: link for link in page["links"]}
+    assert (links["genius"]["external_id"], links["musicbrainz"]["external_id"]) == (str(genius["id"]), aliased["id"])
+    assert links["musicbrainz"]["name"] == aliased["name"]
+    # Whichever identity came second was linked by the alternate name or the alias, and says so.
+    joined = [link["reason"] for link in page["links"] if "alias" in link["reason"] or "alternate name" in link["reason"]]
+    assert joined and all(aliased["name"] in reason or genius["name"] in reason for reason in joined), page["links"]
+    assert {(alias["alias"], alias["source"]) for alias in page["aliases"]} >= {
+        (aliased["name"], "genius"), (genius["name"], "musicbrainz")}
     with psycopg.connect(pipeline.database_url) as conn:
         ambiguous = conn.execute(
             "SELECT message FROM worker_issues WHERE error_type = 'AmbiguousArtist'"

@@ -12,6 +12,7 @@ import pytest
 
 from discovery.ops.processes import DISCOVERY
 from discovery.settings import QUEUES, dlq_name
+from tests.ops.catalog_rows import write_catalog
 from tests.ops.support import dead_letter
 from tests.support.processes import REPO_ROOT, service_env
 
@@ -91,3 +92,14 @@ def test_a_scrape_reflects_the_database_now(database_url: str, exporter_url: str
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("SELECT start_artist_discovery('Later')")
     assert 'discovery_queue_depth{queue="artist_discovery"} 1.0' in scrape(exporter_url)
+
+
+def test_metrics_count_tracks_per_outcome_and_credits_per_source(database_url: str, exporter_url: str) -> None:
+    write_catalog(database_url)
+
+    text = scrape(exporter_url)
+
+    assert 'discovery_track_outcomes{outcome="credited_by_genius"} 1.0' in text
+    assert 'discovery_track_outcomes{outcome="not_attempted"} 1.0' in text
+    assert 'discovery_credits{source="genius"} 1.0' in text
+    assert 'discovery_credited_tracks{source="genius"} 1.0' in text

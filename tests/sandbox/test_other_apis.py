@@ -119,3 +119,22 @@ def test_an_unknown_path_is_404_in_the_api_shape_and_still_counted(server):
 
     assert answer.status_code == 404 and answer.json()["meta"]["status"] == 404
     assert server.stats()["genius"]["endpoints"]["other"]["requests"] == 1
+
+
+def test_musicbrainz_gives_an_artist_with_its_aliases_only_when_asked_with_inc_aliases(sandbox_factory):
+    catalog = small_catalog()
+    catalog["musicbrainz"]["artists"] = [
+        {"id": MBID, "name": "P. Ducer", "sort-name": "Ducer, P.", "type": "Person",
+         "aliases": [{"name": "Pro Ducer", "sort-name": "Ducer, Pro", "type": "Artist name", "primary": None}]}
+    ]
+    base = sandbox_factory(catalog).url + "/musicbrainz/ws/2/"
+    headers = {"User-Agent": "discovery-tests/1 (tests@example.org)"}
+
+    asked = requests.get(base + f"artist/{MBID}", params={"inc": "aliases", "fmt": "json"}, headers=headers)
+    plain = requests.get(base + f"artist/{MBID}", params={"fmt": "json"}, headers=headers)
+    unknown = requests.get(base + "artist/00000000-0000-0000-0000-000000000000", headers=headers)
+
+    assert asked.json()["name"] == "P. Ducer"
+    assert [alias["name"] for alias in asked.json()["aliases"]] == ["Pro Ducer"]
+    assert "aliases" not in plain.json()
+    assert unknown.status_code == 404

@@ -11,7 +11,7 @@ from discovery.catalog.roles import ROLE_ORDER, per_track, strongest_first
 
 def credit(track: str, role: str, source: str = "genius") -> dict:
     return {"spotify_track_id": track, "track": track.upper(), "album": "A", "role": role, "source": source,
-            "confidence": 0.9}
+            "confidence": 0.9, **dict.fromkeys(report.EVIDENCE_KEYS)}
 
 
 def test_every_production_role_has_a_strength():
