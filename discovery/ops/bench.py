@@ -118,9 +118,9 @@ def run(settings: Settings, quick: bool, concurrency: int, out: TextIO, log_dir:
 
     shallow, deep = sizes.bridge_depths
     with at("bridge-shallow") as where:
-        shallow_ms = runs.bridge_batch_ms(where, shallow, settings.discovery_batch_size, 20)
+        shallow_ms = runs.bridge_batch_ms(where, shallow, settings.discovery_batch_size, 40)
     with at("bridge-deep") as where:
-        deep_ms = runs.bridge_batch_ms(where, deep, settings.discovery_batch_size, 20)
+        deep_ms = runs.bridge_batch_ms(where, deep, settings.discovery_batch_size, 40)
     note(Figure(f"bridge time per batch, {shallow:,} queued", shallow_ms, "ms"))
     note(Figure(f"bridge time per batch, {deep:,} queued", deep_ms, "ms", "≤ 1.5× the shallow one",
                 deep_ms <= 1.5 * shallow_ms, f"ratio {deep_ms / shallow_ms:.2f}"))
