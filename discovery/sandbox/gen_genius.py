@@ -223,7 +223,7 @@ def other_version_only(builder: Builder, cast: Cast, recording: Recording) -> No
     rng = builder.rng
     target = recording.artist
     remixer = cast.others[0]
-    _song(
+    song = _song(
         builder,
         cast,
         f"{recording.title} ({remixer.name} Remix)",
@@ -234,3 +234,4 @@ def other_version_only(builder: Builder, cast: Cast, recording: Recording) -> No
         [remixer],
         2000 + rng.randrange(25),
     )
+    _owned_by_joint_artists(song, recording)
