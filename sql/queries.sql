@@ -135,3 +135,13 @@ SELECT count(*) FROM {dlq_table} WHERE message->'message'->>%(key)s = ANY(%(valu
 -- The reason given when message source_msg_id of a queue was dead-lettered to {dlq_table}.
 SELECT message->>'reason' FROM {dlq_table}
 WHERE message->>'source_msg_id' = %(source_msg_id)s::text LIMIT 1;
+
+-- count_retrying --
+-- Messages in {queue_table} whose field `key` is one of `values` that failed an attempt and wait
+-- for their next one; and when the soonest is due. Reads only.
+SELECT count(*), min(vt) FROM {queue_table}
+WHERE message->>%(key)s = ANY(%(values)s::text[]) AND read_ct > 0 AND vt > now();
+
+-- message_retry --
+-- When message msg_id of {queue_table} is tried again, if it already failed an attempt.
+SELECT read_ct, vt FROM {queue_table} WHERE msg_id = %(msg_id)s AND read_ct > 0 AND vt > now();
