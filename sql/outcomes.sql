@@ -25,3 +25,12 @@ SELECT outcome, artist_spotify_id, alternatives, detail, query FROM artist_searc
 SELECT query, alternatives FROM artist_searches
 WHERE artist_spotify_id = %(spotify_id)s AND alternatives <> '[]'::jsonb
 ORDER BY searched_at DESC LIMIT 1;
+
+-- latest_searches --
+-- Each artist discovered (and each name not found), with its latest search.
+SELECT * FROM (
+    SELECT DISTINCT ON (COALESCE(artist_spotify_id, 'name:' || lower(query)))
+           msg_id, query, outcome, artist_spotify_id, jsonb_array_length(alternatives) AS namesakes, searched_at
+    FROM artist_searches
+    ORDER BY COALESCE(artist_spotify_id, 'name:' || lower(query)), searched_at DESC
+) latest ORDER BY searched_at DESC;

@@ -67,3 +67,9 @@ def latest_alternatives(conn: Connection, spotify_id: str) -> tuple[str, list[di
     """(the name as typed, its namesakes) from the last search that chose this artist."""
     row = conn.execute(_q("latest_alternatives"), {"spotify_id": spotify_id}).fetchone()
     return (row[0], list(row[1])) if row else None
+
+
+def latest_searches(conn: Connection) -> list[dict[str, Any]]:
+    """Each artist discovered and each name not found, by its latest search, newest first."""
+    columns = ("msg_id", "query", "outcome", "artist_spotify_id", "namesakes", "searched_at")
+    return [dict(zip(columns, row, strict=True)) for row in conn.execute(_q("latest_searches"))]

@@ -168,13 +168,14 @@ def count_retrying(
 ) -> tuple[int, datetime | None]:
     """How many messages in `queue` for one of `values` in field `key` wait to be retried, and
     when the soonest is due."""
-    row = conn.execute(_on("count_retrying", queue), {"key": key, "values": list(values)}).fetchone()
+    params = {"key": key, "values": list(values), "queue": queue}
+    row = conn.execute(_on("count_retrying", queue), params).fetchone()
     return (int(row[0]), row[1]) if row else (0, None)
 
 
 def message_retry(conn: Connection, queue: str, msg_id: int) -> tuple[int, datetime] | None:
     """(attempts so far, when the next is due) for a message that failed and waits; else None."""
-    row = conn.execute(_on("message_retry", queue), {"msg_id": msg_id}).fetchone()
+    row = conn.execute(_on("message_retry", queue), {"msg_id": msg_id, "queue": queue}).fetchone()
     return (int(row[0]), row[1]) if row else None
 
 
