@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from discovery.settings import Settings
 
 CONNECT_TIMEOUT_S = 3
+INVALID_CATALOG_NAME = "3D000"
 START_ONE = "start it, or run `discovery dev up` for a local one"
 
 
@@ -42,6 +43,8 @@ def postgres_problem(url: str) -> str | None:
         with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, autocommit=True) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as error:
+        if getattr(error, "sqlstate", None) == INVALID_CATALOG_NAME or "does not exist" in str(error):
+            return f"the database {where_postgres(url)} (DATABASE_URL) does not exist; run `discovery migrate --create-db`"
         return f"cannot reach Postgres at {where_postgres(url)} (DATABASE_URL): {_first_line(error)}; {START_ONE}"
     return None
 
