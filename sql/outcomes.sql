@@ -34,3 +34,9 @@ SELECT * FROM (
     FROM artist_searches
     ORDER BY COALESCE(artist_spotify_id, 'name:' || lower(query)), searched_at DESC
 ) latest ORDER BY searched_at DESC;
+
+-- not_found_search --
+-- The latest search for this name that Spotify answered with no such artist.
+SELECT detail, searched_at FROM artist_searches
+WHERE lower(query) = lower(%(name)s) AND outcome = 'not_found'
+ORDER BY searched_at DESC LIMIT 1;

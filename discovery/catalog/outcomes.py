@@ -73,3 +73,9 @@ def latest_searches(conn: Connection) -> list[dict[str, Any]]:
     """Each artist discovered and each name not found, by its latest search, newest first."""
     columns = ("msg_id", "query", "outcome", "artist_spotify_id", "namesakes", "searched_at")
     return [dict(zip(columns, row, strict=True)) for row in conn.execute(_q("latest_searches"))]
+
+
+def not_found(conn: Connection, name: str) -> str | None:
+    """Why the latest search for `name` found no Spotify artist, if that is what it came to."""
+    row = conn.execute(_q("not_found_search"), {"name": name}).fetchone()
+    return str(row[0]) if row else None

@@ -65,8 +65,22 @@ def test_the_demo_catalog_is_discovered_exactly_as_its_answer_key_says(start_pip
             "SELECT p.name FROM producer_socials s JOIN producers p ON p.id = s.producer_id"
             " WHERE s.platform = 'instagram' AND s.handle IS NULL AND s.checked_at IS NOT NULL"
         ).fetchall()
-    # Several artists are called "Lumen": the most followed was chosen, and that was recorded.
+    # Several artists are called "Lumen": the one spelled as typed was chosen, and that was recorded
     assert len(ambiguous) == 1 and "several artists named 'Lumen'" in ambiguous[0][0]
+    assert "named exactly as typed" in ambiguous[0][0]
+    # and `report` shows the namesake it was chosen over
+    lumen = pipeline.report("Lumen")
+    assert [item["name"] for item in lumen["alternatives"]] == ["LUMEN"]
+    # A producer's count is of recordings (ISRCs), not releases: an album track and its single are one
+    isrc = {track["id"]: track["external_ids"]["isrc"] for track in catalog["spotify"]["tracks"]}
+    counted_twice = 0
+    for artist in truth["artists"]:
+        found = pipeline.report(artist["spotify_id"])
+        for producer in found["producers"]:
+            credited = {c["spotify_track_id"] for c in producer["credits"]}
+            assert producer["recordings"] == len({isrc[track_id] for track_id in credited}), producer["name"]
+            counted_twice += producer["recordings"] < len(credited)
+    assert counted_twice, "the demo catalog has singles that repeat album tracks"
     # No handle is guessed from a name: "none found" is recorded, with the time.
     without_instagram = {name for name, p in truth["producers"].items() if p["socials"]["instagram"] is None}
     assert {row[0] for row in looked_and_found_none} == without_instagram
