@@ -1,13 +1,16 @@
-"""A pool checks, as it starts, what it cannot work without: the credentials of the APIs its
-worker types call. A missing one is one clear log line naming the setting, and
-the pool exits (status 78, EX_CONFIG), rather than a retry loop of tracebacks."""
+"""A pool (and beat) checks, as it starts, what it cannot work without: Postgres and Redis
+reachable, and the credentials of the APIs its worker types call. Each missing thing is one clear
+log line naming the setting, and the process exits (status 78, EX_CONFIG), rather than a retry
+loop of tracebacks. Only `discovery demo` and `discovery dev` ever start servers of their own."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from celery.signals import worker_init
+import psycopg
+import redis
+from celery.signals import beat_init, worker_init
 
 from discovery.settings import PIPELINE, Settings, get_settings
 
@@ -38,15 +41,50 @@ def missing_credentials(pools: set[str], settings: Settings) -> dict[str, list[s
     return missing
 
 
+CONNECT_TIMEOUT_S = 3
+
+
+def unreachable(settings: Settings, postgres: bool = True) -> list[str]:
+    """One line per service the settings name that does not answer."""
+    lines = []
+    if postgres:
+        try:
+            with psycopg.connect(settings.database_url, connect_timeout=CONNECT_TIMEOUT_S):
+                pass
+        except psycopg.Error as error:
+            lines.append(f"cannot reach Postgres (DATABASE_URL): {_first_line(error)}")
+    try:
+        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=CONNECT_TIMEOUT_S)
+        client.ping()
+        client.close()
+    except (redis.RedisError, ValueError) as error:
+        lines.append(f"cannot reach Redis (REDIS_URL): {_first_line(error)}")
+    return lines
+
+
 @worker_init.connect
 def _check_before_starting(sender: Any = None, **_: Any) -> None:
     pools = set(sender.app.amqp.queues.consume_from or {}) if sender is not None else set()
     settings = get_settings()
-    lines = [
+    lines = unreachable(settings) + [
         f"missing setting {name} (needed by {', '.join(queues)}): set it in the environment or .env"
         for name, queues in missing_credentials(pools, settings).items()
     ]
+    _refuse(lines, "worker_start_refused")
+
+
+@beat_init.connect
+def _check_before_beating(sender: Any = None, **_: Any) -> None:
+    _refuse(unreachable(get_settings(), postgres=False), "beat_start_refused")
+
+
+def _refuse(lines: list[str], action: str) -> None:
     for line in lines:
-        logger.error(line, extra={"action": "worker_start_refused", "reason": line})
+        logger.error(line, extra={"action": action, "reason": line})
     if lines:
         raise SystemExit(EX_CONFIG)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]

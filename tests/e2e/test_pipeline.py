@@ -109,11 +109,22 @@ def test_an_unknown_artist_and_one_without_releases_are_outcomes_not_failures(st
     with psycopg.connect(pipeline.database_url) as conn:
         dead = conn.execute("SELECT count(*) FROM pgmq.q_artist_discovery_dlq").fetchone()[0]
     assert dead == 0
-    checked = subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", "status", "--json"],
+    checked = cli(pipeline, "status", "--json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # and `discovery artists` lists both with their outcome; `report` says "not found" for the typo
+    listed = cli(pipeline, "artists", "--format", "json")
+    states = {row["searched_as"]: row["state"] for row in json.loads(listed.stdout)}
+    assert states == {"Nobody By This Name": "not found", "Lumen Kid": "no albums or singles"}
+    reported = cli(pipeline, "report", "--artist", "Nobody By This Name")
+    assert reported.returncode != 0
+    assert "not found on Spotify: no Spotify artist named exactly 'Nobody By This Name'" in reported.stderr
+
+
+def cli(pipeline, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "discovery.ops.cli", *args],
         env=pipeline.procs.env, capture_output=True, text=True, timeout=60,
     )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_a_generated_catalog_of_20_artists_is_discovered_with_precision_and_recall_1(start_pipeline):

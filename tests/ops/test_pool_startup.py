@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from discovery.ops.processes import CELERY
+from discovery.ops.processes import CELERY, free_port
 from tests.support.processes import running, service_env, wait_for
 
 pytestmark = pytest.mark.integration
@@ -34,3 +34,15 @@ def test_a_pool_whose_apis_need_no_missing_credential_starts(tmp_path, database_
         procs.worker("producers", concurrency=1)  # waits for "ready", fails if it exited
 
         assert "missing setting" not in procs.log("worker-producers")
+
+
+def test_a_pool_with_postgres_unreachable_says_so_and_exits(tmp_path, redis_url):
+    closed = f"postgresql://127.0.0.1:{free_port()}/discovery"
+    env = service_env(DATABASE_URL=closed, REDIS_URL=redis_url)
+    with running(tmp_path, env) as procs:
+        proc = procs.start("worker-albums", CELERY + ["worker", "-Q", "albums", "-n", "albums@%h", "-c", "1"])
+        wait_for(lambda: proc.poll() is not None, 60, "the pool to exit")
+        log = procs.log("worker-albums")
+
+    assert proc.returncode == 78, log
+    assert "cannot reach Postgres (DATABASE_URL)" in log and "Traceback" not in log, log
