@@ -1,14 +1,34 @@
 """An environment problem (Postgres or Redis unreachable, a database not migrated) ends every
-command with one line naming what to fix and a non-zero exit, never a traceback."""
+command with one line naming what to fix and a non-zero exit, never a traceback.
+
+The commands run in-process through click's test runner (the same `discovery` group, exit codes
+and output as the console script; a subprocess per case would cost a second each)."""
 
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
+from discovery.ops.cli import cli
 from discovery.ops.processes import free_port
-from tests.ops.support import run_discovery
+from discovery.settings import get_settings
 
 pytestmark = pytest.mark.integration
+
+
+class Result:
+    def __init__(self, returncode: int, output: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, output, ""
+
+
+def run_discovery(database_url: str, redis_url: str, *args: str, timeout_s: float = 30) -> Result:
+    get_settings.cache_clear()
+    try:
+        done = CliRunner().invoke(cli, list(args), env={"DATABASE_URL": database_url, "REDIS_URL": redis_url})
+    finally:
+        get_settings.cache_clear()
+    assert not isinstance(done.exception, AssertionError | NameError | TypeError), done.output
+    return Result(done.exit_code, done.output)
 
 NEEDS_POSTGRES = [
     ("migrate",),
