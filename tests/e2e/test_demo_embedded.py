@@ -84,6 +84,9 @@ def closed_services_env(home: Path) -> dict[str, str]:
         REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
         DISCOVERY_HOME=str(home),
         COLUMNS="200",
+        SPOTIFY_CLIENT_ID="",
+        SPOTIFY_CLIENT_SECRET="",
+        GENIUS_ACCESS_TOKEN="",
     )
 
 
@@ -97,7 +100,8 @@ def test_ctrl_c_during_the_demo_stops_the_embedded_servers_too(short_home):
             env=closed_services_env(short_home), stdout=out, stderr=subprocess.STDOUT,
         )
     try:
-        wait_for(lambda: "seeding" in log.read_text() or demo.poll() is not None, 120, "the pools to start")
+        # (as soon as the sandbox is up: the embedded servers and the sandbox are running by then)
+        wait_for(lambda: "sandbox serving" in log.read_text() or demo.poll() is not None, 120, "the sandbox")
 
         # When the user presses Ctrl-C
         demo.send_signal(signal.SIGINT)
