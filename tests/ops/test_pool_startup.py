@@ -46,3 +46,15 @@ def test_a_pool_with_postgres_unreachable_says_so_and_exits(tmp_path, redis_url)
 
     assert proc.returncode == 78, log
     assert "cannot reach Postgres (DATABASE_URL)" in log and "Traceback" not in log, log
+
+
+def test_beat_with_redis_down_says_so_and_exits(tmp_path, database_url):
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    env = service_env(DATABASE_URL=database_url, REDIS_URL=closed)
+    with running(tmp_path, env) as procs:
+        proc = procs.beat()
+        wait_for(lambda: proc.poll() is not None, 60, "beat to exit")
+        log = procs.log("beat")
+
+    assert proc.returncode == 78, log
+    assert "cannot reach Redis (REDIS_URL)" in log and "Traceback" not in log, log
