@@ -17,7 +17,7 @@ from tests.support.processes import REPO_ROOT, service_env, wait_for
 
 pytestmark = pytest.mark.integration
 
-PROCESSES = ["sandbox", "beat", "artists", "albums", "tracks", "producers", "social"]
+PROCESSES = ["sandbox", "beat", "artists", "albums", "tracks", "producers", "social", "flower"]
 
 
 def copied_env_file(folder: Path, **own: str) -> Path:
@@ -43,7 +43,7 @@ def test_honcho_with_the_example_env_file_finds_an_artists_producers(tmp_path, d
     honcho = shutil.which("honcho", path=str(Path(sys.executable).parent))
     assert honcho, "honcho is a test dependency"
     # Given .env.example copied to .env (only the database, Redis and ports made this test's own)
-    port = free_port()
+    port, flower_port = free_port(), free_port()
     env_file = copied_env_file(
         tmp_path,
         DATABASE_URL=database_url,
@@ -51,6 +51,7 @@ def test_honcho_with_the_example_env_file_finds_an_artists_producers(tmp_path, d
         SANDBOX_PORT=str(port),
         DISCOVERY_API_BASE=f"http://127.0.0.1:{port}",
         BEAT_SCHEDULE_FILE=str(tmp_path / "beat-schedule"),
+        FLOWER_PORT=str(flower_port),
         **{f"{pool}_CONCURRENCY": "1" for pool in ("ARTISTS", "ALBUMS", "TRACKS", "PRODUCERS", "SOCIAL")},
     )
     env = service_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -64,6 +65,12 @@ def test_honcho_with_the_example_env_file_finds_an_artists_producers(tmp_path, d
         wait_for(lambda: procs.log("honcho").count(" ready.") >= 5 or honcho_proc.poll() is not None, 90, "the pools")
         assert honcho_proc.poll() is None, procs.log("honcho")
 
+        # (Flower started with the login the file gives, and asks for it)
+        flower = f"http://127.0.0.1:{flower_port}/api/workers"
+        wait_for(lambda: flower_status(flower) != 0, 60, "flower")
+        login = dotenv_value(env_file, "FLOWER_BASIC_AUTH")
+        assert (flower_status(flower), flower_status(flower, login)) == (401, 200)
+
         # and a user seeds an artist from the folder holding .env
         done = subprocess.run(
             [sys.executable, "-m", "discovery.ops.cli", "seed", "Glass Season", "--follow"],
@@ -76,3 +83,14 @@ def test_honcho_with_the_example_env_file_finds_an_artists_producers(tmp_path, d
     assert done.returncode == 0, done.stdout + done.stderr + procs.log("honcho")[-5000:]
     assert "Glass Season — 2 albums, 4 tracks" in done.stdout
     assert "Priya Fischer" in done.stdout
+
+
+def dotenv_value(path: Path, key: str) -> str:
+    return next(line.split("=", 1)[1] for line in path.read_text().splitlines() if line.startswith(key + "="))
+
+
+def flower_status(url: str, login: str | None = None) -> int:
+    try:
+        return requests.get(url, auth=tuple(login.split(":", 1)) if login else None, timeout=5).status_code
+    except requests.RequestException:
+        return 0
