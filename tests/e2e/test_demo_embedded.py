@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from discovery.ops import services
 from discovery.ops.processes import free_port
 from tests.e2e.test_demo import demo_truth, processes_with_env
 from tests.support.processes import service_env, wait_for
@@ -32,6 +33,8 @@ def short_home():
     # A short path: the embedded Postgres puts its Unix socket there (a socket path has ~107 bytes).
     folder = Path(tempfile.mkdtemp(prefix="dh-"))
     yield folder
+    # Whatever a failed test left running there is stopped before the folder goes.
+    services.down(folder)
     shutil.rmtree(folder, ignore_errors=True)
 
 
