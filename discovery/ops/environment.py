@@ -100,6 +100,8 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedFunction | psycopg.errors.InvalidSchemaName):
         return f"the database is not fully migrated ({_first_line(error)}); run `discovery migrate`"
     if isinstance(error, psycopg.OperationalError):
+        if getattr(error, "sqlstate", None) == INVALID_CATALOG_NAME or "does not exist" in str(error):
+            return f"the database DATABASE_URL names does not exist: {_first_line(error)}; run `discovery migrate --create-db`"
         return f"cannot reach Postgres (DATABASE_URL): {_first_line(error)}; {START_ONE}"
     if isinstance(error, redis.ConnectionError | redis.TimeoutError):
         return f"cannot reach Redis (REDIS_URL): {_first_line(error)}; {START_ONE}"

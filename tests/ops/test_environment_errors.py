@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from discovery.ops.cli import cli
 from discovery.ops.processes import free_port
 from discovery.settings import get_settings
+from tests.conftest import PG_ADMIN_URL
 
 pytestmark = pytest.mark.integration
 
@@ -75,3 +76,12 @@ def test_a_database_without_the_schema_says_to_migrate(args, empty_database_url,
     line = one_line_error(run_discovery(empty_database_url, redis_url, *args, timeout_s=30))
 
     assert "discovery migrate" in line, line
+
+
+@pytest.mark.parametrize("args", [("migrate",), ("dlq", "list"), ("report", "--artist", "Nova")], ids=" ".join)
+def test_a_database_that_does_not_exist_says_to_create_it(args, redis_url):
+    missing = PG_ADMIN_URL.rpartition("/")[0] + "/discovery_never_created_here"
+
+    line = one_line_error(run_discovery(missing, redis_url, *args))
+
+    assert "does not exist" in line and "discovery migrate --create-db" in line, line
