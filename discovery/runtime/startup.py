@@ -12,6 +12,7 @@ import psycopg
 import redis
 from celery.signals import beat_init, worker_init
 
+from discovery.pgmq.sql import migration_files
 from discovery.settings import PIPELINE, Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,10 @@ def unreachable(settings: Settings, postgres: bool = True) -> list[str]:
     lines = []
     if postgres:
         try:
-            with psycopg.connect(settings.database_url, connect_timeout=CONNECT_TIMEOUT_S):
-                pass
+            with psycopg.connect(settings.database_url, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+                missing = _missing_migrations(conn)
+            if missing:
+                lines.append(f"the database (DATABASE_URL) lacks migration(s) {', '.join(missing)}: run `discovery migrate`")
         except psycopg.Error as error:
             lines.append(f"cannot reach Postgres (DATABASE_URL): {_first_line(error)}")
     try:
@@ -60,6 +63,13 @@ def unreachable(settings: Settings, postgres: bool = True) -> list[str]:
     except (redis.RedisError, ValueError) as error:
         lines.append(f"cannot reach Redis (REDIS_URL): {_first_line(error)}")
     return lines
+
+
+def _missing_migrations(conn: psycopg.Connection) -> list[str]:
+    if conn.execute("SELECT to_regclass('discovery_migrations')").fetchone() == (None,):
+        return ["all"]
+    done = {row[0] for row in conn.execute("SELECT version FROM discovery_migrations")}
+    return [path.stem for path in migration_files() if path.stem not in done]
 
 
 @worker_init.connect

@@ -58,3 +58,14 @@ def test_beat_with_redis_down_says_so_and_exits(tmp_path, database_url):
 
     assert proc.returncode == 78, log
     assert "cannot reach Redis (REDIS_URL)" in log and "Traceback" not in log, log
+
+
+def test_a_pool_on_a_database_without_the_schema_says_to_migrate(tmp_path, empty_database_url, redis_url):
+    env = service_env(DATABASE_URL=empty_database_url, REDIS_URL=redis_url)
+    with running(tmp_path, env) as procs:
+        proc = procs.start("worker-social", CELERY + ["worker", "-Q", "social", "-n", "social@%h", "-c", "1"])
+        wait_for(lambda: proc.poll() is not None, 60, "the pool to exit")
+        log = procs.log("worker-social")
+
+    assert proc.returncode == 78, log
+    assert "run `discovery migrate`" in log and "Traceback" not in log, log
