@@ -87,7 +87,9 @@ def ensure_services(settings: Settings, console: Any, embedded: bool) -> DemoSer
         )
         if down
     ]
-    console.print(f"not reachable as configured, so using embedded {' and '.join(what)} in {folder} (stopped at the end)")
+    reused = (postgres_down and already.database_url) or (redis_down and already.redis_url)
+    ending = "left running, as `discovery dev up` started them" if reused else "stopped at the end"
+    console.print(f"not reachable as configured, so using embedded {' and '.join(what)} in {folder} ({ending})")
     update = {}
     if postgres_down:
         update["database_url"] = state.database_url
