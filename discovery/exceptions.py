@@ -58,3 +58,8 @@ class InvalidMessage(PermanentError):
 
 class ConfigurationError(DiscoveryError):
     """Settings that cannot work (bad schedule, bad rate-limit string...)."""
+
+
+class EnvironmentProblem(DiscoveryError):
+    """What the commands need around them is not there (Postgres or Redis unreachable, the schema
+    not migrated, a bad setting); the text is one line saying what to fix."""

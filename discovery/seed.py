@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from discovery.ops.cli import seed
+import sys
+
+from discovery.ops.cli import cli
 
 if __name__ == "__main__":
-    seed(prog_name="python -m discovery.seed")
+    # Through the group, so an environment problem is one line here too.
+    cli(["seed", *sys.argv[1:]], prog_name="python -m discovery.seed")

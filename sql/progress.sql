@@ -2,9 +2,14 @@
 
 -- seed_artist --
 -- The artist the seed message resolved to: its artist_discovery run sent album_discovery for it.
-SELECT a.spotify_id, a.name FROM artists a
-WHERE a.spotify_id = %(spotify_id)s OR (%(spotify_id)s IS NULL AND lower(a.name) = lower(%(name)s))
+-- (Only for messages archived before artist_searches recorded what each one resolved to.)
+SELECT a.spotify_id, a.name, a.releases_total FROM artists a
+WHERE a.spotify_id = %(spotify_id)s OR (%(spotify_id)s IS NULL AND a.name = %(name)s)
 ORDER BY a.followers DESC NULLS LAST LIMIT 1;
+
+-- artist_by_id --
+-- The artist a seed resolved to (artist_searches says which).
+SELECT spotify_id, name, releases_total FROM artists WHERE spotify_id = %(spotify_id)s;
 
 -- artist_progress --
 -- Counts for one artist (through album_artists: a joint album counts for each of its artists),

@@ -139,3 +139,19 @@ SELECT count(*) FROM {dlq_table} WHERE message->'message'->>%(key)s = ANY(%(valu
 -- The reason given when message source_msg_id of a queue was dead-lettered to {dlq_table}.
 SELECT message->>'reason' FROM {dlq_table}
 WHERE message->>'source_msg_id' = %(source_msg_id)s::text LIMIT 1;
+
+-- count_retrying --
+-- Messages in {queue_table} whose field `key` is one of `values` whose last attempt failed (an
+-- issue recorded for that very read_ct; not merely in flight) and wait for the next; and when
+-- the soonest is due. Reads only.
+SELECT count(*), min(q.vt) FROM {queue_table} q
+WHERE q.message->>%(key)s = ANY(%(values)s::text[]) AND q.read_ct > 0 AND q.vt > now()
+  AND EXISTS (SELECT 1 FROM worker_issues wi
+              WHERE wi.queue = %(queue)s AND wi.msg_id = q.msg_id AND wi.read_ct = q.read_ct);
+
+-- message_retry --
+-- (attempts, when the next is due) for message msg_id of {queue_table}, if its last attempt failed.
+SELECT q.read_ct, q.vt FROM {queue_table} q
+WHERE q.msg_id = %(msg_id)s AND q.read_ct > 0 AND q.vt > now()
+  AND EXISTS (SELECT 1 FROM worker_issues wi
+              WHERE wi.queue = %(queue)s AND wi.msg_id = q.msg_id AND wi.read_ct = q.read_ct);

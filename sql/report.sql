@@ -1,10 +1,14 @@
 -- What `discovery report` reads.
 
 -- find_artist --
--- Artists whose name matches (case-insensitively), most followed first.
-SELECT spotify_id, name FROM artists
+-- Artists whose name matches (case-insensitively): the one spelled exactly so first, then the one
+-- a search for this name chose last, then the most followed.
+SELECT spotify_id, name FROM artists a
 WHERE lower(name) = lower(%(name)s) OR spotify_id = %(name)s
-ORDER BY followers DESC NULLS LAST, id LIMIT 1;
+ORDER BY (name = %(name)s) DESC,
+         EXISTS (SELECT 1 FROM artist_searches s
+                 WHERE s.artist_spotify_id = a.spotify_id AND lower(s.query) = lower(%(name)s)) DESC,
+         followers DESC NULLS LAST, id LIMIT 1;
 
 -- artist_counts --
 -- Albums and tracks the artist owns (a joint album counts for each of its artists).
@@ -29,3 +33,16 @@ ORDER BY p.name, p.id, a.release_date NULLS LAST, a.name, t.disc_number, t.track
 -- producer_socials --
 SELECT producer_id, platform, handle, followers, verified FROM producer_socials
 WHERE producer_id = ANY(%(producer_ids)s);
+
+-- producer_summaries --
+-- Per producer on the artist's tracks: their Genius page, the songs (distinct titles, oldest
+-- release first) and how many recordings they are credited on (a song on an album and its single
+-- is one recording: one ISRC).
+SELECT p.id, p.genius_url, count(DISTINCT COALESCE(t.recording_key, t.spotify_id)) AS recordings,
+       array_agg(DISTINCT t.name) AS songs
+FROM track_producers tp
+JOIN tracks t ON t.id = tp.track_id
+JOIN albums a ON a.spotify_id = t.album_spotify_id
+JOIN producers p ON p.id = tp.producer_id
+WHERE a.artist_spotify_id = %(spotify_id)s
+GROUP BY p.id, p.genius_url;

@@ -183,23 +183,29 @@ def choose_genius_hit(
     return None
 
 
-def _followers(artist: dict[str, Any]) -> int:
-    return int((artist.get("followers") or {}).get("total") or 0)
-
-
 def choose_spotify_artist(
     items: list[dict[str, Any]], name: str
-) -> tuple[dict[str, Any] | None, bool]:
-    """The Spotify artist named exactly `name` (after normalisation), and whether that was ambiguous.
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The Spotify artist named `name` (after normalisation), and the other artists so named.
 
-    Several exact matches: the most followed, then the most popular, with ambiguous=True.
+    Several matches: the one whose name is exactly as typed wins; then, when Spotify gives
+    popularity (Extended Quota Mode; Development Mode no longer does), the most popular; else
+    the search's own order. Followers are never needed.
     """
     wanted = normalize_name(name)
     exact = [item for item in items if normalize_name(item.get("name") or "") == wanted]
     if not exact:
-        return None, False
-    best = max(exact, key=lambda item: (_followers(item), int(item.get("popularity") or 0)))
-    return best, len(exact) > 1
+        return None, []
+    as_typed = [item for item in exact if (item.get("name") or "") == name.strip()]
+    best = _most_popular(as_typed or exact)
+    return best, [item for item in exact if item is not best]
+
+
+def _most_popular(items: list[dict[str, Any]]) -> dict[str, Any]:
+    if all(item.get("popularity") is None for item in items):
+        return items[0]
+    # max() keeps the first of equals, so ties keep the search's order.
+    return max(items, key=lambda item: int(item.get("popularity") or 0))
 
 
 def confidence(credit: Credit) -> float:

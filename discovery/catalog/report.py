@@ -10,6 +10,7 @@ from typing import Any, LiteralString, cast
 
 import psycopg
 
+from discovery.catalog import artist_outcomes
 from discovery.catalog.roles import strongest_first
 from discovery.pgmq.sql import queries
 
@@ -32,7 +33,8 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
     with psycopg.connect(database_url) as conn:
         row = conn.execute(_q("find_artist"), {"name": artist}).fetchone()
         if row is None:
-            raise ArtistNotKnown(f"no artist named {artist!r} has been discovered yet")
+            why = artist_outcomes.not_found(conn, artist)
+            raise ArtistNotKnown(f"not found on Spotify: {why}" if why else f"no artist named {artist!r} has been discovered yet")
         spotify_id, name = row
         albums, tracks = conn.execute(_q("artist_counts"), {"spotify_id": spotify_id}).fetchone()  # type: ignore[misc]
         producers: dict[int, dict[str, Any]] = {}
@@ -65,10 +67,19 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
             if platform == "instagram":
                 socials["instagram_followers"] = followers
                 socials["instagram_verified"] = verified
+        for pid, genius_url, recordings, songs in conn.execute(_q("producer_summaries"), {"spotify_id": spotify_id}):
+            producers[pid].update(genius_url=genius_url, recordings=int(recordings), songs=sorted(songs))
+        namesakes = artist_outcomes.latest_alternatives(conn, spotify_id)
+        releases_total = conn.execute(
+            "SELECT releases_total FROM artists WHERE spotify_id = %s", (spotify_id,)
+        ).fetchone()[0]  # type: ignore[index]
     return {
         "artist": {"name": name, "spotify_id": spotify_id},
         "albums": int(albums),
         "tracks": int(tracks),
+        "no_albums_or_singles": releases_total == 0,
+        # Other Spotify artists with the same name when this one was chosen: [{"id", "name", ...}]
+        "alternatives": namesakes[1] if namesakes else [],
         "producers": list(producers.values()),
     }
 
@@ -121,27 +132,55 @@ def evidence_short(credits: list[dict[str, Any]]) -> str:
     return ", ".join(parts) or "—"
 
 
+SONGS_SHOWN = 3
+
+
 def as_table(report: dict[str, Any]) -> Any:
-    """A rich Table: one row per producer."""
+    """A rich Table: one row per producer, with their songs (capped), how many recordings they
+    are credited on (not releases: an album track and its single are one), and links."""
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     artist = report["artist"]
     table = Table(
         title=f"{artist['name']} — {report['albums']} albums, {report['tracks']} tracks, "
         f"{len(report['producers'])} producers"
     )
-    for column in ("Producer", "Roles", "Credits", "Sources", "Evidence", "Instagram", "Followers", "Twitter"):
-        table.add_column(column)
+    # Names, roles and handles are never broken across lines; songs and links may wrap.
+    for column, no_wrap in (("Producer", True), ("Roles", True), ("Songs", False), ("Recordings", True),
+                            ("Sources", False), ("Evidence", False), ("Instagram", True), ("Genius", False),
+                            ("Twitter, Facebook", False)):
+        table.add_column(column, no_wrap=no_wrap, overflow="fold")
     for producer in report["producers"]:
         socials = producer["socials"]
+        songs = producer.get("songs") or sorted({credit["track"] for credit in producer["credits"]})
+        shown = ", ".join(songs[:SONGS_SHOWN]) + (f" +{len(songs) - SONGS_SHOWN} more" if len(songs) > SONGS_SHOWN else "")
+        instagram = socials["instagram"]
         table.add_row(
             producer["name"],
             _roles(producer),
-            str(len(producer["credits"])),
+            shown,
+            str(producer.get("recordings", len(producer["credits"]))),
             ", ".join(sorted({credit["source"] for credit in producer["credits"]})),
             evidence_short(producer["credits"]),
-            f"@{socials['instagram']}" if socials["instagram"] else "—",
-            f"{socials['instagram_followers']:,}" if socials["instagram_followers"] is not None else "—",
-            f"@{socials['twitter']}" if socials["twitter"] else "—",
+            Text(f"@{instagram}", style=f"link https://www.instagram.com/{instagram}/") if instagram else "—",
+            producer.get("genius_url") or "—",
+            ", ".join(_elsewhere(socials)) or "—",
         )
-    return table
+    notes = []
+    if report.get("no_albums_or_singles"):
+        notes.append(Text("This artist has no albums or singles on Spotify."))
+    if report.get("alternatives"):
+        others = ", ".join(f"{item['name']} ({item['id']})" for item in report["alternatives"])
+        notes.append(Text(f"Other Spotify artists with this name: {others}"))
+    return Group(table, *notes) if notes else table
+
+
+def _elsewhere(socials: dict[str, Any]) -> list[str]:
+    found = []
+    if socials.get("twitter"):
+        found.append(f"@{socials['twitter']}")
+    if socials.get("facebook"):
+        found.append(f"facebook.com/{socials['facebook']}")
+    return found

@@ -1,15 +1,35 @@
-"""The `discovery` command. Each subcommand imports what it needs when it runs."""
+"""The `discovery` command. Each subcommand imports what it needs when it runs.
+
+A problem with the environment (Postgres or Redis unreachable, the schema not migrated, a bad
+setting) ends any command with one line naming what to fix and a non-zero exit, never a traceback.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from discovery.logs import configure_logging
 
 
-@click.group()
+class DiscoveryGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:
+            from discovery.ops.environment import explain
+
+            line = explain(error)
+            if line is None:
+                raise
+            raise click.ClickException(line) from None
+
+
+@click.group(cls=DiscoveryGroup)
 def cli() -> None:
     """Find the producers behind music."""
     configure_logging()
@@ -32,20 +52,24 @@ def migrate(create_db: bool) -> None:
 @click.option("--follow", is_flag=True, help="Watch this artist's discovery until it is done, then report.")
 def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
     """Put one artist on the artist_discovery queue and print its msg_id."""
-    from discovery.ops import seeding
+    from discovery.ops import environment, seeding
+    from discovery.settings import get_settings
 
+    settings = get_settings()
+    # Without Redis nothing would move: say so now rather than follow a wait that never ends.
+    environment.require(settings, redis_too=follow)
     msg_id = seeding.seed_or_exit(artist_name, spotify_id)
     click.echo(msg_id)
     if follow:
         from discovery.ops import progress
-        from discovery.settings import get_settings
 
-        settings = get_settings()
         [last] = progress.follow(
             settings.database_url, settings.redis_url, [progress.Seeded(msg_id, artist_name, spotify_id)]
         )
         if last.stage == "failed":
             raise click.ClickException(f"discovery of {last.artist} failed: {last.reason}")
+        if last.stage == "not found":
+            return  # an outcome, already shown: no report to print
         _print_report(last.spotify_id or artist_name or "", "table")
         from discovery.ops.coverage_cli import coverage_line
 
@@ -57,7 +81,31 @@ def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def report(artist: str, fmt: str) -> None:
     """Print what is known about an artist's producers."""
+    from discovery.ops import environment
+    from discovery.settings import get_settings
+
+    environment.require(get_settings())
     _print_report(artist, fmt)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def artists(fmt: str) -> None:
+    """Everything discovered: each artist searched for, what it came to, with counts and state."""
+    from discovery.ops import environment, listing
+    from discovery.settings import get_settings
+
+    settings = get_settings()
+    environment.require(settings)
+    rows = listing.collect(settings.database_url)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(rows, indent=2, default=str))
+    else:
+        from rich.console import Console
+
+        Console(width=max(Console().width, 120)).print(listing.as_table(rows))
 
 
 @cli.command()
@@ -67,14 +115,20 @@ def report(artist: str, fmt: str) -> None:
               help="Default: the sandbox, unless Spotify and Genius credentials are set.")
 @click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the first artist's collaboration graph (FILE.svg, .dot or .graphml).")
-def demo(artists: tuple[str, ...], timeout_s: float, use_sandbox: bool | None, graph_out: Path | None) -> None:
+@click.option("--embedded/--no-embedded", default=True, show_default=True,
+              help="Start an embedded Postgres/Redis (under .discovery/) when the configured one is not reachable.")
+def demo(
+    artists: tuple[str, ...], timeout_s: float, use_sandbox: bool | None, graph_out: Path | None, embedded: bool
+) -> None:
     """Run everything locally on the demo catalog and print the demo artists' producers."""
     from discovery.ops import demo as demos
     from discovery.settings import get_settings
 
     try:
-        reports = demos.run(get_settings(), list(artists) or None, timeout_s=timeout_s, use_sandbox=use_sandbox,
-                            graph_out=graph_out)
+        reports = demos.run(
+            get_settings(), list(artists) or None, timeout_s=timeout_s, use_sandbox=use_sandbox,
+            graph_out=graph_out, embedded=embedded,
+        )
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; everything the demo started was stopped") from None
     if not reports:
@@ -143,6 +197,10 @@ from discovery.ops import producers  # noqa: E402  (a producer's page, search, g
 cli.add_command(producers.producer)
 cli.add_command(producers.producers)
 cli.add_command(producers.graph)
+
+from discovery.ops import dev  # noqa: E402  (embedded services for development)
+
+cli.add_command(dev.dev)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from discovery.ops.exporter import DEFAULT_HOST, DEFAULT_PORT
 )
 def status(as_json: bool, dlq_window: str, timeout_s: float) -> None:
     """Queues, dead letters, APIs and workers at a glance; exit 1: something needs attention."""
+    from discovery.ops import environment
     from discovery.ops import status as statuses
     from discovery.ops.dlq import parse_duration_s
     from discovery.settings import get_settings
@@ -42,6 +43,9 @@ def status(as_json: bool, dlq_window: str, timeout_s: float) -> None:
         window_s = parse_duration_s(dlq_window)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--dlq-window") from None
+    if not as_json:
+        # Without Postgres or Redis there is nothing to tabulate: one line saying which (exit 1).
+        environment.require(get_settings(), migrated=False, redis_too=True)
     found = statuses.collect(get_settings(), dlq_window_s=window_s, inspect_timeout_s=timeout_s)
     if as_json:
         click.echo(json.dumps(found.as_dict(), indent=2, default=str))
@@ -130,9 +134,11 @@ def dlq_purge(queue: str, older_than: str) -> None:
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 def exporter(port: int, host: str) -> None:
     """Serve Prometheus metrics (PGMQ depths, DLQs, throughput, errors) at /metrics."""
+    from discovery.ops import environment
     from discovery.ops import exporter as exporters
     from discovery.settings import get_settings
 
+    environment.require(get_settings())  # at start only: later a database blip shows in the metrics
     server, _thread = exporters.serve(get_settings().database_url, port=port, host=host)
     click.echo(f"exporter listening on http://{host}:{server.server_port}/metrics", err=True)
     stopped = threading.Event()

@@ -1,20 +1,35 @@
 """`discovery seed NAME --follow`: watch one artist's discovery until nothing for it is left in
-any queue, then print its report. A live rich display on a terminal; plain lines otherwise."""
+any queue, then print its report. A live rich display on a terminal; plain lines otherwise.
+
+Each line says how long it has been, the counts per stage (they only move forward: each look is
+one consistent snapshot of the database, and a count never shows less than it showed before),
+and why something waits: an API held (rate-limit hold, breaker open, quota spent, for N s), or
+messages that failed an attempt and are "retried" at a given time. "failed" counts only what was
+given up on (dead letters).
+"""
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, LiteralString, TextIO, cast
 
 import psycopg
+from psycopg import IsolationLevel
 
-from discovery.pgmq import queues
+from discovery.catalog import artist_outcomes
+from discovery.pgmq import queues, records
 from discovery.pgmq.sql import queries
 from discovery.settings import APIS
 
 POLL_S = 1.0
+FINISHED = ("done", "not found", "failed")
+# Stages in the order a discovery goes through them; what is shown never goes back.
+STAGE_ORDER = ("waiting", "resolving", "discovering", *FINISHED)
+HOLD_WORDS = {"rate": "rate-limit hold", "breaker": "breaker open", "quota": "quota spent"}
+COUNTS = ("albums", "tracks", "recordings_done", "recordings_known", "producers_enriched", "producers_known", "failed")
 
 
 def _q(name: str) -> LiteralString:
@@ -23,7 +38,7 @@ def _q(name: str) -> LiteralString:
 
 @dataclass
 class Snapshot:
-    stage: str  # waiting | resolving | discovering | done | failed
+    stage: str  # waiting | resolving | discovering | done | not found | failed
     artist: str
     albums: int = 0
     tracks: int = 0
@@ -36,35 +51,58 @@ class Snapshot:
     paused: str = ""
     spotify_id: str | None = None
     reason: str = ""
+    retried: int = 0
+    next_retry: datetime | None = None
+    no_releases: bool = False
+    elapsed_s: float = 0.0
 
     @property
     def finished(self) -> bool:
-        return self.stage in {"done", "failed"}
+        return self.stage in FINISHED
 
     def line(self) -> str:
-        if self.stage in {"waiting", "failed"} and not self.spotify_id:
-            text = f"{self.artist}: {self.stage}" + (f" ({self.reason})" if self.reason else "")
+        head = f"{self.artist}: {self.stage} ({_duration(self.elapsed_s)})"
+        if not self.spotify_id:
+            text = head + (f": {self.reason}" if self.reason else "")
         else:
             text = (
-                f"{self.artist}: {self.stage}; albums {self.albums}, tracks {self.tracks}, "
+                f"{head}; albums {self.albums}, tracks {self.tracks}, "
                 f"producer lookups {self.recordings_done}/{self.recordings_known}, "
                 f"social lookups {self.producers_enriched}/{self.producers_known}, "
-                f"waiting {self.waiting}, failed {self.failed}"
+                f"waiting {self.waiting}, retried {self.retried}, failed {self.failed}"
             )
-        return text + (f"; paused: {self.paused}" if self.paused else "")
+            if self.no_releases:
+                text += "; this artist has no albums or singles on Spotify"
+        if self.retried and self.next_retry is not None:
+            text += f"; next retry at {self.next_retry.astimezone():%H:%M:%S}"
+            text += f" ({self.reason})" if self.reason and self.spotify_id else ""
+        return text + (f"; waiting on {self.paused}" if self.paused else "")
 
 
 def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id: str | None, paused: str = "") -> Snapshot:
+    """One look at a seeded artist; run it inside one transaction for a consistent view."""
     label = name or spotify_id or "?"
     dead_reason = queues.dead_reason(conn, "artist_discovery", msg_id)
     if dead_reason:
         return Snapshot("failed", label, reason=dead_reason, paused=paused)
     if queues.queued(conn, "artist_discovery", msg_id):
-        return Snapshot("waiting", label, paused=paused)
-    row = conn.execute(_q("seed_artist"), {"spotify_id": spotify_id, "name": name}).fetchone()
+        retry = queues.message_retry(conn, "artist_discovery", msg_id)
+        if retry is None:
+            return Snapshot("waiting", label, paused=paused)
+        issue = records.last_issue(conn, "artist_discovery", msg_id)
+        reason = f"{issue[0]}: {issue[1]}" if issue else ""
+        return Snapshot("waiting", label, paused=paused, retried=1, next_retry=retry[1], reason=reason)
+    search = artist_outcomes.artist_search(conn, msg_id)
+    if search is not None and search.outcome == artist_outcomes.NOT_FOUND:
+        return Snapshot("not found", label, reason=search.detail)
+    if search is not None:
+        found_id = search.artist_spotify_id
+        row = conn.execute(_q("artist_by_id"), {"spotify_id": found_id}).fetchone()
+    else:  # a message archived before outcomes were recorded
+        row = conn.execute(_q("seed_artist"), {"spotify_id": spotify_id, "name": name}).fetchone()
     if row is None:
         return Snapshot("resolving", label, paused=paused)
-    found_id, found_name = row
+    found_id, found_name, releases_total = row
     counts: Any = conn.execute(_q("artist_progress"), {"id": found_id}).fetchone()
     (albums, tracks, rec_done, rec_known, enriched, known, producer_ids, album_ids, pending) = counts
     work = _work_keys(found_id, album_ids, pending)
@@ -72,6 +110,9 @@ def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id
         queues.count_waiting(conn, queue, key, values) for queue, key, values in work
     ) + queues.count_waiting(conn, "social_enrichment", "producerId", producer_ids or [])
     failed = sum(queues.count_dead(conn, queue, key, values) for queue, key, values in work)
+    retrying = [queues.count_retrying(conn, queue, key, values) for queue, key, values in work]
+    retrying.append(queues.count_retrying(conn, "social_enrichment", "producerId", producer_ids or []))
+    due = [when for count, when in retrying if count and when is not None]
     return Snapshot(
         "discovering" if waiting else "done",
         found_name,
@@ -85,6 +126,9 @@ def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id
         failed,
         paused,
         found_id,
+        retried=sum(count for count, _ in retrying),
+        next_retry=min(due) if due else None,
+        no_releases=releases_total == 0,
     )
 
 
@@ -103,12 +147,18 @@ def _work_keys(
 
 def _paused(redis_url: str) -> str:
     try:
-        from discovery.clients.breakers import open_breakers
+        from discovery.clients.breakers import read_hold
+        from discovery.clients.redis_pool import shared_redis
 
-        open_now = open_breakers(APIS, redis_url=redis_url)
+        client = shared_redis(redis_url)
+        holds = {api: read_hold(client, api) for api in APIS}
     except Exception:  # the view must not die because Redis blinked
         return ""
-    return ", ".join(f"{api} ({seconds:.0f}s)" for api, seconds in sorted(open_now.items()))
+    return ", ".join(
+        f"{api} ({HOLD_WORDS.get(hold.kind, hold.kind)} for {hold.remaining_s:.0f}s)"
+        for api, hold in sorted(holds.items())
+        if hold is not None and hold.remaining_s > 0
+    )
 
 
 @dataclass(frozen=True)
@@ -116,6 +166,16 @@ class Seeded:
     msg_id: int
     name: str | None = None
     spotify_id: str | None = None
+
+
+def forward_only(previous: Snapshot | None, current: Snapshot) -> Snapshot:
+    """`current`, with no count below what `previous` showed and no stage before it."""
+    if previous is None:
+        return current
+    kept = {name: max(getattr(previous, name), getattr(current, name)) for name in COUNTS}
+    if STAGE_ORDER.index(current.stage) < STAGE_ORDER.index(previous.stage):
+        kept["stage"] = previous.stage
+    return replace(current, **kept)
 
 
 def follow(
@@ -126,13 +186,20 @@ def follow(
     poll_s: float = POLL_S,
     timeout_s: float | None = None,
 ) -> list[Snapshot]:
-    """Watch until every seeded artist is done (or failed); returns the last snapshots."""
+    """Watch until every seeded artist is done (or not found, or failed); returns the last snapshots."""
     started = time.monotonic()
+    shown: dict[int, Snapshot] = {}
     with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.isolation_level = IsolationLevel.REPEATABLE_READ
 
         def take() -> list[Snapshot]:
             paused = _paused(redis_url)
-            return [snapshot(conn, seed.msg_id, seed.name, seed.spotify_id, paused) for seed in seeds]
+            elapsed = time.monotonic() - started
+            with conn.transaction():
+                looks = [snapshot(conn, seed.msg_id, seed.name, seed.spotify_id, paused) for seed in seeds]
+            for seed, look in zip(seeds, looks, strict=True):
+                shown[seed.msg_id] = forward_only(shown.get(seed.msg_id), replace(look, elapsed_s=elapsed))
+            return [shown[seed.msg_id] for seed in seeds]
 
         def over(current: list[Snapshot]) -> bool:
             return all(item.finished for item in current) or _timed_out(started, timeout_s)
@@ -152,9 +219,11 @@ def follow(
         while True:
             for seed, item in zip(seeds, current, strict=True):
                 line = item.line()
-                if printed.get(seed.msg_id) != line:
+                # The elapsed time alone changing is not news on a pipe.
+                key = line.replace(f"({_duration(item.elapsed_s)})", "")
+                if printed.get(seed.msg_id) != key:
                     print(line, file=out, flush=True)
-                    printed[seed.msg_id] = line
+                    printed[seed.msg_id] = key
             if over(current):
                 return current
             time.sleep(poll_s)
@@ -168,5 +237,11 @@ def _render(current: list[Snapshot]) -> Any:
     return Group(*(Text(item.line()) for item in current))
 
 
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
 def _timed_out(started: float, timeout_s: float | None) -> bool:
     return timeout_s is not None and time.monotonic() - started > timeout_s
+

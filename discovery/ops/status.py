@@ -317,6 +317,7 @@ def render(status: Status) -> Any:
         "oldest",
         "DLQ",
         "done 1h",
+        "retried 1h",
         "failed 1h",
         "paused by",
     ):
@@ -332,7 +333,10 @@ def render(status: Status) -> Any:
             "-" if found.oldest_age_s is None else _age(found.oldest_age_s),
             _cell(found.dlq_size),
             _cell(found.processed_last_hour),
-            _cell(found.failed_last_hour),
+            # One word for a failed attempt that will be tried again ("retried", as seed --follow
+            # says); "failed" is only what was given up on (dead-lettered).
+            _cell(None if found.processed_last_hour is None else found.outcomes_last_hour.get("retried", 0)),
+            _cell(None if found.processed_last_hour is None else found.outcomes_last_hour.get("dead_lettered", 0)),
             ", ".join(found.paused_by) or "-",
         )
     apis = Table(title="APIs", title_justify="left")

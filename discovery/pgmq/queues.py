@@ -169,6 +169,22 @@ def count_dead(conn: Connection, queue: str, key: str, values: Iterable[str]) ->
     return int(row[0]) if row else 0
 
 
+def count_retrying(
+    conn: Connection, queue: str, key: str, values: Iterable[str]
+) -> tuple[int, datetime | None]:
+    """How many messages in `queue` for one of `values` in field `key` wait to be retried, and
+    when the soonest is due."""
+    params = {"key": key, "values": list(values), "queue": queue}
+    row = conn.execute(_on("count_retrying", queue), params).fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def message_retry(conn: Connection, queue: str, msg_id: int) -> tuple[int, datetime] | None:
+    """(attempts so far, when the next is due) for a message that failed and waits; else None."""
+    row = conn.execute(_on("message_retry", queue), {"msg_id": msg_id, "queue": queue}).fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
 def dead_reason(conn: Connection, queue: str, source_msg_id: int) -> str | None:
     """The reason message `source_msg_id` of `queue` was dead-lettered with, if it was."""
     row = conn.execute(_on("dead_reason", queue), {"source_msg_id": source_msg_id}).fetchone()

@@ -9,7 +9,7 @@ from celery.signals import setup_logging
 
 from discovery.logs import configure_logging
 
-app = Celery("discovery", include=["discovery.runtime.tasks"])
+app = Celery("discovery", include=["discovery.runtime.tasks", "discovery.runtime.startup"])
 app.config_from_object("celeryconfig")
 
 

@@ -1,5 +1,5 @@
 """Spotify Web API under /spotify: the client-credentials token endpoint and the /v1 catalog
-endpoints, with Development Mode's limits (2026) or Extended Quota Mode's."""
+endpoints, with Development Mode's limits and missing fields (2026) or Extended Quota Mode's."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from discovery.sandbox.exchange import Reply, Request, match_route
 from discovery.sandbox.knobs import Knobs
 from discovery.sandbox.paging import page, parse_int
+from discovery.sandbox.spotify_dev_mode import development_view
 from discovery.sandbox.spotify_index import GROUP_ORDER, Json, SpotifyIndex, simplified_album
 
 TOKEN_LIFETIME_S = 3600
@@ -92,9 +93,10 @@ class SpotifyApi:
         refused = self._unauthorized(request)
         if refused:
             return refused
-        if endpoint in BATCH_MAX:
-            return self._handlers[endpoint](request, endpoint)
-        return self._handlers[endpoint](request, object_id)
+        reply = self._handlers[endpoint](request, endpoint if endpoint in BATCH_MAX else object_id)
+        if self._knobs().spotify_mode == "development" and reply.status == 200:
+            return Reply(reply.status, development_view(reply.body), reply.headers)
+        return reply
 
     # accounts: POST /api/token (client credentials)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from discovery.catalog import store
+from discovery.catalog import artist_outcomes, store
 from discovery.clients.spotify import spotify_client
 from discovery.pgmq.messages import AlbumDiscovery
 from discovery.workers.base import BaseWorker, Transaction
@@ -18,6 +18,7 @@ from discovery.workers.base import BaseWorker, Transaction
 class AlbumPage:
     albums: list[tuple[dict[str, Any], str | None]]  # (full album, album_group)
     next_offset: int | None
+    total: int | None  # the artist's releases in the groups asked for, from the first page
 
 
 class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
@@ -28,12 +29,17 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
         spotify = spotify_client(self.settings)
         page = spotify.artist_albums(message.artistId, offset=message.offset, include_groups=self.settings.discovery_album_groups)
         items = page.get("items") or []
-        groups = {item["id"]: item.get("album_group") for item in items}
+        # Development Mode no longer gives album_group; with include_groups=album,single the
+        # album_type says the same.
+        groups = {item["id"]: item.get("album_group") or item.get("album_type") for item in items}
         full = spotify.albums([item["id"] for item in items]) if items else []
         next_offset = message.offset + len(items) if page.get("next") and items else None
-        return AlbumPage([(album, groups.get(album["id"])) for album in full], next_offset)
+        total = int(page.get("total") or len(items)) if message.offset == 0 else None
+        return AlbumPage([(album, groups.get(album["id"])) for album in full], next_offset, total)
 
     def write(self, tx: Transaction, message: AlbumDiscovery, fetched: AlbumPage) -> None:
+        if fetched.total is not None:
+            artist_outcomes.record_releases_total(tx.conn, message.artistId, fetched.total)
         for album, group in fetched.albums:
             created = store.upsert_album(tx.conn, album, message.artistId, group)
             newly_owned = store.link_album_artist(tx.conn, album, message.artistId)

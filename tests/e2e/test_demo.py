@@ -44,6 +44,7 @@ def test_the_demo_prints_the_demo_artists_producers_with_roles_and_instagram_and
         DATABASE_URL=url,
         REDIS_URL=redis_url,
         COLUMNS="200",
+        DISCOVERY_HOME=str(tmp_path / "home"),
         SPOTIFY_CLIENT_ID="",
         SPOTIFY_CLIENT_SECRET="",
         GENIUS_ACCESS_TOKEN="",
@@ -73,4 +74,6 @@ def test_the_demo_prints_the_demo_artists_producers_with_roles_and_instagram_and
     # The demo offered the graph and wrote it: an SVG
     assert "collaboration graph to graph.svg" in out
     assert ElementTree.parse(tmp_path / "graph.svg").getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    assert "using embedded" not in out, "reachable services are used, never replaced"
+    assert f"logs in {tmp_path}/home/demo-logs/" in out.splitlines()[-1]
     assert processes_with_env(f"DATABASE_URL={url}") == []

@@ -3,8 +3,10 @@ ending on its own."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from itertools import pairwise
 
 import pytest
 
@@ -37,6 +39,15 @@ def test_seed_follow_prints_progress_lines_and_ends_when_the_artist_is_done(star
     assert len(progress) >= 2, lines
     assert "done" in progress[-1]
     assert "producer lookups" in progress[-1] and "waiting 0" in progress[-1]
+    # Every line says how long it has been, and what it counts never goes back
+    assert all(re.match(r"Glass Season: \w+ \(\d+(m\d\d)?s\)", line) for line in progress), progress
+    counted = [counts(line) for line in progress if "albums" in line]
+    assert all(
+        all(after >= before for before, after in zip(earlier, later, strict=True))
+        for earlier, later in pairwise(counted)
+    ), progress
+    stages = [line.split(": ", 1)[1].split(" ", 1)[0] for line in progress]
+    assert all(later == "done" for earlier, later in pairwise(stages) if earlier == "done"), progress
     assert "\x1b[" not in done.stdout, "no live display codes on a pipe"
     assert "Glass Season — 2 albums, 4 tracks" in done.stdout
     assert "Priya Fischer" in done.stdout
@@ -48,3 +59,12 @@ def test_seed_follow_prints_progress_lines_and_ends_when_the_artist_is_done(star
         f"coverage of Glass Season: {len(outcomes)} tracks; credited by Genius {genius}, by MusicBrainz "
         f"{musicbrainz}; uncredited {len(outcomes) - genius - musicbrainz}"
     ), lines[-1]
+
+
+def counts(line: str) -> list[int]:
+    """albums, tracks, lookups done and known, socials done and known, failed: from one line."""
+    found = re.search(
+        r"albums (\d+), tracks (\d+), producer lookups (\d+)/(\d+), social lookups (\d+)/(\d+),.* failed (\d+)", line
+    )
+    assert found, line
+    return [int(value) for value in found.groups()]

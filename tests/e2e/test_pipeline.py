@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from importlib import resources
 
 import psycopg
@@ -91,24 +93,66 @@ def test_the_demo_catalog_is_discovered_exactly_as_its_answer_key_says(start_pip
             "SELECT p.name FROM producer_socials s JOIN producers p ON p.id = s.producer_id"
             " WHERE s.platform = 'instagram' AND s.handle IS NULL AND s.checked_at IS NOT NULL"
         ).fetchall()
-    # Several artists are called "Lumen": the most followed was chosen, and that was recorded.
+    # Several artists are called "Lumen": the one spelled as typed was chosen, and that was recorded
     assert len(ambiguous) == 1 and "several artists named 'Lumen'" in ambiguous[0][0]
+    assert "named exactly as typed" in ambiguous[0][0]
+    # and `report` shows the namesake it was chosen over
+    lumen = pipeline.report("Lumen")
+    assert [item["name"] for item in lumen["alternatives"]] == ["LUMEN"]
+    # A producer's count is of recordings (ISRCs), not releases: an album track and its single are one
+    isrc = {track["id"]: track["external_ids"]["isrc"] for track in catalog["spotify"]["tracks"]}
+    counted_twice = 0
+    for artist in truth["artists"]:
+        found = pipeline.report(artist["spotify_id"])
+        for producer in found["producers"]:
+            credited = {c["spotify_track_id"] for c in producer["credits"]}
+            assert producer["recordings"] == len({isrc[track_id] for track_id in credited}), producer["name"]
+            counted_twice += producer["recordings"] < len(credited)
+    assert counted_twice, "the demo catalog has singles that repeat album tracks"
     # No handle is guessed from a name: "none found" is recorded, with the time.
     without_instagram = {name for name, p in truth["producers"].items() if p["socials"]["instagram"] is None}
     assert {row[0] for row in looked_and_found_none} == without_instagram
 
 
-def test_an_artist_spotify_does_not_know_is_dead_lettered_with_the_reason(start_pipeline):
+def test_an_unknown_artist_and_one_without_releases_are_outcomes_not_failures(start_pipeline):
+    # Given a name Spotify does not know, and an artist it knows who has no albums or singles
     pipeline = start_pipeline(None)
-    msg_id = seeding.start(pipeline.database_url, "Nobody By This Name")
+    seeds = [
+        progress.Seeded(seeding.start(pipeline.database_url, name), name)
+        for name in ("Nobody By This Name", "Lumen Kid")
+    ]
 
-    [snapshot] = progress.follow(
-        pipeline.database_url, pipeline.redis_url, [progress.Seeded(msg_id, "Nobody By This Name")],
-        out=open(pipeline.procs.log_dir / "follow.log", "a"), poll_s=0.5, timeout_s=60,
+    # When their discoveries are followed to the end
+    with open(pipeline.procs.log_dir / "follow.log", "a") as out:
+        unknown, empty = progress.follow(
+            pipeline.database_url, pipeline.redis_url, seeds, out=out, poll_s=0.5, timeout_s=60
+        )
+
+    # Then the unknown name is a clear "not found", the other is done with no releases said
+    assert unknown.stage == "not found"
+    assert "no Spotify artist named exactly 'Nobody By This Name'" in unknown.line()
+    assert empty.stage == "done" and empty.no_releases
+    assert "has no albums or singles" in empty.line()
+    # and nothing went to a dead-letter queue, so `discovery status` stays healthy (exit 0)
+    with psycopg.connect(pipeline.database_url) as conn:
+        dead = conn.execute("SELECT count(*) FROM pgmq.q_artist_discovery_dlq").fetchone()[0]
+    assert dead == 0
+    checked = cli(pipeline, "status", "--json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # and `discovery artists` lists both with their outcome; `report` says "not found" for the typo
+    listed = cli(pipeline, "artists", "--format", "json")
+    states = {row["searched_as"]: row["state"] for row in json.loads(listed.stdout)}
+    assert states == {"Nobody By This Name": "not found", "Lumen Kid": "no albums or singles"}
+    reported = cli(pipeline, "report", "--artist", "Nobody By This Name")
+    assert reported.returncode != 0
+    assert "not found on Spotify: no Spotify artist named exactly 'Nobody By This Name'" in reported.stderr
+
+
+def cli(pipeline, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "discovery.ops.cli", *args],
+        env=pipeline.procs.env, capture_output=True, text=True, timeout=60,
     )
-
-    assert snapshot.stage == "failed"
-    assert "no Spotify artist named exactly 'Nobody By This Name'" in snapshot.reason
 
 
 def test_a_generated_catalog_of_20_artists_is_discovered_with_precision_and_recall_1(start_pipeline):

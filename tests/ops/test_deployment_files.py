@@ -37,7 +37,7 @@ def test_procfile_has_beat_one_line_per_pool_flower_exporter_and_a_sandbox_line(
     assert "--basic-auth=${FLOWER_BASIC_AUTH" in processes["flower"]
     assert "--address=${FLOWER_ADDRESS:-127.0.0.1}" in processes["flower"]
     assert "discovery exporter" in processes["exporter"]
-    assert "discovery sandbox --port 8765" in processes["sandbox"]
+    assert "discovery sandbox --port ${SANDBOX_PORT:-8765}" in processes["sandbox"]
     assert sum("beat" in command for command in processes.values()) == 1
 
 

@@ -262,8 +262,8 @@ def test_near_identical_artist_names_come_first_in_search_but_the_exact_one_is_c
 
         assert hits[0]["id"] != target["spotify_id"]
         assert any(a["name"] == target["name"] + " Kid" for a in hits)
-        chosen, ambiguous = choose_spotify_artist(hits, target["name"])
-        assert chosen is not None and chosen["id"] == target["spotify_id"] and ambiguous
+        chosen, alternatives = choose_spotify_artist(hits, target["name"])
+        assert chosen is not None and chosen["id"] == target["spotify_id"] and alternatives
         duplicate = next(a for a in hits if a["name"] == target["name"].upper())
         assert duplicate["followers"]["total"] * 100 < chosen["followers"]["total"]
 

@@ -22,8 +22,18 @@ def wait_for(condition: Callable[[], Any], timeout_s: float, what: str, every_s:
         raise AssertionError(str(error)) from None
 
 
+# Pools refuse to start without the credentials their APIs need (runtime/startup.py); tests
+# that start pools get placeholders unless they set their own (or "" to have none).
+PLACEHOLDER_CREDENTIALS = {
+    "SPOTIFY_CLIENT_ID": "test-client",
+    "SPOTIFY_CLIENT_SECRET": "test-secret",
+    "GENIUS_ACCESS_TOKEN": "test-token",
+    "INSTAGRAM_API_KEY": "test-key",
+}
+
+
 def service_env(**overrides: str) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {**PLACEHOLDER_CREDENTIALS, **os.environ}
     env["PYTHONPATH"] = str(REPO_ROOT)
     env.update(overrides)
     return env

@@ -256,21 +256,37 @@ def spotify_artist(id_: str, name: str, followers: int, popularity: int) -> dict
 def test_the_exact_name_is_chosen_not_the_first_hit():
     items = [spotify_artist("a", "Nova Kid", 10, 90), spotify_artist("b", "Nova", 5, 40)]
 
-    assert choose_spotify_artist(items, "nova") == (items[1], False)
+    assert choose_spotify_artist(items, "nova") == (items[1], [])
 
 
-def test_several_exact_names_give_the_most_followed_and_say_so():
+def test_the_name_exactly_as_typed_wins_over_a_more_popular_namesake():
+    # Given "LUMEN" is typed and Spotify also has a more popular "Lumen"
+    items = [spotify_artist("a", "Lumen", 1_000_000, 80), spotify_artist("b", "LUMEN", 2_000, 60)]
+
+    # Then the artist spelled as typed is chosen and the other is kept as an alternative
+    assert choose_spotify_artist(items, "LUMEN") == (items[1], [items[0]])
+
+
+def test_among_names_matching_only_after_normalisation_the_most_popular_wins():
     items = [
-        spotify_artist("a", "NOVA", 100, 80),
-        spotify_artist("b", "Nova", 90_000, 40),
-        spotify_artist("c", "Nova", 90_000, 50),
+        spotify_artist("a", "NOVA", 100, 40),
+        spotify_artist("b", "Nova", 90_000, 50),
+        spotify_artist("c", "nOva", 90_000, 80),
     ]
 
-    assert choose_spotify_artist(items, "Nova") == (items[2], True)
+    assert choose_spotify_artist(items, "nova") == (items[2], [items[0], items[1]])
+
+
+def test_without_popularity_or_followers_the_search_order_decides():
+    # Given Development Mode answers: no popularity, no followers
+    items = [{"id": "a", "name": "NOVA"}, {"id": "b", "name": "Nova"}, {"id": "c", "name": "nova"}]
+
+    assert choose_spotify_artist(items, "NoVa") == (items[0], [items[1], items[2]])
+    assert choose_spotify_artist(items, "nova") == (items[2], [items[0], items[1]])
 
 
 def test_no_exact_name_is_no_artist():
-    assert choose_spotify_artist([spotify_artist("a", "Nova Kid", 1, 1)], "Nova") == (None, False)
+    assert choose_spotify_artist([spotify_artist("a", "Nova Kid", 1, 1)], "Nova") == (None, [])
 
 
 # Confidence
