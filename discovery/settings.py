@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from discovery.exceptions import ConfigurationError
@@ -77,6 +78,12 @@ class Settings(BaseSettings):
 
     database_url: str = "postgresql://localhost:5432/discovery"
     redis_url: str = "redis://localhost:6379/0"
+    # The HTTP cache's Redis: apart from the broker, so an LRU limit there evicts only cache
+    # entries. Empty: the next database number of REDIS_URL's server (fine for the demo only:
+    # maxmemory is per server, so production gives the cache a server of its own).
+    discovery_cache_url: str = ""
+    # "spotify.search=3600,genius=86400" (seconds): overrides any subset of cache.DEFAULT_TTLS_S.
+    discovery_cache_ttls: str = ""
 
     spotify_client_id: SecretStr = SecretStr("")
     spotify_client_secret: SecretStr = SecretStr("")
@@ -109,6 +116,8 @@ class Settings(BaseSettings):
     discovery_retry_base_s: float = Field(default=10.0, gt=0)
     # After a task, nudge its own bridge (to refill) and the downstream ones (lower latency).
     discovery_kick_bridges: bool = True
+    # Only for tests of the read_ct fence: lets a task outlive its visibility timeout on purpose.
+    discovery_allow_task_overrun: bool = False
     # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).
     discovery_workers: str = ""
 
@@ -119,12 +128,29 @@ class Settings(BaseSettings):
 
     discovery_log_format: str = "text"
 
+    # Retention: `discovery prune` (and beat, daily) removes archives, metrics and issues older
+    # than this; what status and the exporter show survives as hourly rollups.
+    discovery_retention_s: float = Field(default=30 * 24 * 3600, ge=3600)
+    # `discovery status` flags a breaker or hold that has kept an API paused longer than this.
+    discovery_stall_pause_s: float = Field(default=30 * 60, gt=0)
+
     @field_validator("spotify_quota_mode")
     @classmethod
     def _known_mode(cls, value: str) -> str:
         if value not in {"auto", "development", "extended"}:
             raise ValueError("SPOTIFY_QUOTA_MODE must be auto, development or extended")
         return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Settings:
+        """Settings that contradict each other refuse to start, naming both sides."""
+        for problem in contradictions(self):
+            raise ValueError(problem)
+        return self
+
+    def cache_url(self) -> str:
+        """DISCOVERY_CACHE_URL, or REDIS_URL's server with the next database number."""
+        return self.discovery_cache_url or next_database(self.redis_url)
 
     def api_url(self, name: str) -> str:
         """The base URL for one API setting name, e.g. api_url("genius_api_url")."""
@@ -141,6 +167,39 @@ class Settings(BaseSettings):
         if unknown:
             raise ConfigurationError(f"DISCOVERY_WORKERS names unknown queues: {sorted(unknown)}")
         return overrides
+
+
+def next_database(redis_url: str) -> str:
+    """redis://host:6379/3 -> redis://host:6379/4 (15 wraps to 0: Redis has 16 by default)."""
+    parts = urlsplit(redis_url)
+    current = parts.path.strip("/") or "0"
+    number = (int(current) + 1) % 16 if current.isdigit() else 1
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def contradictions(settings: Settings) -> list[str]:
+    """What cannot work together, in words an operator can act on; empty when coherent."""
+    found: list[str] = []
+    soft = settings.discovery_task_soft_time_limit_s
+    hard = settings.discovery_task_time_limit_s
+    vt = settings.discovery_visibility_timeout_s
+    if soft >= hard:
+        found.append(
+            f"DISCOVERY_TASK_SOFT_TIME_LIMIT_S ({soft}) must be below DISCOVERY_TASK_TIME_LIMIT_S "
+            f"({hard}): the soft limit is the task's chance to give its message back first"
+        )
+    if hard >= vt and not settings.discovery_allow_task_overrun:
+        found.append(
+            f"DISCOVERY_TASK_TIME_LIMIT_S ({hard}) must be below DISCOVERY_VISIBILITY_TIMEOUT_S "
+            f"({vt}): a task still running when its message becomes visible again races a second "
+            "delivery of it"
+        )
+    if settings.discovery_cache_url and settings.discovery_cache_url == settings.redis_url:
+        found.append(
+            "DISCOVERY_CACHE_URL must not be REDIS_URL: the cache would share the broker's memory "
+            "and an eviction could drop work in flight"
+        )
+    return found
 
 
 @lru_cache(maxsize=1)
