@@ -105,6 +105,7 @@ from discovery.ops import commands  # noqa: E402  (operator commands: status, dl
 cli.add_command(commands.status)
 cli.add_command(commands.dlq)
 cli.add_command(commands.exporter)
+cli.add_command(commands.prune)
 
 
 def main() -> None:

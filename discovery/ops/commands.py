@@ -142,6 +142,33 @@ def exporter(port: int, host: str) -> None:
     server.shutdown()
 
 
+@click.command()
+@click.option(
+    "--older-than",
+    "older_than",
+    default=None,
+    help="Age such as 30d, 12h (default: DISCOVERY_RETENTION_S).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would go; remove nothing.")
+def prune(older_than: str | None, dry_run: bool) -> None:
+    """Remove archived messages, metrics and issues older than --older-than (dead letters stay;
+    the exporter's totals survive as rollups)."""
+    from discovery.ops import prune as pruning
+    from discovery.ops.dlq import parse_duration_s
+    from discovery.settings import get_settings
+
+    settings = get_settings()
+    try:
+        older_than_s = (
+            settings.discovery_retention_s if older_than is None else parse_duration_s(older_than)
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--older-than") from None
+    if older_than_s < 3600:
+        raise click.BadParameter("keep at least 1h: status reads the last hour", param_hint="--older-than")
+    click.echo(pruning.describe(pruning.run(settings.database_url, older_than_s, dry_run=dry_run)))
+
+
 def _connection() -> Any:
     import psycopg
 
@@ -161,4 +188,4 @@ def _when(moment: Any) -> str:
     return "?" if moment is None else moment.isoformat(timespec="seconds")
 
 
-COMMANDS = (status, dlq, exporter)
+COMMANDS = (status, dlq, exporter, prune)

@@ -20,8 +20,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from discovery.pgmq import queues
-from discovery.pgmq.sql import query
+from discovery.pgmq import queues, retention
 from discovery.settings import DLQ_SUFFIX, QUEUES
 
 logger = logging.getLogger(__name__)
@@ -60,23 +59,32 @@ class QueueCollector(Collector):
 
 def _families(conn: psycopg.Connection) -> Iterator[Any]:
     yield from _queue_families(queues.metrics(conn).values())
-    yield from _batch_families(conn.execute(query("ops_batch_totals")).fetchall())
-    yield from _task_families(conn.execute(query("ops_task_totals")).fetchall())
+    totals = retention.metric_totals(conn)
+    yield from _batch_families(
+        [(queue, t) for (queue, kind, _), t in sorted(totals.items()) if kind == "batch"]
+    )
+    yield from _task_families(
+        [(queue, outcome, t) for (queue, kind, outcome), t in sorted(totals.items()) if kind == "task"]
+    )
     pauses = CounterMetricFamily(
         "discovery_bridge_pauses",
         "Bridge ticks that left a queue alone: an API was paused",
         labels=["queue"],
     )
-    for queue, count in conn.execute(query("ops_pause_totals")).fetchall():
-        pauses.add_metric([queue], int(count))
+    paused: dict[str, int] = {}
+    for (queue, kind, _), found in totals.items():
+        if kind == "pause":
+            paused[queue] = paused.get(queue, 0) + found.events
+    for queue, count in sorted(paused.items()):
+        pauses.add_metric([queue], count)
     yield pauses
     issues = CounterMetricFamily(
         "discovery_worker_issues",
         "Failures recorded (worker_issues rows)",
         labels=["queue", "error_type"],
     )
-    for queue, error_type, count in conn.execute(query("ops_issue_totals")).fetchall():
-        issues.add_metric([queue, error_type], int(count))
+    for (queue, error_type), count in sorted(retention.issue_totals(conn).items()):
+        issues.add_metric([queue, error_type], count)
     yield issues
 
 
@@ -111,7 +119,7 @@ def _queue_families(rows: Iterable[queues.QueueMetrics]) -> Iterator[Any]:
     yield from (depth, visible, oldest, sent, dlq)
 
 
-def _batch_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+def _batch_families(rows: list[tuple[str, retention.MetricTotals]]) -> Iterator[Any]:
     batches = CounterMetricFamily(
         "discovery_bridge_batches", "Batches the bridge read", labels=["queue"]
     )
@@ -131,16 +139,21 @@ def _batch_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
     seconds = CounterMetricFamily(
         "discovery_bridge_batch_duration_seconds", "Time spent on bridge batches", labels=["queue"]
     )
-    for queue, count, read_sum, dispatched_sum, dead_sum, duration_ms in rows:
-        batches.add_metric([queue], int(count))
-        read.add_metric([queue], int(read_sum or 0))
-        dispatched.add_metric([queue], int(dispatched_sum or 0))
-        dead.add_metric([queue], int(dead_sum or 0))
-        seconds.add_metric([queue], int(duration_ms or 0) / 1000)
+    per_queue: dict[str, retention.MetricTotals] = {}
+    for queue, found in rows:
+        per_queue.setdefault(queue, retention.MetricTotals()).add(
+            found.events, found.read_count, found.dispatched, found.dead_lettered, found.duration_ms
+        )
+    for queue, found in per_queue.items():
+        batches.add_metric([queue], found.events)
+        read.add_metric([queue], found.read_count)
+        dispatched.add_metric([queue], found.dispatched)
+        dead.add_metric([queue], found.dead_lettered)
+        seconds.add_metric([queue], found.duration_ms / 1000)
     yield from (batches, read, dispatched, dead, seconds)
 
 
-def _task_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+def _task_families(rows: list[tuple[str, str, retention.MetricTotals]]) -> Iterator[Any]:
     tasks = CounterMetricFamily(
         "discovery_tasks",
         "Task outcomes (archived, retried, dead_lettered, superseded)",
@@ -151,9 +164,9 @@ def _task_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
         "Time spent in tasks, by outcome",
         labels=["queue", "outcome"],
     )
-    for queue, outcome, count, duration_ms in rows:
-        tasks.add_metric([queue, outcome or ""], int(count))
-        seconds.add_metric([queue, outcome or ""], int(duration_ms or 0) / 1000)
+    for queue, outcome, found in rows:
+        tasks.add_metric([queue, outcome], found.events)
+        seconds.add_metric([queue, outcome], found.duration_ms / 1000)
     yield from (tasks, seconds)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
 
-from discovery.pgmq.sql import query
+from discovery.pgmq.sql import queries, query
 from discovery.settings import dlq_name
 
 
@@ -167,3 +167,33 @@ def dead_reason(conn: Connection, queue: str, source_msg_id: int) -> str | None:
     """The reason message `source_msg_id` of `queue` was dead-lettered with, if it was."""
     row = conn.execute(_on("dead_reason", queue), {"source_msg_id": source_msg_id}).fetchone()
     return None if row is None else row[0]
+
+
+def _archive_of(name: str, retention_query: str) -> sql.Composable:
+    return sql.SQL(queries("retention.sql")[retention_query]).format(  # type: ignore[arg-type]
+        archive_table=sql.Identifier("pgmq", "a_" + name)
+    )
+
+
+def prune_archive(conn: Connection, name: str, cutoff: datetime, *, dry_run: bool = False) -> int:
+    """Remove (or with dry_run count) messages archived before `cutoff` from pgmq.a_<name>, a
+    work queue's or a DLQ's archive. Messages waiting in a DLQ are not archived: never touched."""
+    if dry_run:
+        row = conn.execute(_archive_of(name, "count_old_archive"), {"cutoff": cutoff}).fetchone()
+        return int(row[0]) if row else 0
+    return conn.execute(_archive_of(name, "prune_archive"), {"cutoff": cutoff}).rowcount
+
+
+def prune_issues(
+    conn: Connection, queue: str, cutoff: datetime, watermark: datetime, *, dry_run: bool = False
+) -> int:
+    """Remove (or count) `queue`'s worker_issues rows older than `cutoff` and rolled up by
+    `watermark`, except those of a message still waiting in its DLQ (`dlq list` shows them)."""
+    statement = sql.SQL(queries("retention.sql")["count_old_issues" if dry_run else "prune_issues"]).format(  # type: ignore[arg-type]
+        dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue))
+    )
+    cursor = conn.execute(statement, {"queue": queue, "cutoff": cutoff, "watermark": watermark})
+    if dry_run:
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
+    return cursor.rowcount
