@@ -117,3 +117,8 @@ SELECT count(*) FROM {dlq_table} WHERE message->'message'->>%(key)s = ANY(%(valu
 -- The reason given when message source_msg_id of a queue was dead-lettered to {dlq_table}.
 SELECT message->>'reason' FROM {dlq_table}
 WHERE message->>'source_msg_id' = %(source_msg_id)s::text LIMIT 1;
+
+-- oldest_visible_age --
+-- Seconds the longest-waiting visible message of {queue_table} has been ready to read (since its
+-- vt passed: a new message, a retry whose delay ran out, a lease that expired); NULL when none.
+SELECT extract(epoch FROM now() - min(vt))::bigint FROM {queue_table} WHERE vt <= now();

@@ -131,9 +131,13 @@ def dlq_purge(queue: str, older_than: str) -> None:
 def exporter(port: int, host: str) -> None:
     """Serve Prometheus metrics (PGMQ depths, DLQs, throughput, errors) at /metrics."""
     from discovery.ops import exporter as exporters
+    from discovery.runtime.schedule import intervals
     from discovery.settings import get_settings
 
-    server, _thread = exporters.serve(get_settings().database_url, port=port, host=host)
+    settings = get_settings()
+    server, _thread = exporters.serve(
+        settings.database_url, port=port, host=host, ticks_s=intervals(settings)
+    )
     click.echo(f"exporter listening on http://{host}:{server.server_port}/metrics", err=True)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

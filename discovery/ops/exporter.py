@@ -21,6 +21,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from discovery.pgmq import queues, retention
+from discovery.runtime.schedule import DEFAULT_INTERVALS_S, STALL_TICKS
 from discovery.settings import DLQ_SUFFIX, QUEUES
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,9 @@ CONNECT_TIMEOUT_S = 5
 class QueueCollector(Collector):
     """Reads PGMQ's metrics, queue_metrics and worker_issues on each scrape."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, ticks_s: dict[str, float] | None = None) -> None:
         self.database_url = database_url
+        self.ticks_s = ticks_s if ticks_s is not None else dict(DEFAULT_INTERVALS_S)
 
     def collect(self) -> Iterator[Any]:
         up = GaugeMetricFamily("discovery_exporter_up", "1 when Postgres answered this scrape")
@@ -42,7 +44,7 @@ class QueueCollector(Collector):
             with psycopg.connect(
                 self.database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
             ) as conn:
-                families = list(_families(conn))
+                families = list(_families(conn)) + list(_waiting_families(conn, self.ticks_s))
         except psycopg.Error as error:
             logger.warning(
                 "exporter could not read Postgres: %s",
@@ -86,6 +88,31 @@ def _families(conn: psycopg.Connection) -> Iterator[Any]:
     for (queue, error_type), count in sorted(retention.issue_totals(conn).items()):
         issues.add_metric([queue, error_type], count)
     yield issues
+
+
+def _waiting_families(conn: psycopg.Connection, ticks_s: dict[str, float]) -> Iterator[Any]:
+    """What `discovery status` calls a stall, as gauges: alert on discovery_queue_stalled == 1."""
+    age = GaugeMetricFamily(
+        "discovery_queue_oldest_visible_age_seconds",
+        "How long a work queue's longest-waiting readable message has been ready (0 when none)",
+        labels=["queue"],
+    )
+    tick = GaugeMetricFamily(
+        "discovery_queue_tick_seconds", "Seconds between a queue's bridge ticks", labels=["queue"]
+    )
+    stalled = GaugeMetricFamily(
+        "discovery_queue_stalled",
+        f"1 when a readable message waited more than {STALL_TICKS}x the queue's tick "
+        "(beat down or no pool; status also rules out a paused API and a full pool)",
+        labels=["queue"],
+    )
+    for queue in QUEUES:
+        waited = queues.oldest_visible_age_s(conn, queue) or 0
+        seconds = ticks_s.get(queue, DEFAULT_INTERVALS_S.get(queue, 0.0))
+        age.add_metric([queue], float(waited))
+        tick.add_metric([queue], seconds)
+        stalled.add_metric([queue], 1.0 if seconds and waited > STALL_TICKS * seconds else 0.0)
+    yield from (age, tick, stalled)
 
 
 def _queue_families(rows: Iterable[queues.QueueMetrics]) -> Iterator[Any]:
@@ -170,18 +197,21 @@ def _task_families(rows: list[tuple[str, str, retention.MetricTotals]]) -> Itera
     yield from (tasks, seconds)
 
 
-def registry(database_url: str) -> CollectorRegistry:
-    """A registry holding only this project's metrics."""
+def registry(database_url: str, ticks_s: dict[str, float] | None = None) -> CollectorRegistry:
+    """A registry holding only this project's metrics (bridge ticks: the defaults unless given)."""
     found = CollectorRegistry(auto_describe=False)
-    found.register(QueueCollector(database_url))
+    found.register(QueueCollector(database_url, ticks_s))
     return found
 
 
 def serve(
-    database_url: str, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST
+    database_url: str,
+    port: int = DEFAULT_PORT,
+    host: str = DEFAULT_HOST,
+    ticks_s: dict[str, float] | None = None,
 ) -> tuple[WSGIServer, threading.Thread]:
     """Serve /metrics in a daemon thread; port 0 picks a free port (see server.server_port)."""
-    server, thread = start_http_server(port, addr=host, registry=registry(database_url))
+    server, thread = start_http_server(port, addr=host, registry=registry(database_url, ticks_s))
     logger.info(
         "exporter listening on %s:%s",
         host,

@@ -197,3 +197,10 @@ def prune_issues(
         row = cursor.fetchone()
         return int(row[0]) if row else 0
     return cursor.rowcount
+
+
+def oldest_visible_age_s(conn: Connection, queue: str) -> int | None:
+    """How long the longest-waiting readable message of `queue` has been ready; None when none.
+    A bridge that ticks reads it within a tick or two: much longer means nothing is reading."""
+    row = conn.execute(_on("oldest_visible_age", queue)).fetchone()
+    return None if row is None or row[0] is None else int(row[0])

@@ -14,6 +14,8 @@ from discovery.settings import PIPELINE, QUEUE_POOLS, QUEUES, Settings, parse_pa
 DEFAULT_INTERVALS_S: dict[str, float] = {stage.queue: stage.tick_s for stage in PIPELINE}
 
 BRIDGE_TASK = "discovery.bridge"
+# A readable message that waited more than this many of its queue's ticks is not being read.
+STALL_TICKS = 2
 ROLLUP_TASK = "discovery.rollup"
 PRUNE_TASK = "discovery.prune"
 ROLLUP_EVERY_S = 10 * 60.0
