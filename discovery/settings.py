@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # entries. Empty: the next database number of REDIS_URL's server (fine for the demo only:
     # maxmemory is per server, so production gives the cache a server of its own).
     discovery_cache_url: str = ""
+    # Set by `discovery migrate` (run as the owner) as the password of the discovery_worker
+    # login role, which the pools, beat and the CLI then use; empty: left as it is.
+    discovery_worker_password: SecretStr = SecretStr("")
     # "spotify.search=3600,genius=86400" (seconds): overrides any subset of cache.DEFAULT_TTLS_S.
     discovery_cache_ttls: str = ""
 

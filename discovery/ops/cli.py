@@ -20,7 +20,12 @@ def migrate(create_db: bool) -> None:
     from discovery.pgmq import migrations
     from discovery.settings import get_settings
 
-    applied = migrations.migrate(get_settings().database_url, create_db=create_db)
+    settings = get_settings()
+    applied = migrations.migrate(
+        settings.database_url,
+        create_db=create_db,
+        worker_password=settings.discovery_worker_password.get_secret_value(),
+    )
     click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
 
 

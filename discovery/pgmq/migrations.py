@@ -70,8 +70,22 @@ def ensure_pgmq(conn: psycopg.Connection) -> str:
     return how
 
 
-def migrate(database_url: str, *, create_db: bool = False) -> list[str]:
-    """Apply what has not been applied yet; returns the versions applied by this run."""
+WORKER_ROLE = "discovery_worker"
+
+
+def enable_worker_login(conn: psycopg.Connection, password: str) -> None:
+    """Let discovery_worker log in with `password` (the owner runs this; migrations made the role)."""
+    conn.execute(
+        sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
+            sql.Identifier(WORKER_ROLE), sql.Literal(password)
+        )
+    )
+    logger.info("worker role may log in", extra={"action": "worker_login_enabled", "role": WORKER_ROLE})
+
+
+def migrate(database_url: str, *, create_db: bool = False, worker_password: str = "") -> list[str]:
+    """Apply what has not been applied yet; returns the versions applied by this run. With a
+    worker_password, the discovery_worker role can then log in with it."""
     if create_db:
         create_database_if_missing(database_url)
     applied: list[str] = []
@@ -95,6 +109,8 @@ def migrate(database_url: str, *, create_db: bool = False) -> list[str]:
                 logger.info(
                     "migration applied", extra={"action": "migration_applied", "version": version}
                 )
+            if worker_password:
+                enable_worker_login(conn, worker_password)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_KEY,))
     return applied
