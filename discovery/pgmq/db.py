@@ -1,4 +1,11 @@
-"""One connection pool per process, made on first use (after Celery's fork, never before)."""
+"""One connection pool per process, made on first use (after Celery's fork, never before).
+
+A failover (or every backend terminated) leaves the pool holding dead connections: each is
+checked when handed out (one round trip) and replaced if broken, so the next transaction after
+a failover gets a live connection instead of failing, and a delivery's give-back after a failed
+commit reaches Postgres at once instead of waiting out its visibility timeout. While the server
+is unreachable, taking a connection waits up to POOL_TIMEOUT_S for it to come back.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,12 @@ from psycopg_pool import ConnectionPool
 _lock = threading.Lock()
 _pools: dict[tuple[int, str], ConnectionPool] = {}
 
+POOL_TIMEOUT_S = 30.0
+# How long the pool keeps trying to reconnect in the background before it reports failure.
+RECONNECT_TIMEOUT_S = 300.0
+# Connections idle longer than this are closed: a server restart leaves none stale for long.
+MAX_IDLE_S = 60.0
+
 
 def pool(database_url: str) -> ConnectionPool:
     """The calling process's pool for this database."""
@@ -17,7 +30,17 @@ def pool(database_url: str) -> ConnectionPool:
     with _lock:
         found = _pools.get(key)
         if found is None:
-            found = ConnectionPool(database_url, min_size=1, max_size=4, open=True, kwargs={"autocommit": True})
+            found = ConnectionPool(
+                database_url,
+                min_size=1,
+                max_size=4,
+                open=True,
+                kwargs={"autocommit": True},
+                check=ConnectionPool.check_connection,
+                timeout=POOL_TIMEOUT_S,
+                reconnect_timeout=RECONNECT_TIMEOUT_S,
+                max_idle=MAX_IDLE_S,
+            )
             _pools[key] = found
         return found
 
