@@ -14,6 +14,7 @@ cached here as well. Every stored JSON body is slimmed of SLIMMED_FIELDS first.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,8 @@ from requests_cache import DO_NOT_CACHE, CachedResponse, RedisCache
 
 from discovery.exceptions import ConfigurationError
 from discovery.settings import parse_pairs
+
+logger = logging.getLogger(__name__)
 
 DAY_S = 24 * 3600
 CACHE_NAMESPACE = "discovery:http"
@@ -104,11 +107,34 @@ def slim(value: Any) -> Any:
 
 
 class SlimRedisCache(RedisCache):
-    """requests-cache's Redis backend, storing JSON bodies slimmed (see SLIMMED_FIELDS)."""
+    """requests-cache's Redis backend, storing JSON bodies slimmed (see SLIMMED_FIELDS).
+
+    A cache that cannot answer (unreachable, or refusing writes at its memory limit) costs an API
+    call, never the call itself: its errors are logged and treated as a miss.
+    """
+
+    def get_response(self, key: str, default: Any = None) -> CachedResponse | None:
+        try:
+            return super().get_response(key, default)
+        except redis.RedisError as error:
+            _cache_unavailable("read", error)
+            return default
+
+    def delete(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().delete(*args, **kwargs)
+        except redis.RedisError as error:
+            _cache_unavailable("delete", error)
 
     def save_response(
         self, response: requests.Response, cache_key: str | None = None, expires: datetime | None = None
     ) -> None:
+        try:
+            self._save_slimmed(response, cache_key, expires)
+        except redis.RedisError as error:
+            _cache_unavailable("write", error)
+
+    def _save_slimmed(self, response: requests.Response, cache_key: str | None, expires: datetime | None) -> None:
         cached = CachedResponse.from_response(response, expires=expires)
         try:
             body = json.loads(cached.content or b"")
@@ -117,6 +143,13 @@ class SlimRedisCache(RedisCache):
         else:
             cached._content = json.dumps(slim(body), separators=(",", ":")).encode()
         super().save_response(cached, cache_key or self.create_key(response.request), expires)
+
+
+def _cache_unavailable(what: str, error: redis.RedisError) -> None:
+    logger.warning(
+        "HTTP cache %s failed (%s): answered without the cache", what, error,
+        extra={"action": "cache_unavailable", "operation": what},
+    )
 
 
 def redis_backend(api: str, connection: redis.Redis) -> RedisCache:

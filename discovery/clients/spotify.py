@@ -255,12 +255,19 @@ class Spotify:
                 json.dumps(slim(obj), separators=(",", ":")),
                 ex=self._object_ttl_s,
             )
-        pipe.execute()
+        try:
+            pipe.execute()
+        except redis.RedisError as error:  # the cache at its limit or away: a later call costs more
+            logger.warning("spotify objects not cached: %s", error, extra={"action": "cache_unavailable"})
 
     def _remembered(self, kind: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
-        raw = self._objects.mget([OBJECT_KEY.format(kind=kind, id=i) for i in ids])
+        try:
+            raw = self._objects.mget([OBJECT_KEY.format(kind=kind, id=i) for i in ids])
+        except redis.RedisError as error:
+            logger.warning("spotify object cache unreadable: %s", error, extra={"action": "cache_unavailable"})
+            return {}
         return {i: json.loads(r) for i, r in zip(ids, raw, strict=True) if r is not None}
 
     def _many(

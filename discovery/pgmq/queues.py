@@ -204,3 +204,47 @@ def oldest_visible_age_s(conn: Connection, queue: str) -> int | None:
     A bridge that ticks reads it within a tick or two: much longer means nothing is reading."""
     row = conn.execute(_on("oldest_visible_age", queue)).fetchone()
     return None if row is None or row[0] is None else int(row[0])
+
+
+def _soak(name: str, queue: str) -> sql.Composable:
+    return sql.SQL(queries("soak.sql")[name]).format(  # type: ignore[arg-type]
+        queue_table=sql.Identifier("pgmq", "q_" + queue),
+        archive_table=sql.Identifier("pgmq", "a_" + queue),
+        dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue)),
+        dlq_archive_table=sql.Identifier("pgmq", "a_" + dlq_name(queue)),
+    )
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Where every committed message of one queue ended up."""
+
+    queue: str
+    archived: int  # processed, or dead-lettered (a dead letter's source is archived too)
+    waiting: int
+    dead_lettered: int
+    doubled_dead_letters: int
+    doubled_messages: int
+
+    @property
+    def sent(self) -> int:
+        return self.archived + self.waiting
+
+    @property
+    def processed(self) -> int:
+        return self.archived - self.dead_lettered
+
+
+def ledger(conn: Connection, queue: str) -> Ledger:
+    """The soak's end-of-run accounting for `queue` (reads only)."""
+    archived, waiting, dead = conn.execute(_soak("ledger", queue)).fetchone() or (0, 0, 0)
+    doubled_dead = conn.execute(_soak("doubled_dead_letters", queue)).fetchone()
+    doubled = conn.execute(_soak("doubled_messages", queue)).fetchone()
+    return Ledger(
+        queue,
+        int(archived),
+        int(waiting),
+        int(dead),
+        int(doubled_dead[0]) if doubled_dead else 0,
+        int(doubled[0]) if doubled else 0,
+    )
