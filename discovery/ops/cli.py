@@ -111,6 +111,7 @@ cli.add_command(commands.status)
 cli.add_command(commands.dlq)
 cli.add_command(commands.exporter)
 cli.add_command(commands.prune)
+cli.add_command(commands.soak)
 
 
 def main() -> None:

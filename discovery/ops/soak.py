@@ -146,7 +146,7 @@ def run(plan: SoakPlan, database_url: str, log_dir: Path | None = None, out: Tex
                 result.restarts.append(f"{time.monotonic() - started:6.1f}s {line}")
                 out.write(f"  {line}\n")
 
-        finished = _wait_until_drained(database_url, started + plan.timeout_s, injector, keep)
+        finished = wait_until_drained(database_url, started + plan.timeout_s, injector.is_alive, keep)
         injector.join(timeout=60)
         result.seconds = time.monotonic() - started
         if not finished:
@@ -249,13 +249,19 @@ def _lift_due(sandbox: SandboxServer, lifts: list[tuple[float, str]], started: f
     return [(at, knob) for at, knob in lifts if at > now]
 
 
-def _wait_until_drained(
-    database_url: str, deadline: float, injector: threading.Thread, keep: Callable[[], None]
+def wait_until_drained(
+    database_url: str,
+    deadline: float,
+    busy: Callable[[], bool] = lambda: False,
+    keep: Callable[[], None] = lambda: None,
+    polls: int = 4,
+    poll_s: float = POLL_S,
 ) -> bool:
-    """True once the faults are over and every work queue stayed empty for a few polls."""
+    """True once every work queue stayed empty for `polls` polls in a row while nothing is
+    `busy` (faults still being injected); False at the deadline (time.monotonic())."""
     empty_polls = 0
     while time.monotonic() < deadline:
-        time.sleep(POLL_S)
+        time.sleep(poll_s)
         keep()
         try:
             with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
@@ -264,8 +270,8 @@ def _wait_until_drained(
             empty_polls = 0
             continue
         waiting = sum(depths[queue].length for queue in QUEUES if queue in depths)
-        empty_polls = empty_polls + 1 if waiting == 0 and not injector.is_alive() else 0
-        if empty_polls >= 4:
+        empty_polls = empty_polls + 1 if waiting == 0 and not busy() else 0
+        if empty_polls >= polls:
             return True
     return False
 

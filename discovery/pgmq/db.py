@@ -9,10 +9,17 @@ is unreachable, taking a connection waits up to POOL_TIMEOUT_S for it to come ba
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
+import psycopg
 from psycopg_pool import ConnectionPool
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _lock = threading.Lock()
 _pools: dict[tuple[int, str], ConnectionPool] = {}
@@ -22,6 +29,8 @@ POOL_TIMEOUT_S = 30.0
 RECONNECT_TIMEOUT_S = 300.0
 # Connections idle longer than this are closed: a server restart leaves none stale for long.
 MAX_IDLE_S = 60.0
+# A transaction whose connection was lost (failover, backend terminated) runs again this often.
+LOST_CONNECTION_ATTEMPTS = 3
 
 
 def pool(database_url: str) -> ConnectionPool:
@@ -43,6 +52,28 @@ def pool(database_url: str) -> ConnectionPool:
             )
             _pools[key] = found
         return found
+
+
+def in_transaction(database_url: str, work: Callable[[psycopg.Connection], T], what: str) -> T:
+    """work(conn) in one transaction on a pooled connection. If the connection is lost before
+    the commit is acknowledged (a failover), the transaction is rolled back by the server, and
+    work runs again on a fresh connection: callers make it safe to repeat (the read_ct fence:
+    a commit that did land makes the repeat find its message gone)."""
+    for attempt in range(1, LOST_CONNECTION_ATTEMPTS + 1):
+        conn: psycopg.Connection | None = None
+        try:
+            with pool(database_url).connection() as conn, conn.transaction():
+                return work(conn)
+        except psycopg.OperationalError as error:
+            if conn is None or not conn.broken or attempt == LOST_CONNECTION_ATTEMPTS:
+                raise
+            logger.warning(
+                "connection lost during %s (%s); trying again on a fresh one",
+                what,
+                type(error).__name__,
+                extra={"action": "transaction_retried", "what": what, "attempt": attempt},
+            )
+    raise AssertionError("not reached")
 
 
 def close_all() -> None:

@@ -44,6 +44,13 @@ def create_database_if_missing(database_url: str) -> bool:
     return True
 
 
+def drop_database(database_url: str) -> None:
+    """Drop the database named in the URL (its connections closed), through `postgres`."""
+    name = str(conninfo_to_dict(database_url).get("dbname") or "")
+    with psycopg.connect(make_conninfo(database_url, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def pgmq_installed(conn: psycopg.Connection) -> bool:
     row = conn.execute("SELECT to_regclass('pgmq.meta') IS NOT NULL").fetchone()
     return bool(row and row[0])
