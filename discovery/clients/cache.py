@@ -43,9 +43,24 @@ IGNORED_PARAMETERS: tuple[str, ...] = (
     "key",
 )
 
-# Fields no worker reads that make up most of a Spotify object (~185 country codes per album and
-# per track, repeated in every page of tracks and albums).
-SLIMMED_FIELDS = frozenset({"available_markets"})
+# Fields no worker reads (clients/types lists what they do read) that make up most of a stored
+# answer: Spotify's ~185 country codes per album and per track, repeated in every page, and its
+# copyrights; Genius's writers, descriptions, embeds, relationships, media and images.
+SLIMMED_FIELDS = frozenset({
+    "available_markets",
+    "copyrights",
+    "writer_artists",
+    "description",
+    "description_annotation",
+    "embed_content",
+    "song_relationships",
+    "media",
+    "header_image_url",
+    "header_image_thumbnail_url",
+    "song_art_image_url",
+    "song_art_image_thumbnail_url",
+    "image_url",
+})
 
 # Cached endpoints by name (DISCOVERY_CACHE_TTLS uses these names) and their default expiry.
 DEFAULT_TTLS_S: dict[str, int] = {
