@@ -21,14 +21,15 @@ from discovery.sandbox.server import SandboxServer
 
 
 def children(pid: int) -> list[int]:
-    """The direct children of process `pid` (Linux /proc)."""
+    """The living direct children of process `pid` (Linux /proc)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid:
+        # fields[0] is the state: a zombie (Z) is dead already, waiting to be reaped.
+        if int(fields[1]) == pid and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
 

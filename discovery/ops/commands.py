@@ -176,7 +176,7 @@ def prune(older_than: str | None, dry_run: bool) -> None:
 @click.command()
 @click.option("--short", is_flag=True, help="The CI version: 4 artists, every fault once.")
 @click.option("--artists", type=int, default=None, help="Artists in the generated catalog (default 50).")
-@click.option("--kills", type=int, default=None, help="Worker processes to SIGKILL (default 6).")
+@click.option("--kills", type=int, default=None, help="Worker processes to SIGKILL (default 8).")
 @click.option("--seed", type=int, default=None, help="Seed of the catalog and of the faults.")
 @click.option("--keep-database", is_flag=True, help="Leave the soak's database for inspection.")
 @click.option("--json", "as_json", is_flag=True, help="Also print a JSON summary.")

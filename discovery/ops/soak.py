@@ -66,7 +66,7 @@ class SoakPlan:
     fault_rate: float = 0.10  # share of requests to every API answered 5xx
     hang_rate: float = 0.02  # share of requests that hang
     hang_s: float = 12.0  # longer than the clients' read timeout
-    kills: int = 6
+    kills: int = 8
     bursts: int = 2
     burst_s: float = 4.0
     quota_reset_s: int = 5
