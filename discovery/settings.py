@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from discovery.exceptions import ConfigurationError
@@ -207,4 +208,16 @@ def contradictions(settings: Settings) -> list[str]:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The environment's settings; settings that cannot work stop the process with a message
+    naming each problem (no traceback: it is the operator's to fix, not a bug)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "\n".join(f"- {_problem(item)}" for item in error.errors())
+        raise SystemExit(f"discovery refuses to start; fix these settings:\n{problems}") from None
+
+
+def _problem(item: Any) -> str:
+    where = ".".join(str(part) for part in item.get("loc", ())).upper()
+    message = str(item.get("msg", "")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

@@ -60,3 +60,21 @@ def test_the_readme_lists_every_setting():
 
     assert expected - listed == set(), "settings missing from the README's table"
     assert listed - expected == set(), "the README lists settings that do not exist"
+
+
+@pytest.mark.parametrize("command", [["discovery", "status"], ["celery", "worker"]])
+def test_a_process_started_with_contradicting_settings_refuses_with_a_message_and_no_traceback(command):
+    import os
+    import subprocess
+
+    from discovery.ops.processes import CELERY, DISCOVERY
+
+    args = DISCOVERY + command[1:] if command[0] == "discovery" else CELERY + ["worker", "-Q", "artists"]
+    env = {**os.environ, "DISCOVERY_VISIBILITY_TIMEOUT_S": "60", "PYTHONPATH": str(README.parent)}
+
+    done = subprocess.run(args, env=env, cwd=README.parent, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 1
+    assert "discovery refuses to start; fix these settings:" in done.stderr
+    assert "DISCOVERY_TASK_TIME_LIMIT_S (270) must be below DISCOVERY_VISIBILITY_TIMEOUT_S (60)" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
