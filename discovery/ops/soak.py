@@ -83,7 +83,7 @@ class SoakPlan:
     @classmethod
     def short(cls) -> SoakPlan:
         """The CI version: few artists, every kind of fault at least once, well under 2 minutes."""
-        return cls(artists=4, albums=2, tracks=3, kills=2, bursts=1, chaos_window_s=20.0,
+        return cls(artists=4, albums=2, tracks=3, kills=2, bursts=1, chaos_window_s=12.0,
                    hang_s=4.0, timeout_s=100.0, cache_maxmemory="2mb")
 
 
