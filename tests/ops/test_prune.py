@@ -133,3 +133,33 @@ def test_the_scrape_and_status_queries_use_an_index_over_a_long_history(database
         assert "Seq Scan" not in found, found
         assert "Index" in found, found
     assert "recorded_at_idx" in scrape and "created_at_idx" in issues
+
+
+def test_the_beat_tasks_roll_up_and_prune_when_run_by_a_pool(tmp_path, database_url, redis_url):
+    from celery import Celery
+
+    from discovery.runtime.schedule import PRUNE_TASK, ROLLUP_TASK, UPKEEP_POOL
+    from tests.support.processes import running, service_env, wait_for
+
+    # Given 40-day-old history and the pool that runs the upkeep
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        stage_history(conn)
+    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url, DISCOVERY_RETENTION_S=str(30 * 86400))
+    sender = Celery("test-upkeep", broker=redis_url, set_as_current=False)
+    with running(tmp_path, env) as procs:
+        procs.worker(UPKEEP_POOL, concurrency=1)
+
+        # When beat's two upkeep tasks arrive
+        sender.send_task(ROLLUP_TASK, queue=UPKEEP_POOL)
+        sender.send_task(PRUNE_TASK, queue=UPKEEP_POOL)
+
+        # Then the old rows go and the totals count them
+        def pruned() -> bool:
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                return count(conn, "SELECT count(*) FROM queue_metrics") == 1
+
+        wait_for(pruned, 60, "the upkeep pool to prune")
+    sender.close()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert count(conn, "SELECT sum(events) FROM queue_metric_totals WHERE kind = 'task'") == 50
+        assert count(conn, "SELECT count(*) FROM pgmq.a_album_discovery") == 1
