@@ -7,8 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from discovery.exceptions import ConfigurationError
@@ -77,6 +86,15 @@ class Settings(BaseSettings):
 
     database_url: str = "postgresql://localhost:5432/discovery"
     redis_url: str = "redis://localhost:6379/0"
+    # The HTTP cache's Redis: apart from the broker, so an LRU limit there evicts only cache
+    # entries. Empty: the next database number of REDIS_URL's server (fine for the demo only:
+    # maxmemory is per server, so production gives the cache a server of its own).
+    discovery_cache_url: str = ""
+    # Set by `discovery migrate` (run as the owner) as the password of the discovery_worker
+    # login role, which the pools, beat and the CLI then use; empty: left as it is.
+    discovery_worker_password: SecretStr = SecretStr("")
+    # "spotify.search=3600,genius=86400" (seconds): overrides any subset of cache.DEFAULT_TTLS_S.
+    discovery_cache_ttls: str = ""
 
     spotify_client_id: SecretStr = SecretStr("")
     spotify_client_secret: SecretStr = SecretStr("")
@@ -114,6 +132,8 @@ class Settings(BaseSettings):
     discovery_fast_lane: bool = Field(
         default=True, validation_alias=AliasChoices("discovery_fast_lane", "discovery_kick_bridges")
     )
+    # Only for tests of the read_ct fence: lets a task outlive its visibility timeout on purpose.
+    discovery_allow_task_overrun: bool = False
     # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).
     discovery_workers: str = ""
 
@@ -127,6 +147,11 @@ class Settings(BaseSettings):
     # "musicbrainz": also ask MusicBrainz about recordings Genius credited, and record whether the
     # two agree (off by default: MusicBrainz asks for restraint, 1 request/s).
     discovery_cross_check: str = ""
+    # Retention: `discovery prune` (and beat, daily) removes archives, metrics and issues older
+    # than this; what status and the exporter show survives as hourly rollups.
+    discovery_retention_s: float = Field(default=30 * 24 * 3600, ge=3600)
+    # `discovery status` flags a breaker or hold that has kept an API paused longer than this.
+    discovery_stall_pause_s: float = Field(default=30 * 60, gt=0)
 
     @field_validator("spotify_quota_mode")
     @classmethod
@@ -141,6 +166,16 @@ class Settings(BaseSettings):
         if value not in {"", "musicbrainz"}:
             raise ValueError("DISCOVERY_CROSS_CHECK must be empty or musicbrainz")
         return value
+    @model_validator(mode="after")
+    def _coherent(self) -> Settings:
+        """Settings that contradict each other refuse to start, naming both sides."""
+        for problem in contradictions(self):
+            raise ValueError(problem)
+        return self
+
+    def cache_url(self) -> str:
+        """DISCOVERY_CACHE_URL, or REDIS_URL's server with the next database number."""
+        return self.discovery_cache_url or next_database(self.redis_url)
 
     def api_url(self, name: str) -> str:
         """The base URL for one API setting name, e.g. api_url("genius_api_url")."""
@@ -159,6 +194,51 @@ class Settings(BaseSettings):
         return overrides
 
 
+def next_database(redis_url: str) -> str:
+    """redis://host:6379/3 -> redis://host:6379/4 (15 wraps to 0: Redis has 16 by default)."""
+    parts = urlsplit(redis_url)
+    current = parts.path.strip("/") or "0"
+    number = (int(current) + 1) % 16 if current.isdigit() else 1
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def contradictions(settings: Settings) -> list[str]:
+    """What cannot work together, in words an operator can act on; empty when coherent."""
+    found: list[str] = []
+    soft = settings.discovery_task_soft_time_limit_s
+    hard = settings.discovery_task_time_limit_s
+    vt = settings.discovery_visibility_timeout_s
+    if soft >= hard:
+        found.append(
+            f"DISCOVERY_TASK_SOFT_TIME_LIMIT_S ({soft}) must be below DISCOVERY_TASK_TIME_LIMIT_S "
+            f"({hard}): the soft limit is the task's chance to give its message back first"
+        )
+    if hard >= vt and not settings.discovery_allow_task_overrun:
+        found.append(
+            f"DISCOVERY_TASK_TIME_LIMIT_S ({hard}) must be below DISCOVERY_VISIBILITY_TIMEOUT_S "
+            f"({vt}): a task still running when its message becomes visible again races a second "
+            "delivery of it"
+        )
+    if settings.discovery_cache_url and settings.discovery_cache_url == settings.redis_url:
+        found.append(
+            "DISCOVERY_CACHE_URL must not be REDIS_URL: the cache would share the broker's memory "
+            "and an eviction could drop work in flight"
+        )
+    return found
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The environment's settings; settings that cannot work stop the process with a message
+    naming each problem (no traceback: it is the operator's to fix, not a bug)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "\n".join(f"- {_problem(item)}" for item in error.errors())
+        raise SystemExit(f"discovery refuses to start; fix these settings:\n{problems}") from None
+
+
+def _problem(item: Any) -> str:
+    where = ".".join(str(part) for part in item.get("loc", ())).upper()
+    message = str(item.get("msg", "")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

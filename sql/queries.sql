@@ -86,24 +86,6 @@ SELECT queue, outcome, count(*) FROM queue_metrics
 WHERE kind = 'task' AND recorded_at > now() - make_interval(secs => %(window_s)s)
 GROUP BY queue, outcome;
 
--- ops_batch_totals --
--- Bridge batches per queue since the start: batches, messages read, dispatched, dead-lettered, time.
-SELECT queue, count(*), sum(read_count), sum(dispatched), sum(dead_lettered), sum(duration_ms)
-FROM queue_metrics WHERE kind = 'batch' GROUP BY queue;
-
--- ops_task_totals --
--- Task outcomes per queue since the start, with the time they took.
-SELECT queue, outcome, count(*), sum(duration_ms)
-FROM queue_metrics WHERE kind = 'task' GROUP BY queue, outcome;
-
--- ops_pause_totals --
--- Bridge ticks that left a queue untouched because an API it needs was paused.
-SELECT queue, count(*) FROM queue_metrics WHERE kind = 'pause' GROUP BY queue;
-
--- ops_issue_totals --
--- Failures recorded by the workers and the bridge, per queue and kind of error.
-SELECT queue, error_type, count(*) FROM worker_issues GROUP BY queue, error_type;
-
 -- dead_letters --
 -- The dead letters still in one DLQ ({dlq_table}, filled in by queues.dead_letters from the list
 -- of queues; only msg_ids when given; only those dead-lettered more than older_than_s ago when
@@ -155,3 +137,8 @@ SELECT q.read_ct, q.vt FROM {queue_table} q
 WHERE q.msg_id = %(msg_id)s AND q.read_ct > 0 AND q.vt > now()
   AND EXISTS (SELECT 1 FROM worker_issues wi
               WHERE wi.queue = %(queue)s AND wi.msg_id = q.msg_id AND wi.read_ct = q.read_ct);
+
+-- oldest_visible_age --
+-- Seconds the longest-waiting visible message of {queue_table} has been ready to read (since its
+-- vt passed: a new message, a retry whose delay ran out, a lease that expired); NULL when none.
+SELECT extract(epoch FROM now() - min(vt))::bigint FROM {queue_table} WHERE vt <= now();

@@ -103,24 +103,33 @@ _CLAIM_KEY = "discovery-tests:claimed-by"
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    """A Redis database number that was empty when we claimed it; flushed after the test."""
+    """A Redis database number that was empty when we claimed it, and the next one (where
+    DISCOVERY_CACHE_URL defaults: settings.next_database), also empty; both flushed after the test."""
     try:
         redis.Redis.from_url(f"{REDIS_BASE_URL}/0").ping()
     except redis.RedisError as error:
         service_missing("Redis", error)
     token = uuid.uuid4().hex
-    for db in range(15, 0, -1):
-        client = redis.Redis.from_url(f"{REDIS_BASE_URL}/{db}")
+    for db in range(14, 0, -1):
+        clients = [redis.Redis.from_url(f"{REDIS_BASE_URL}/{n}") for n in (db, db + 1)]
+        claimed = []
         # Claim atomically: only an empty database gets our marker.
-        if client.dbsize() == 0 and client.set(_CLAIM_KEY, token, nx=True):
-            if client.dbsize() == 1:
-                try:
-                    yield f"{REDIS_BASE_URL}/{db}"
-                finally:
+        for client in clients:
+            if client.dbsize() == 0 and client.set(_CLAIM_KEY, token, nx=True) and client.dbsize() == 1:
+                claimed.append(client)
+            else:
+                break
+        if len(claimed) == 2:
+            try:
+                yield f"{REDIS_BASE_URL}/{db}"
+            finally:
+                for client in clients:
                     if client.get(_CLAIM_KEY) == token.encode():
                         client.flushdb()
                     client.close()
-                return
-            client.delete(_CLAIM_KEY)
-        client.close()
-    pytest.fail("no empty Redis database number (1-15) to claim for this test")
+            return
+        for client in clients:
+            if client.get(_CLAIM_KEY) == token.encode():
+                client.delete(_CLAIM_KEY)
+            client.close()
+    pytest.fail("no two empty Redis database numbers (1-15) to claim for this test")

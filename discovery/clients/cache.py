@@ -1,16 +1,32 @@
-"""The shared HTTP cache: requests-cache on Redis, an expiry per endpoint, secrets never stored.
+"""The shared HTTP cache: requests-cache on a Redis of its own (DISCOVERY_CACHE_URL, apart from
+the broker, so it can be bounded with an LRU), an expiry per endpoint, secrets never stored, and
+what no worker reads left out.
 
 Only 200 responses to GET are stored. Credentials are headers (Authorization, x-access-key) or
 query parameters on some providers: all are listed in IGNORED_PARAMETERS, which requests-cache
 leaves out of cache keys and replaces by "REDACTED" in the stored request and response.
+
+Each Spotify album and track is cached once: the Spotify client keeps one key per object (filled
+from either the batch or the single-object endpoint), so those endpoints' responses are not
+cached here as well. Every stored JSON body is slimmed of SLIMMED_FIELDS first.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+from datetime import datetime
+from typing import Any
 
 import redis
-from requests_cache import DO_NOT_CACHE, RedisCache
+import requests
+from requests_cache import DO_NOT_CACHE, CachedResponse, RedisCache
+
+from discovery.exceptions import ConfigurationError
+from discovery.settings import parse_pairs
+
+logger = logging.getLogger(__name__)
 
 DAY_S = 24 * 3600
 CACHE_NAMESPACE = "discovery:http"
@@ -27,33 +43,134 @@ IGNORED_PARAMETERS: tuple[str, ...] = (
     "key",
 )
 
-# (path pattern relative to the API base, expiry seconds); the first match wins; no match: not cached.
-EXPIRY_RULES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
+# Fields no worker reads (clients/types lists what they do read) that make up most of a stored
+# answer: Spotify's ~185 country codes per album and per track, repeated in every page, and its
+# copyrights; Genius's writers, descriptions, embeds, relationships, media and images.
+SLIMMED_FIELDS = frozenset({
+    "available_markets",
+    "copyrights",
+    "writer_artists",
+    "description",
+    "description_annotation",
+    "embed_content",
+    "song_relationships",
+    "media",
+    "header_image_url",
+    "header_image_thumbnail_url",
+    "song_art_image_url",
+    "song_art_image_thumbnail_url",
+    "image_url",
+})
+
+# Cached endpoints by name (DISCOVERY_CACHE_TTLS uses these names) and their default expiry.
+DEFAULT_TTLS_S: dict[str, int] = {
+    "spotify.search": 1 * DAY_S,
+    "spotify.artist": 1 * DAY_S,
+    "spotify.artist_albums": 1 * DAY_S,
+    "spotify.album_tracks": 30 * DAY_S,
+    "spotify.objects": 30 * DAY_S,  # album and track objects, one key each (clients/spotify)
+    "genius": 30 * DAY_S,
+    "musicbrainz": 30 * DAY_S,
+    "instagram": 7 * DAY_S,
+}
+
+# (path pattern relative to the API base, endpoint name or None: not cached here); first match wins.
+ENDPOINTS: dict[str, tuple[tuple[re.Pattern[str], str | None], ...]] = {
     "spotify": (
-        (re.compile(r"search/?$"), 1 * DAY_S),
-        (re.compile(r"artists/[^/]+/albums/?$"), 1 * DAY_S),
-        (re.compile(r"artists/[^/]+/?$"), 1 * DAY_S),
-        (re.compile(r"albums/[^/]+/tracks/?$"), 30 * DAY_S),
-        (re.compile(r"(albums|tracks)(/[^/]+)?/?$"), 30 * DAY_S),
+        (re.compile(r"search/?$"), "spotify.search"),
+        (re.compile(r"artists/[^/]+/albums/?$"), "spotify.artist_albums"),
+        (re.compile(r"artists/[^/]+/?$"), "spotify.artist"),
+        (re.compile(r"albums/[^/]+/tracks/?$"), "spotify.album_tracks"),
+        (re.compile(r"(albums|tracks)(/[^/]+)?/?$"), None),
     ),
-    "genius": ((re.compile(r".*"), 30 * DAY_S),),
-    "musicbrainz": ((re.compile(r".*"), 30 * DAY_S),),
-    "instagram": ((re.compile(r".*"), 7 * DAY_S),),
+    "genius": ((re.compile(r".*"), "genius"),),
+    "musicbrainz": ((re.compile(r".*"), "musicbrainz"),),
+    "instagram": ((re.compile(r".*"), "instagram"),),
 }
 
 
-def expiry_s(api: str, path: str) -> int:
+def parse_ttls(text: str) -> dict[str, int]:
+    """DEFAULT_TTLS_S with DISCOVERY_CACHE_TTLS ("genius=86400,spotify.search=3600") applied."""
+    ttls = dict(DEFAULT_TTLS_S)
+    for name, value in parse_pairs(text, "DISCOVERY_CACHE_TTLS").items():
+        if name not in DEFAULT_TTLS_S:
+            raise ConfigurationError(
+                f"DISCOVERY_CACHE_TTLS: unknown endpoint {name!r}; known: {', '.join(DEFAULT_TTLS_S)}"
+            )
+        if not value.isdigit():
+            raise ConfigurationError(f"DISCOVERY_CACHE_TTLS: {name}={value!r} is not whole seconds")
+        ttls[name] = int(value)
+    return ttls
+
+
+def expiry_s(api: str, path: str, ttls: dict[str, int] | None = None) -> int:
     """Seconds to keep a 200 answer from `path` (the URL path after the API base), or DO_NOT_CACHE."""
-    for pattern, seconds in EXPIRY_RULES.get(api, ()):
+    for pattern, endpoint in ENDPOINTS.get(api, ()):
         if pattern.search(path):
-            return seconds
+            seconds = (ttls or DEFAULT_TTLS_S).get(endpoint, 0) if endpoint else 0
+            return seconds if seconds > 0 else int(DO_NOT_CACHE)
     return int(DO_NOT_CACHE)
+
+
+def slim(value: Any) -> Any:
+    """`value` without SLIMMED_FIELDS, at any depth."""
+    if isinstance(value, dict):
+        return {key: slim(item) for key, item in value.items() if key not in SLIMMED_FIELDS}
+    if isinstance(value, list):
+        return [slim(item) for item in value]
+    return value
+
+
+class SlimRedisCache(RedisCache):
+    """requests-cache's Redis backend, storing JSON bodies slimmed (see SLIMMED_FIELDS).
+
+    A cache that cannot answer (unreachable, or refusing writes at its memory limit) costs an API
+    call, never the call itself: its errors are logged and treated as a miss.
+    """
+
+    def get_response(self, key: str, default: Any = None) -> CachedResponse | None:
+        try:
+            return super().get_response(key, default)
+        except redis.RedisError as error:
+            _cache_unavailable("read", error)
+            return default
+
+    def delete(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().delete(*args, **kwargs)
+        except redis.RedisError as error:
+            _cache_unavailable("delete", error)
+
+    def save_response(
+        self, response: requests.Response, cache_key: str | None = None, expires: datetime | None = None
+    ) -> None:
+        try:
+            self._save_slimmed(response, cache_key, expires)
+        except redis.RedisError as error:
+            _cache_unavailable("write", error)
+
+    def _save_slimmed(self, response: requests.Response, cache_key: str | None, expires: datetime | None) -> None:
+        cached = CachedResponse.from_response(response, expires=expires)
+        try:
+            body = json.loads(cached.content or b"")
+        except ValueError:
+            pass  # not JSON: stored as it came
+        else:
+            cached._content = json.dumps(slim(body), separators=(",", ":")).encode()
+        super().save_response(cached, cache_key or self.create_key(response.request), expires)
+
+
+def _cache_unavailable(what: str, error: redis.RedisError) -> None:
+    logger.warning(
+        "HTTP cache %s failed (%s): answered without the cache", what, error,
+        extra={"action": "cache_unavailable", "operation": what},
+    )
 
 
 def redis_backend(api: str, connection: redis.Redis) -> RedisCache:
     """The requests-cache backend for one API, in a namespace of its own."""
     # Redis drops an entry by itself an hour after it expired (requests-cache's TTL offset).
-    return RedisCache(namespace=f"{CACHE_NAMESPACE}:{api}", connection=connection, ttl=True)
+    return SlimRedisCache(namespace=f"{CACHE_NAMESPACE}:{api}", connection=connection, ttl=True)
 
 
 STATS_KEY = "discovery:http-cache-stats:{api}"

@@ -208,15 +208,18 @@ class ApiSession(CachedSession):
         base_url: str,
         redis_url: str,
         *,
+        cache_url: str | None = None,
+        ttls: dict[str, int] | None = None,
         rate_limit: SharedRateLimit | None,
         breaker: ApiBreaker,
         timeout_s: float | tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
         retries: int = RETRIES,
         headers: dict[str, str] | None = None,
     ) -> None:
-        self._redis = shared_redis(redis_url)
+        self._redis = shared_redis(redis_url)  # hit and miss counts: never evicted
+        self.ttls = ttls
         super().__init__(
-            backend=redis_backend(api, self._redis),
+            backend=redis_backend(api, shared_redis(cache_url or redis_url)),
             allowable_codes=(200,),
             allowable_methods=("GET",),
             ignored_parameters=IGNORED_PARAMETERS,
@@ -246,7 +249,7 @@ class ApiSession(CachedSession):
         kwargs["timeout"] = self.timeout_s
         kwargs.pop("only_if_cached", None)
         # The session's default is "do not cache" (which also skips reading): name the expiry.
-        expire = expiry_s(self.api, self._path(url)) if method.upper() == "GET" else DO_NOT_CACHE
+        expire = expiry_s(self.api, self._path(url), self.ttls) if method.upper() == "GET" else DO_NOT_CACHE
         kwargs["expire_after"] = expire
         with translating_errors(self.api):
             response: requests.Response = super().request(method, url, *args, **kwargs)

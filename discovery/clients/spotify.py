@@ -8,8 +8,10 @@ pages of 50; `development` uses single-object endpoints and pages of 10; `auto` 
 and, on the first 403 from a batch endpoint (or a 400 for a page of 50), switches the whole
 cluster to development, remembered in Redis.
 
-Every album object seen is kept in Redis under `discovery:spotify:album:<id>` for the album
-expiry, so `album(id)` after `albums([...])` costs no request, in any process.
+Every album and track object seen is kept once, slimmed (clients/cache), in the cache's Redis
+under `discovery:spotify:album:<id>` (or `track:`) for DISCOVERY_CACHE_TTLS' `spotify.objects`,
+so `album(id)` after `albums([...])` costs no request, in any process; the batch and single
+endpoints' responses are not cached besides.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from spotipy.cache_handler import RedisCacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials
 
 from discovery.clients import redaction
-from discovery.clients.cache import DAY_S
+from discovery.clients.cache import DAY_S, parse_ttls, slim
 from discovery.clients.factory import shared_client
 from discovery.clients.http import (
     Forbidden,
@@ -53,7 +55,6 @@ MODE_KEY = "discovery:spotify:mode"
 # How long the cluster remembers that the app is in development mode before trying batches again.
 MODE_MEMORY_S = 7 * DAY_S
 OBJECT_KEY = "discovery:spotify:{kind}:{id}"
-OBJECT_TTL_S = 30 * DAY_S
 
 T = TypeVar("T")
 
@@ -135,6 +136,9 @@ class Spotify:
     ) -> None:
         self.settings = settings
         self._redis = shared_redis(settings.redis_url)
+        # Objects may be evicted (an eviction costs a request); the token and mode may not.
+        self._objects = shared_redis(settings.cache_url())
+        self._object_ttl_s = parse_ttls(settings.discovery_cache_ttls)["spotify.objects"]
         secret = settings.spotify_client_secret.get_secret_value()
         client_id = settings.spotify_client_id.get_secret_value()
         redaction.install((secret,))
@@ -242,15 +246,28 @@ class Spotify:
         )
 
     def _remember(self, kind: str, objects: Iterable[dict[str, Any]]) -> None:
-        pipe = self._redis.pipeline(transaction=False)
+        if self._object_ttl_s <= 0:
+            return
+        pipe = self._objects.pipeline(transaction=False)
         for obj in objects:
-            pipe.set(OBJECT_KEY.format(kind=kind, id=obj["id"]), json.dumps(obj), ex=OBJECT_TTL_S)
-        pipe.execute()
+            pipe.set(
+                OBJECT_KEY.format(kind=kind, id=obj["id"]),
+                json.dumps(slim(obj), separators=(",", ":")),
+                ex=self._object_ttl_s,
+            )
+        try:
+            pipe.execute()
+        except redis.RedisError as error:  # the cache at its limit or away: a later call costs more
+            logger.warning("spotify objects not cached: %s", error, extra={"action": "cache_unavailable"})
 
     def _remembered(self, kind: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
-        raw = self._redis.mget([OBJECT_KEY.format(kind=kind, id=i) for i in ids])
+        try:
+            raw = self._objects.mget([OBJECT_KEY.format(kind=kind, id=i) for i in ids])
+        except redis.RedisError as error:
+            logger.warning("spotify object cache unreadable: %s", error, extra={"action": "cache_unavailable"})
+            return {}
         return {i: json.loads(r) for i, r in zip(ids, raw, strict=True) if r is not None}
 
     def _many(

@@ -42,7 +42,12 @@ def migrate(create_db: bool) -> None:
     from discovery.pgmq import migrations
     from discovery.settings import get_settings
 
-    applied = migrations.migrate(get_settings().database_url, create_db=create_db)
+    settings = get_settings()
+    applied = migrations.migrate(
+        settings.database_url,
+        create_db=create_db,
+        worker_password=settings.discovery_worker_password.get_secret_value(),
+    )
     click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
 
 
@@ -191,6 +196,8 @@ from discovery.ops import commands  # noqa: E402  (operator commands: status, dl
 cli.add_command(commands.status)
 cli.add_command(commands.dlq)
 cli.add_command(commands.exporter)
+cli.add_command(commands.prune)
+cli.add_command(commands.soak)
 
 from discovery.ops import producers  # noqa: E402  (a producer's page, search, graph)
 

@@ -136,16 +136,86 @@ def exporter(port: int, host: str) -> None:
     """Serve Prometheus metrics (PGMQ depths, DLQs, throughput, errors) at /metrics."""
     from discovery.ops import environment
     from discovery.ops import exporter as exporters
+    from discovery.runtime.schedule import intervals
     from discovery.settings import get_settings
 
-    environment.require(get_settings())  # at start only: later a database blip shows in the metrics
-    server, _thread = exporters.serve(get_settings().database_url, port=port, host=host)
+    settings = get_settings()
+    environment.require(settings)  # at start only: later a database blip shows in the metrics
+    server, _thread = exporters.serve(
+        settings.database_url, port=port, host=host, ticks_s=intervals(settings)
+    )
     click.echo(f"exporter listening on http://{host}:{server.server_port}/metrics", err=True)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
     stopped.wait()
     server.shutdown()
+
+
+@click.command()
+@click.option(
+    "--older-than",
+    "older_than",
+    default=None,
+    help="Age such as 30d, 12h (default: DISCOVERY_RETENTION_S).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would go; remove nothing.")
+def prune(older_than: str | None, dry_run: bool) -> None:
+    """Remove archived messages, metrics and issues older than --older-than (dead letters stay;
+    the exporter's totals survive as rollups)."""
+    from discovery.ops import prune as pruning
+    from discovery.ops.dlq import parse_duration_s
+    from discovery.settings import get_settings
+
+    settings = get_settings()
+    try:
+        older_than_s = (
+            settings.discovery_retention_s if older_than is None else parse_duration_s(older_than)
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--older-than") from None
+    if older_than_s < 3600:
+        raise click.BadParameter("keep at least 1h: status reads the last hour", param_hint="--older-than")
+    click.echo(pruning.describe(pruning.run(settings.database_url, older_than_s, dry_run=dry_run)))
+
+
+@click.command()
+@click.option("--short", is_flag=True, help="The CI version: 4 artists, every fault once.")
+@click.option("--artists", type=int, default=None, help="Artists in the generated catalog (default 50).")
+@click.option("--kills", type=int, default=None, help="Worker processes to SIGKILL (default 8).")
+@click.option("--seed", type=int, default=None, help="Seed of the catalog and of the faults.")
+@click.option("--keep-database", is_flag=True, help="Leave the soak's database for inspection.")
+@click.option("--json", "as_json", is_flag=True, help="Also print a JSON summary.")
+def soak(short: bool, artists: int | None, kills: int | None, seed: int | None, keep_database: bool,
+         as_json: bool) -> None:
+    """Chaos soak: a generated catalog through beat and the five pools while faults are injected;
+    exit 1 unless nothing was lost or doubled. Runs in a new database on DATABASE_URL's server
+    (needs the right to create it and to terminate its connections) and its own redis-servers."""
+    import uuid
+
+    from psycopg.conninfo import make_conninfo
+
+    from discovery.ops import soak as soaks
+    from discovery.pgmq import migrations
+    from discovery.settings import get_settings
+
+    plan = soaks.SoakPlan.short() if short else soaks.SoakPlan()
+    for name, value in (("artists", artists), ("kills", kills), ("seed", seed)):
+        if value is not None:
+            setattr(plan, name, value)
+    name = f"discovery_soak_{uuid.uuid4().hex[:8]}"
+    url = make_conninfo(get_settings().database_url, dbname=name)
+    migrations.migrate(url, create_db=True)
+    try:
+        result = soaks.run(plan, url)
+    finally:
+        if keep_database:
+            click.echo(f"database kept: {name}", err=True)
+        else:
+            migrations.drop_database(url)
+    if as_json:
+        click.echo(soaks.as_json(result))
+    sys.exit(0 if result.ok else 1)
 
 
 def _connection() -> Any:
@@ -167,4 +237,4 @@ def _when(moment: Any) -> str:
     return "?" if moment is None else moment.isoformat(timespec="seconds")
 
 
-COMMANDS = (status, dlq, exporter)
+COMMANDS = (status, dlq, exporter, prune, soak)

@@ -23,8 +23,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from discovery.catalog import coverage
-from discovery.pgmq import queues
-from discovery.pgmq.sql import query
+from discovery.pgmq import queues, retention
+from discovery.runtime.schedule import DEFAULT_INTERVALS_S, STALL_TICKS
 from discovery.settings import DLQ_SUFFIX, QUEUES
 
 logger = logging.getLogger(__name__)
@@ -37,8 +37,9 @@ CONNECT_TIMEOUT_S = 5
 class QueueCollector(Collector):
     """Reads PGMQ's metrics, queue_metrics and worker_issues on each scrape."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, ticks_s: dict[str, float] | None = None) -> None:
         self.database_url = database_url
+        self.ticks_s = ticks_s if ticks_s is not None else dict(DEFAULT_INTERVALS_S)
 
     def collect(self) -> Iterator[Any]:
         up = GaugeMetricFamily("discovery_exporter_up", "1 when Postgres answered this scrape")
@@ -46,7 +47,7 @@ class QueueCollector(Collector):
             with psycopg.connect(
                 self.database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
             ) as conn:
-                families = list(_families(conn))
+                families = list(_families(conn)) + list(_waiting_families(conn, self.ticks_s))
         except psycopg.Error as error:
             logger.warning(
                 "exporter could not read Postgres: %s",
@@ -63,23 +64,32 @@ class QueueCollector(Collector):
 
 def _families(conn: psycopg.Connection) -> Iterator[Any]:
     yield from _queue_families(queues.metrics(conn).values())
-    yield from _batch_families(conn.execute(query("ops_batch_totals")).fetchall())
-    yield from _task_families(conn.execute(query("ops_task_totals")).fetchall())
+    totals = retention.metric_totals(conn)
+    yield from _batch_families(
+        [(queue, t) for (queue, kind, _), t in sorted(totals.items()) if kind == "batch"]
+    )
+    yield from _task_families(
+        [(queue, outcome, t) for (queue, kind, outcome), t in sorted(totals.items()) if kind == "task"]
+    )
     pauses = CounterMetricFamily(
         "discovery_bridge_pauses",
         "Bridge ticks that left a queue alone: an API was paused",
         labels=["queue"],
     )
-    for queue, count in conn.execute(query("ops_pause_totals")).fetchall():
-        pauses.add_metric([queue], int(count))
+    paused: dict[str, int] = {}
+    for (queue, kind, _), found in totals.items():
+        if kind == "pause":
+            paused[queue] = paused.get(queue, 0) + found.events
+    for queue, count in sorted(paused.items()):
+        pauses.add_metric([queue], count)
     yield pauses
     issues = CounterMetricFamily(
         "discovery_worker_issues",
         "Failures recorded (worker_issues rows)",
         labels=["queue", "error_type"],
     )
-    for queue, error_type, count in conn.execute(query("ops_issue_totals")).fetchall():
-        issues.add_metric([queue, error_type], int(count))
+    for (queue, error_type), count in sorted(retention.issue_totals(conn).items()):
+        issues.add_metric([queue, error_type], count)
     yield issues
     yield from _coverage_families(coverage.totals(conn))
 
@@ -103,6 +113,31 @@ def _coverage_families(totals: dict[str, Any]) -> Iterator[Any]:
     for verdict, count in sorted(totals["cross_check"].items()):
         verdicts.add_metric([verdict], int(count))
     yield verdicts
+
+
+def _waiting_families(conn: psycopg.Connection, ticks_s: dict[str, float]) -> Iterator[Any]:
+    """What `discovery status` calls a stall, as gauges: alert on discovery_queue_stalled == 1."""
+    age = GaugeMetricFamily(
+        "discovery_queue_oldest_visible_age_seconds",
+        "How long a work queue's longest-waiting readable message has been ready (0 when none)",
+        labels=["queue"],
+    )
+    tick = GaugeMetricFamily(
+        "discovery_queue_tick_seconds", "Seconds between a queue's bridge ticks", labels=["queue"]
+    )
+    stalled = GaugeMetricFamily(
+        "discovery_queue_stalled",
+        f"1 when a readable message waited more than {STALL_TICKS}x the queue's tick "
+        "(beat down or no pool; status also rules out a paused API and a full pool)",
+        labels=["queue"],
+    )
+    for queue in QUEUES:
+        waited = queues.oldest_visible_age_s(conn, queue) or 0
+        seconds = ticks_s.get(queue, DEFAULT_INTERVALS_S.get(queue, 0.0))
+        age.add_metric([queue], float(waited))
+        tick.add_metric([queue], seconds)
+        stalled.add_metric([queue], 1.0 if seconds and waited > STALL_TICKS * seconds else 0.0)
+    yield from (age, tick, stalled)
 
 
 def _queue_families(rows: Iterable[queues.QueueMetrics]) -> Iterator[Any]:
@@ -136,7 +171,7 @@ def _queue_families(rows: Iterable[queues.QueueMetrics]) -> Iterator[Any]:
     yield from (depth, visible, oldest, sent, dlq)
 
 
-def _batch_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+def _batch_families(rows: list[tuple[str, retention.MetricTotals]]) -> Iterator[Any]:
     batches = CounterMetricFamily(
         "discovery_bridge_batches", "Batches the bridge read", labels=["queue"]
     )
@@ -156,16 +191,21 @@ def _batch_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
     seconds = CounterMetricFamily(
         "discovery_bridge_batch_duration_seconds", "Time spent on bridge batches", labels=["queue"]
     )
-    for queue, count, read_sum, dispatched_sum, dead_sum, duration_ms in rows:
-        batches.add_metric([queue], int(count))
-        read.add_metric([queue], int(read_sum or 0))
-        dispatched.add_metric([queue], int(dispatched_sum or 0))
-        dead.add_metric([queue], int(dead_sum or 0))
-        seconds.add_metric([queue], int(duration_ms or 0) / 1000)
+    per_queue: dict[str, retention.MetricTotals] = {}
+    for queue, found in rows:
+        per_queue.setdefault(queue, retention.MetricTotals()).add(
+            found.events, found.read_count, found.dispatched, found.dead_lettered, found.duration_ms
+        )
+    for queue, found in per_queue.items():
+        batches.add_metric([queue], found.events)
+        read.add_metric([queue], found.read_count)
+        dispatched.add_metric([queue], found.dispatched)
+        dead.add_metric([queue], found.dead_lettered)
+        seconds.add_metric([queue], found.duration_ms / 1000)
     yield from (batches, read, dispatched, dead, seconds)
 
 
-def _task_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+def _task_families(rows: list[tuple[str, str, retention.MetricTotals]]) -> Iterator[Any]:
     tasks = CounterMetricFamily(
         "discovery_tasks",
         "Task outcomes (archived, retried, dead_lettered, superseded)",
@@ -176,24 +216,27 @@ def _task_families(rows: list[tuple[Any, ...]]) -> Iterator[Any]:
         "Time spent in tasks, by outcome",
         labels=["queue", "outcome"],
     )
-    for queue, outcome, count, duration_ms in rows:
-        tasks.add_metric([queue, outcome or ""], int(count))
-        seconds.add_metric([queue, outcome or ""], int(duration_ms or 0) / 1000)
+    for queue, outcome, found in rows:
+        tasks.add_metric([queue, outcome], found.events)
+        seconds.add_metric([queue, outcome], found.duration_ms / 1000)
     yield from (tasks, seconds)
 
 
-def registry(database_url: str) -> CollectorRegistry:
-    """A registry holding only this project's metrics."""
+def registry(database_url: str, ticks_s: dict[str, float] | None = None) -> CollectorRegistry:
+    """A registry holding only this project's metrics (bridge ticks: the defaults unless given)."""
     found = CollectorRegistry(auto_describe=False)
-    found.register(QueueCollector(database_url))
+    found.register(QueueCollector(database_url, ticks_s))
     return found
 
 
 def serve(
-    database_url: str, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST
+    database_url: str,
+    port: int = DEFAULT_PORT,
+    host: str = DEFAULT_HOST,
+    ticks_s: dict[str, float] | None = None,
 ) -> tuple[WSGIServer, threading.Thread]:
     """Serve /metrics in a daemon thread; port 0 picks a free port (see server.server_port)."""
-    server, thread = start_http_server(port, addr=host, registry=registry(database_url))
+    server, thread = start_http_server(port, addr=host, registry=registry(database_url, ticks_s))
     logger.info(
         "exporter listening on %s:%s",
         host,

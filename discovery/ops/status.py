@@ -11,7 +11,12 @@ Something needs attention (and `status` exits non-zero) when:
   every queue runs in that queue's own pool, so a pool without a worker stalls its queue for good;
 - a circuit breaker is still open more than `BREAKER_GRACE_S` after its reset time (nothing is
   trying the API again);
-- Postgres or Redis cannot be reached.
+- Postgres or Redis cannot be reached;
+- a queue is stalled: its longest-waiting visible message has been ready for more than twice its
+  bridge tick while the bridge had room to read it and no API it needs was paused (beat is down,
+  or its pool is gone);
+- an API has been paused longer than DISCOVERY_STALL_PAUSE_S: a breaker open since longer, or a
+  hold (Retry-After, spent quota) that will last longer.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
 from discovery.pgmq import queues as pgmq_queues
 from discovery.pgmq.sql import query
 from discovery.runtime.bridge import InFlight
+from discovery.runtime.schedule import STALL_TICKS, intervals
 from discovery.settings import APIS, QUEUE_POOLS, QUEUES, Settings, dlq_name
 
 DEFAULT_DLQ_WINDOW_S = 3600.0
@@ -57,6 +63,9 @@ class QueueStatus:
     failed_last_hour: int | None = None
     outcomes_last_hour: dict[str, int] = field(default_factory=dict)
     paused_by: list[str] = field(default_factory=list)
+    oldest_visible_age_s: int | None = None  # the longest-waiting readable message, since ready
+    tick_s: float | None = None
+    stalled: bool = False
 
 
 @dataclass
@@ -66,6 +75,7 @@ class ApiStatus:
     paused_for_s: float | None = None  # nothing is sent before this (breaker, Retry-After, quota)
     pause_kind: str | None = None  # breaker | rate | quota
     open_past_reset_s: float | None = None
+    breaker_open_for_s: float | None = None
     rate_limit: dict[str, Any] | str = UNKNOWN  # {"used", "limit", "window_s"}
     cache_hit_ratio: float | str = UNKNOWN  # share of cacheable requests served from the cache
 
@@ -122,6 +132,7 @@ def collect(
 
     try:
         _read_postgres(settings.database_url, queues)
+        _read_waiting(settings, queues)
     except psycopg.Error as error:
         attention.append(f"Postgres unreachable: {_first_line(error)}")
 
@@ -141,6 +152,7 @@ def collect(
     for queue, found in queues.items():
         found.paused_by = [api for api in apis_by_queue.get(queue, ()) if apis[api].paused_for_s]
     attention += _needing_attention(queues, apis, pools, dlq_window_s)
+    attention += _stalls(settings, queues, apis)
     checked_at = datetime.now(UTC).isoformat(timespec="seconds")
     return Status(checked_at, queues, apis, pools, attention)
 
@@ -215,6 +227,8 @@ def _read_breakers(client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
             found.paused_for_s = round(hold.remaining_s, 1)
             found.pause_kind = hold.kind
         found.breaker, opened_at = breaker_state(client, api)
+        if found.breaker != "closed" and opened_at is not None:
+            found.breaker_open_for_s = round(max(now - opened_at, 0.0), 1)
         if found.breaker == "open" and hold is None and opened_at is not None:
             past_s = now - (opened_at + reset_s)
             found.open_past_reset_s = round(past_s, 1) if past_s > 0 else None
@@ -287,6 +301,40 @@ def _needing_attention(
         if api.open_past_reset_s is not None and api.open_past_reset_s > BREAKER_GRACE_S:
             found.append(
                 f"{api.api} breaker still open {api.open_past_reset_s:.0f}s after its reset time"
+            )
+    return found
+
+
+def _read_waiting(settings: Settings, queues: dict[str, QueueStatus]) -> None:
+    """Each queue's longest-waiting visible message and its bridge tick (stall detection)."""
+    ticks = intervals(settings)
+    with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+        for queue, found in queues.items():
+            found.tick_s = ticks.get(queue)
+            found.oldest_visible_age_s = pgmq_queues.oldest_visible_age_s(conn, queue)
+
+
+def _stalls(settings: Settings, queues: dict[str, QueueStatus], apis: dict[str, ApiStatus]) -> list[str]:
+    """Queues nothing reads, and APIs paused too long (see the module docstring)."""
+    found: list[str] = []
+    for queue in queues.values():
+        age, tick = queue.oldest_visible_age_s, queue.tick_s
+        if age is None or tick is None or age <= STALL_TICKS * tick or queue.paused_by:
+            continue
+        if queue.in_flight is not None and queue.in_flight >= settings.discovery_max_in_flight:
+            continue  # the pool is busy with a full share: waiting is expected
+        queue.stalled = True
+        found.append(
+            f"{queue.queue} is stalled: a message has been ready for {_age(age)}, more than "
+            f"{STALL_TICKS}x its {tick:.0f}s tick (is beat running? does pool {queue.pool} have a worker?)"
+        )
+    limit = settings.discovery_stall_pause_s
+    for api in apis.values():
+        if api.breaker_open_for_s is not None and api.breaker_open_for_s > limit:
+            found.append(f"{api.api} breaker {api.breaker} for {_age(int(api.breaker_open_for_s))} (over {limit:.0f}s)")
+        elif api.paused_for_s is not None and api.paused_for_s > limit:
+            found.append(
+                f"{api.api} paused ({api.pause_kind}) for {_age(int(api.paused_for_s))} more (over {limit:.0f}s)"
             )
     return found
 

@@ -44,6 +44,13 @@ def create_database_if_missing(database_url: str) -> bool:
     return True
 
 
+def drop_database(database_url: str) -> None:
+    """Drop the database named in the URL (its connections closed), through `postgres`."""
+    name = str(conninfo_to_dict(database_url).get("dbname") or "")
+    with psycopg.connect(make_conninfo(database_url, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def pgmq_installed(conn: psycopg.Connection) -> bool:
     row = conn.execute("SELECT to_regclass('pgmq.meta') IS NOT NULL").fetchone()
     return bool(row and row[0])
@@ -70,8 +77,22 @@ def ensure_pgmq(conn: psycopg.Connection) -> str:
     return how
 
 
-def migrate(database_url: str, *, create_db: bool = False) -> list[str]:
-    """Apply what has not been applied yet; returns the versions applied by this run."""
+WORKER_ROLE = "discovery_worker"
+
+
+def enable_worker_login(conn: psycopg.Connection, password: str) -> None:
+    """Let discovery_worker log in with `password` (the owner runs this; migrations made the role)."""
+    conn.execute(
+        sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
+            sql.Identifier(WORKER_ROLE), sql.Literal(password)
+        )
+    )
+    logger.info("worker role may log in", extra={"action": "worker_login_enabled", "role": WORKER_ROLE})
+
+
+def migrate(database_url: str, *, create_db: bool = False, worker_password: str = "") -> list[str]:
+    """Apply what has not been applied yet; returns the versions applied by this run. With a
+    worker_password, the discovery_worker role can then log in with it."""
     if create_db:
         create_database_if_missing(database_url)
     applied: list[str] = []
@@ -95,6 +116,8 @@ def migrate(database_url: str, *, create_db: bool = False) -> list[str]:
                 logger.info(
                     "migration applied", extra={"action": "migration_applied", "version": version}
                 )
+            if worker_password:
+                enable_worker_login(conn, worker_password)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_KEY,))
     return applied

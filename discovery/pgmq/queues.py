@@ -14,7 +14,7 @@ from typing import Any
 from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
 
-from discovery.pgmq.sql import query
+from discovery.pgmq.sql import queries, query
 from discovery.settings import dlq_name
 
 
@@ -189,3 +189,84 @@ def dead_reason(conn: Connection, queue: str, source_msg_id: int) -> str | None:
     """The reason message `source_msg_id` of `queue` was dead-lettered with, if it was."""
     row = conn.execute(_on("dead_reason", queue), {"source_msg_id": source_msg_id}).fetchone()
     return None if row is None else row[0]
+
+
+def _archive_of(name: str, retention_query: str) -> sql.Composable:
+    return sql.SQL(queries("retention.sql")[retention_query]).format(  # type: ignore[arg-type]
+        archive_table=sql.Identifier("pgmq", "a_" + name)
+    )
+
+
+def prune_archive(conn: Connection, name: str, cutoff: datetime, *, dry_run: bool = False) -> int:
+    """Remove (or with dry_run count) messages archived before `cutoff` from pgmq.a_<name>, a
+    work queue's or a DLQ's archive. Messages waiting in a DLQ are not archived: never touched."""
+    if dry_run:
+        row = conn.execute(_archive_of(name, "count_old_archive"), {"cutoff": cutoff}).fetchone()
+        return int(row[0]) if row else 0
+    return conn.execute(_archive_of(name, "prune_archive"), {"cutoff": cutoff}).rowcount
+
+
+def prune_issues(
+    conn: Connection, queue: str, cutoff: datetime, watermark: datetime, *, dry_run: bool = False
+) -> int:
+    """Remove (or count) `queue`'s worker_issues rows older than `cutoff` and rolled up by
+    `watermark`, except those of a message still waiting in its DLQ (`dlq list` shows them)."""
+    statement = sql.SQL(queries("retention.sql")["count_old_issues" if dry_run else "prune_issues"]).format(  # type: ignore[arg-type]
+        dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue))
+    )
+    cursor = conn.execute(statement, {"queue": queue, "cutoff": cutoff, "watermark": watermark})
+    if dry_run:
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
+    return cursor.rowcount
+
+
+def oldest_visible_age_s(conn: Connection, queue: str) -> int | None:
+    """How long the longest-waiting readable message of `queue` has been ready; None when none.
+    A bridge that ticks reads it within a tick or two: much longer means nothing is reading."""
+    row = conn.execute(_on("oldest_visible_age", queue)).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def _soak(name: str, queue: str) -> sql.Composable:
+    return sql.SQL(queries("soak.sql")[name]).format(  # type: ignore[arg-type]
+        queue_table=sql.Identifier("pgmq", "q_" + queue),
+        archive_table=sql.Identifier("pgmq", "a_" + queue),
+        dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue)),
+        dlq_archive_table=sql.Identifier("pgmq", "a_" + dlq_name(queue)),
+    )
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Where every committed message of one queue ended up."""
+
+    queue: str
+    archived: int  # processed, or dead-lettered (a dead letter's source is archived too)
+    waiting: int
+    dead_lettered: int
+    doubled_dead_letters: int
+    doubled_messages: int
+
+    @property
+    def sent(self) -> int:
+        return self.archived + self.waiting
+
+    @property
+    def processed(self) -> int:
+        return self.archived - self.dead_lettered
+
+
+def ledger(conn: Connection, queue: str) -> Ledger:
+    """The soak's end-of-run accounting for `queue` (reads only)."""
+    archived, waiting, dead = conn.execute(_soak("ledger", queue)).fetchone() or (0, 0, 0)
+    doubled_dead = conn.execute(_soak("doubled_dead_letters", queue)).fetchone()
+    doubled = conn.execute(_soak("doubled_messages", queue)).fetchone()
+    return Ledger(
+        queue,
+        int(archived),
+        int(waiting),
+        int(dead),
+        int(doubled_dead[0]) if doubled_dead else 0,
+        int(doubled[0]) if doubled else 0,
+    )

@@ -16,6 +16,14 @@ DEFAULT_INTERVALS_S: dict[str, float] = {stage.queue: stage.tick_s for stage in 
 BRIDGE_TASK = "discovery.bridge"
 # Bridge tasks have a Celery queue of their own that every pool consumes (runtime/tasks.py).
 BRIDGE_QUEUE = "bridges"
+# A readable message that waited more than this many of its queue's ticks is not being read.
+STALL_TICKS = 2
+ROLLUP_TASK = "discovery.rollup"
+PRUNE_TASK = "discovery.prune"
+ROLLUP_EVERY_S = 10 * 60.0
+PRUNE_EVERY_S = 24 * 3600.0
+# Upkeep runs in the first pool: every deployment runs it, and it is never the busiest.
+UPKEEP_POOL = PIPELINE[0].pool
 
 
 def intervals(settings: Settings) -> dict[str, float]:
@@ -35,8 +43,21 @@ def intervals(settings: Settings) -> dict[str, float]:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Celery beat entries: bridge(queue) on the bridges queue, expiring before the next tick."""
-    return {
+    """Celery beat entries: bridge(queue) on the bridges queue, expiring before the next
+    tick; and the upkeep: totals rolled up every 10 minutes, retention pruned daily."""
+    upkeep = {
+        "rollup": {
+            "task": ROLLUP_TASK,
+            "schedule": ROLLUP_EVERY_S,
+            "options": {"queue": UPKEEP_POOL, "expires": ROLLUP_EVERY_S},
+        },
+        "prune": {
+            "task": PRUNE_TASK,
+            "schedule": PRUNE_EVERY_S,
+            "options": {"queue": UPKEEP_POOL, "expires": PRUNE_EVERY_S},
+        },
+    }
+    return upkeep | {
         f"bridge-{queue}": {
             "task": BRIDGE_TASK,
             "schedule": seconds,

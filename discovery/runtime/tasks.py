@@ -11,11 +11,13 @@ from celery.signals import celeryd_after_setup, worker_process_init, worker_shut
 
 from discovery.clients.redis_pool import shared_redis
 from discovery.logs import configure_logging
+from discovery.pgmq import retention
+from discovery.pgmq.db import pool
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import bridge, capacity, fastlane, listener
 from discovery.runtime.app import app
 from discovery.runtime.dispatch import dispatch, process_task_name
-from discovery.runtime.schedule import BRIDGE_QUEUE, BRIDGE_TASK
+from discovery.runtime.schedule import BRIDGE_QUEUE, BRIDGE_TASK, PRUNE_TASK, ROLLUP_TASK
 from discovery.settings import QUEUES, get_settings
 from discovery.workers.base import process
 from discovery.workers.registry import worker_for
@@ -53,6 +55,21 @@ def bridge_task(queue: str) -> dict[str, Any]:
     """Drain a batch of `queue` from PGMQ into its pool."""
     result = bridge.run(queue, get_settings(), dispatch)
     return result.__dict__
+
+
+@app.task(name=ROLLUP_TASK, acks_late=False, ignore_result=True)
+def rollup_task() -> str:
+    """Fold new queue_metrics and worker_issues rows into the exporter's totals."""
+    with pool(get_settings().database_url).connection() as conn:
+        return retention.rollup(conn).isoformat()
+
+
+@app.task(name=PRUNE_TASK, acks_late=False, ignore_result=True)
+def prune_task() -> dict[str, int]:
+    """Daily retention: what is older than DISCOVERY_RETENTION_S goes (dead letters stay)."""
+    settings = get_settings()
+    with pool(settings.database_url).connection() as conn:
+        return retention.prune(conn, settings.discovery_retention_s).removed
 
 
 def _make_process_task(queue: str) -> Task:

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from discovery.exceptions import InvalidMessage, PermanentError, TransientError
 from discovery.pgmq import queues, records
-from discovery.pgmq.db import pool
+from discovery.pgmq.db import in_transaction
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
@@ -130,17 +130,20 @@ def process(worker_cls: type[BaseWorker[Any, Any]], delivery: Delivery, settings
 def _commit(
     worker: BaseWorker[Any, Any], message: Any, fetched: Any, delivery: Delivery, settings: Settings, started: float
 ) -> Outcome:
+    def store(conn: psycopg.Connection) -> Transaction:
+        if not queues.claim(conn, delivery):
+            # Another delivery owns (or already finished) this message: drop ours.
+            raise _Superseded()
+        tx = Transaction(conn)
+        worker.write(tx, message, fetched)
+        queues.archive(conn, delivery.queue, delivery.msg_id)
+        records.record_task(
+            conn, queue=delivery.queue, outcome="archived", msg_id=delivery.msg_id, duration_ms=_ms(started)
+        )
+        return tx
+
     try:
-        with pool(settings.database_url).connection() as conn, conn.transaction():
-            if not queues.claim(conn, delivery):
-                # Another delivery owns (or already finished) this message: drop ours.
-                raise _Superseded()
-            tx = Transaction(conn)
-            worker.write(tx, message, fetched)
-            queues.archive(conn, delivery.queue, delivery.msg_id)
-            records.record_task(
-                conn, queue=delivery.queue, outcome="archived", msg_id=delivery.msg_id, duration_ms=_ms(started)
-            )
+        tx = in_transaction(settings.database_url, store, "store")
     except _Superseded:
         _log(logging.INFO, "%s msg %s superseded by a newer delivery; dropped", delivery, "delivery_superseded")
         return Outcome("superseded")
@@ -167,14 +170,19 @@ def _reason(error: BaseException) -> str:
 def _dead_letter(delivery: Delivery, settings: Settings, error: BaseException, started: float, reason: str = "") -> Outcome:
     reason = reason or _reason(error)
     error_type = type(error).__name__
-    with pool(settings.database_url).connection() as conn, conn.transaction():
+
+    def dead_letter(conn: psycopg.Connection) -> bool:
         dlq_id = queues.dead_letter(conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason)
         if dlq_id is None:
-            return Outcome("superseded")
+            return False
         records.record_delivery_issue(conn, delivery, error_type, reason)
         records.record_task(
             conn, queue=delivery.queue, outcome="dead_lettered", msg_id=delivery.msg_id, duration_ms=_ms(started), detail=reason
         )
+        return True
+
+    if not in_transaction(settings.database_url, dead_letter, "dead-letter"):
+        return Outcome("superseded")
     _log(logging.WARNING, "%s msg %s dead-lettered", delivery, "message_dead_lettered", error_type=error_type, reason=reason)
     return Outcome("dead_lettered", reason)
 
@@ -186,12 +194,18 @@ def _retry_later(delivery: Delivery, settings: Settings, error: BaseException, s
         return _dead_letter(delivery, settings, error, started, reason)
     retry_after = getattr(error, "retry_after_s", None)
     delay = retry_delay_s(delivery.read_ct, retry_after, settings.discovery_retry_base_s)
-    with pool(settings.database_url).connection() as conn, conn.transaction():
+
+    def give_back(conn: psycopg.Connection) -> bool:
         records.record_delivery_issue(conn, delivery, error_type, _reason(error))
         if not queues.set_vt(conn, delivery, delay):
-            return Outcome("superseded")
+            return False
         records.record_task(
             conn, queue=delivery.queue, outcome="retried", msg_id=delivery.msg_id, duration_ms=_ms(started), detail=_reason(error)
         )
+        return True
+
+    # A give-back that fails would leave the message hidden for its whole visibility timeout.
+    if not in_transaction(settings.database_url, give_back, "give-back"):
+        return Outcome("superseded")
     _log(logging.WARNING, "%s msg %s will be retried", delivery, "message_retried", error_type=error_type, delay_s=round(delay, 1))
     return Outcome("retried", f"{error_type}: {_reason(error)}")

@@ -44,15 +44,19 @@ class Pipeline:
 
 @pytest.fixture
 def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_factory) -> Iterator[Any]:
-    """start_pipeline(catalog, quota_mode=..., env={...}, **sandbox knobs) -> Pipeline; `env`
-    overrides the pipeline processes' environment."""
+    """start_pipeline(catalog, quota_mode=..., env={...}, concurrency=2, **sandbox knobs) -> Pipeline;
+    env overrides the processes' environment (DATABASE_URL too)."""
     stack = ExitStack()
 
     def start(
-        catalog: dict | None, quota_mode: str = "auto", env: dict[str, str] | None = None, **knobs: Any
+        catalog: dict | None,
+        quota_mode: str = "auto",
+        env: dict[str, str] | None = None,
+        concurrency: int = 2,
+        **knobs: Any,
     ) -> Pipeline:
         server = sandbox_factory(catalog, **knobs)
-        process_env = service_env(
+        settings = dict(
             DATABASE_URL=database_url,
             REDIS_URL=redis_url,
             DISCOVERY_API_BASE=server.url,
@@ -64,11 +68,11 @@ def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_fa
             DISCOVERY_SCHEDULE=FAST_SCHEDULE,
             DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
         )
-        process_env.update(env or {})
-        procs = stack.enter_context(running(tmp_path, process_env))
+        environment = service_env(**(settings | (env or {})))
+        procs = stack.enter_context(running(tmp_path, environment))
         procs.beat()
-        procs.all_pools(concurrency=2)
-        return Pipeline(database_url, redis_url, server, procs)
+        procs.all_pools(concurrency=concurrency)
+        return Pipeline(environment["DATABASE_URL"], redis_url, server, procs)
 
     with stack:
         yield start

@@ -34,7 +34,8 @@ def test_procfile_has_beat_one_line_per_pool_flower_exporter_and_a_sandbox_line(
         assert re.search(
             rf"celery -A discovery worker -Q {pool} -n {pool}@%h --concurrency", processes[pool]
         )
-    assert "--basic-auth=${FLOWER_BASIC_AUTH" in processes["flower"]
+    assert "${FLOWER_BASIC_AUTH:?" in processes["flower"], "refuses to start without credentials"
+    assert "--basic-auth" not in processes["flower"], "credentials come from the environment only"
     assert "--address=${FLOWER_ADDRESS:-127.0.0.1}" in processes["flower"]
     assert "discovery exporter" in processes["exporter"]
     assert "discovery sandbox --port ${SANDBOX_PORT:-8765}" in processes["sandbox"]
@@ -77,7 +78,9 @@ def test_compose_runs_one_migration_one_beat_and_the_sandbox_only_in_the_demo_pr
 def test_compose_puts_flower_behind_basic_auth_and_binds_ports_to_localhost_by_default() -> None:
     services = compose()["services"]
     flower = " ".join(services["flower"]["command"])
-    assert "--basic-auth=$$FLOWER_BASIC_AUTH" in flower
+    assert "--basic-auth" not in flower, "credentials come from the environment only"
+    assert "FLOWER_BASIC_AUTH:?" in flower
+    assert services["flower"]["environment"]["FLOWER_BASIC_AUTH"] == "${FLOWER_BASIC_AUTH:-}"
     assert services["flower"]["ports"] == ["${FLOWER_BIND:-127.0.0.1}:5555:5555"]
     assert services["exporter"]["ports"] == ["${EXPORTER_BIND:-127.0.0.1}:9808:9808"]
 
@@ -87,3 +90,36 @@ def test_the_image_is_built_from_python_311_slim_and_installs_the_project() -> N
     assert "FROM python:3.11-slim" in dockerfile
     assert "pip install ." in dockerfile
     assert compose()["services"]["beat"]["build"] == "."
+
+
+def test_compose_runs_every_app_service_as_discovery_worker_and_only_migrate_as_the_owner() -> None:
+    services = compose()["services"]
+    assert "discovery:discovery@" not in (REPO_ROOT / "docker-compose.yml").read_text(), "no fixed password"
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
+    for name in ("beat", "flower", "exporter", *POOLS):
+        url = services[name]["environment"]["DATABASE_URL"]
+        assert url.startswith("postgresql://discovery_worker:${DISCOVERY_WORKER_PASSWORD:?"), name
+    migrate = services["migrate"]["environment"]
+    assert migrate["DATABASE_URL"].startswith("postgresql://discovery:${POSTGRES_PASSWORD:?")
+    assert migrate["DISCOVERY_WORKER_PASSWORD"].startswith("${DISCOVERY_WORKER_PASSWORD:?")
+
+
+def test_compose_gives_the_cache_its_own_bounded_lru_redis_and_the_broker_never_evicts() -> None:
+    services = compose()["services"]
+    cache = services["redis-cache"]["command"]
+    assert cache[cache.index("--maxmemory") + 1].startswith("${CACHE_MAXMEMORY:-")
+    assert cache[cache.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    broker = services["redis"]["command"]
+    assert broker[broker.index("--maxmemory-policy") + 1] == "noeviction"
+    for name in ("beat", *POOLS):
+        env = services[name]["environment"]
+        assert env["DISCOVERY_CACHE_URL"] == "redis://redis-cache:6379/0"
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_the_exporter_binds_to_localhost_unless_told_otherwise() -> None:
+    from discovery.ops.exporter import DEFAULT_HOST
+
+    assert DEFAULT_HOST == "127.0.0.1"
+    assert "--host ${EXPORTER_HOST:-127.0.0.1}" in procfile()["exporter"]
+    assert compose()["services"]["exporter"]["ports"] == ["${EXPORTER_BIND:-127.0.0.1}:9808:9808"]

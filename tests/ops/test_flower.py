@@ -67,3 +67,20 @@ def test_flower_api_refuses_without_basic_auth_and_answers_with_it(flower: str) 
     assert get(flower + "/api/workers", "ops:wrong") == 401
     assert get(flower + "/api/workers", CREDENTIALS) == 200
     assert get(flower + "/", CREDENTIALS) == 200
+
+
+def test_flower_credentials_are_on_no_command_line(flower: str) -> None:
+    # Given Flower answering (started with the credentials in its environment only)
+    assert get(flower + "/api/workers", CREDENTIALS) == 200
+
+    # Then no process of this user shows them in its command line (what `ps` prints)
+    shown = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "flower" in text:
+            shown.append(text)
+    assert shown, "flower's process was not found"
+    assert not [text for text in shown if "s3cret" in text], shown

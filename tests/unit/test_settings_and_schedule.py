@@ -82,12 +82,24 @@ def test_a_bad_schedule_is_refused_with_what_is_wrong(text, says):
 def test_beat_fires_one_bridge_task_per_queue_on_the_bridges_queue_every_pool_consumes():
     schedule = beat_schedule(Settings())
 
-    assert len(schedule) == 5
+    assert sorted(name for name in schedule if name.startswith("bridge-")) == sorted(
+        f"bridge-{queue}" for queue in QUEUE_POOLS
+    )
     for queue in QUEUE_POOLS:
         entry = schedule[f"bridge-{queue}"]
         assert entry["task"] == "discovery.bridge"
         assert entry["args"] == (queue,)
         assert entry["options"]["queue"] == "bridges"
+
+
+def test_beat_rolls_up_the_totals_often_and_prunes_once_a_day():
+    schedule = beat_schedule(Settings())
+
+    assert schedule["rollup"]["task"] == "discovery.rollup"
+    assert schedule["rollup"]["schedule"] <= 15 * 60
+    assert schedule["prune"]["task"] == "discovery.prune"
+    assert schedule["prune"]["schedule"] == 24 * 3600
+    assert schedule["prune"]["options"]["queue"] in QUEUE_POOLS.values()
 
 
 def test_the_celery_app_routes_each_worker_type_to_its_dedicated_pool_with_late_acks():

@@ -1,0 +1,46 @@
+"""The soak's poison messages: sent straight with pgmq.send (past every front door), each with
+the words its dead letter's reason must contain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MEGABYTE = "x" * (1024 * 1024)
+SQL_LOOKING = "Robert'); DROP TABLE artists; --"
+UNICODE = "Ünïcødé 名前 🎵 \u200b\u00a0end"
+
+
+@dataclass(frozen=True)
+class Poison:
+    queue: str
+    message: Any
+    reason_says: str  # what its dead letter's reason must name
+
+
+POISONS: tuple[Poison, ...] = (
+    Poison("artist_discovery", {"artistName": 42}, "field 'artistName'"),
+    Poison("artist_discovery", {}, "needs artistId or a non-blank artistName"),
+    Poison("artist_discovery", "just a string", "must be a JSON object"),
+    Poison("artist_discovery", [1, 2, 3], "must be a JSON object"),
+    Poison("artist_discovery", {"artistName": MEGABYTE}, "field 'artistName'"),
+    Poison("artist_discovery", {"artistName": SQL_LOOKING}, "no Spotify artist named exactly"),
+    Poison("artist_discovery", {"artistName": UNICODE}, "no Spotify artist named exactly"),
+    Poison("artist_discovery", {"artistId": "0" * 22}, "0" * 22),
+    Poison("album_discovery", {"artistId": "a" * 22, "offset": "zero"}, "field 'offset'"),
+    Poison("album_discovery", {"artistId": 123}, "field 'artistId'"),
+    Poison("album_discovery", {"artistId": "nosuchartist" + "0" * 10, "offset": 0}, "nosuchartist"),
+    Poison("track_discovery", {"albumId": "a"}, "field 'artistId'"),
+    Poison("track_discovery", {"albumId": "nosuchalbum" + "0" * 11, "artistId": "x"}, "nosuchalbum"),
+    Poison("track_discovery", {"albumId": SQL_LOOKING, "artistId": "x", "offset": -1}, "field 'offset'"),
+    Poison("producer_identification", {"trackId": 5}, "field 'recordingKey'"),
+    Poison(
+        "producer_identification",
+        {"recordingKey": MEGABYTE, "trackId": "t", "trackName": "n", "artistId": "a"},
+        "field 'recordingKey'",
+    ),
+    Poison("social_enrichment", {"producerId": -1, "producerName": "x"}, "field 'producerId'"),
+    Poison("social_enrichment", {"producerId": "1", "producerName": "x"}, "field 'producerId'"),
+    Poison("social_enrichment", {"producerId": 987654321, "producerName": UNICODE}, "producer 987654321"),
+    Poison("social_enrichment", None, "must be a JSON object"),
+)

@@ -1,0 +1,36 @@
+"""The HTTP cache at its memory limit: LRU evictions cost API calls, never correctness."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from discovery.ops import answer_key
+from discovery.ops.chaos import RedisServer
+from discovery.ops.processes import Supervisor, free_port
+from discovery.sandbox.generator import generate_catalog
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs a redis-server of the test's own")
+def test_with_the_cache_at_its_memory_limit_the_catalog_is_still_discovered_exactly(tmp_path, start_pipeline):
+    # Given the cache on a Redis of its own bounded to 1 MB with an LRU (the broker untouched)
+    procs = Supervisor(tmp_path, {})
+    cache = RedisServer(procs, "redis-cache", free_port(), tmp_path / "cache",
+                        ["--maxmemory", "1mb", "--maxmemory-policy", "allkeys-lru"]).start()
+    try:
+        catalog, truth = generate_catalog(artists=8, albums=2, tracks=4, seed=21, long_album_tracks=0)
+        pipeline = start_pipeline(catalog, quota_mode="extended", spotify_mode="extended",
+                                  env={"DISCOVERY_CACHE_URL": cache.url})
+
+        # When the catalog is discovered
+        pipeline.discover([artist["name"] for artist in truth["artists"]], timeout_s=180)
+
+        # Then the cache evicted entries and the result is exactly the answer key
+        stats, memory = cache.info("stats"), cache.info("memory")
+        assert int(stats["evicted_keys"]) > 0, (stats, memory["used_memory"])
+        assert answer_key.differences(pipeline.database_url, catalog, truth) == []
+    finally:
+        procs.stop()
