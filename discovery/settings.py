@@ -195,8 +195,12 @@ class Settings(BaseSettings):
 
 
 def next_database(redis_url: str) -> str:
-    """redis://host:6379/3 -> redis://host:6379/4 (15 wraps to 0: Redis has 16 by default)."""
+    """redis://host:6379/3 -> redis://host:6379/4 (15 wraps to 0: Redis has 16 by default).
+    A unix socket URL names its database in a parameter: it is kept as it is (set
+    DISCOVERY_CACHE_URL to separate the cache)."""
     parts = urlsplit(redis_url)
+    if parts.scheme not in ("redis", "rediss"):
+        return redis_url
     current = parts.path.strip("/") or "0"
     number = (int(current) + 1) % 16 if current.isdigit() else 1
     return urlunsplit(parts._replace(path=f"/{number}"))

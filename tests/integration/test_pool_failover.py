@@ -39,3 +39,44 @@ def test_after_every_backend_is_terminated_the_pool_hands_out_live_connections(d
                 assert conn.execute("SELECT 1").fetchone() == (1,)
     finally:
         db.close_all()
+
+
+def test_a_transaction_whose_connection_is_lost_runs_again_once_on_a_fresh_one(database_url):
+    # Given a transaction that writes, then loses its connection before committing (first time)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE effects (attempt int)")
+    attempts: list[int] = []
+
+    def work(conn: psycopg.Connection) -> int:
+        attempts.append(len(attempts) + 1)
+        conn.execute("INSERT INTO effects VALUES (%s)", (attempts[-1],))
+        if len(attempts) == 1:
+            terminate_every_backend(database_url)
+            conn.execute("SELECT 1")  # the server has gone: this raises
+        return attempts[-1]
+
+    try:
+        # When it runs through the pool
+        result = db.in_transaction(database_url, work, "test")
+    finally:
+        db.close_all()
+
+    # Then it ran twice and its effect is there once, from the second run
+    assert result == 2 and attempts == [1, 2]
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT attempt FROM effects").fetchall() == [(2,)]
+
+
+def test_an_error_that_is_not_a_lost_connection_is_not_run_again(database_url):
+    attempts: list[int] = []
+
+    def work(conn: psycopg.Connection) -> None:
+        attempts.append(1)
+        conn.execute("SELECT * FROM no_such_table")
+
+    try:
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            db.in_transaction(database_url, work, "test")
+    finally:
+        db.close_all()
+    assert attempts == [1]

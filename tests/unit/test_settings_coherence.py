@@ -49,6 +49,9 @@ def test_the_defaults_are_coherent_and_the_cache_defaults_to_the_next_database_n
 
     assert settings.cache_url() == "redis://cache-host:6379/4"
     assert Settings(_env_file=None, redis_url="redis://h:6379/15").cache_url() == "redis://h:6379/0"
+    assert Settings(_env_file=None, redis_url="redis://h:6379").cache_url() == "redis://h:6379/1"
+    socket = "unix:///run/redis.sock?db=2"
+    assert Settings(_env_file=None, redis_url=socket).cache_url() == socket
 
 
 def test_the_readme_lists_every_setting():
