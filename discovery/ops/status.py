@@ -34,6 +34,7 @@ from discovery.clients.cache import hit_ratio
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
 from discovery.pgmq import queues as pgmq_queues
 from discovery.pgmq.sql import query
+from discovery.runtime import capacity
 from discovery.runtime.bridge import InFlight
 from discovery.runtime.schedule import STALL_TICKS, intervals
 from discovery.settings import APIS, QUEUE_POOLS, QUEUES, Settings, dlq_name
@@ -56,6 +57,7 @@ class QueueStatus:
     visible: int | None = None
     hidden: int | None = None  # in flight, or waiting out a retry delay (pgmq vt > now)
     in_flight: int | None = None  # handed to Celery and not finished (the bridge's InFlight set)
+    in_flight_ceiling: int = 0  # what the bridge hands out at most now (runtime/capacity)
     oldest_age_s: int | None = None
     dlq_size: int | None = None
     dlq_newest_age_s: int | None = None
@@ -142,7 +144,7 @@ def collect(
     except redis.RedisError as error:
         attention.append(f"Redis unreachable: {_first_line(error)}")
     else:
-        _read_inflight(client, queues)
+        _read_inflight(client, queues, settings)
         _read_apis(settings, client, apis)
         _read_cache_ratios(client, apis)
         _read_workers(settings.redis_url, pools, inspect_timeout_s)
@@ -204,10 +206,11 @@ def _read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
             found.failed_last_hour = (found.failed_last_hour or 0) + int(count)
 
 
-def _read_inflight(client: redis.Redis, queues: dict[str, QueueStatus]) -> None:
+def _read_inflight(client: redis.Redis, queues: dict[str, QueueStatus], settings: Settings) -> None:
     # Count the live members only; expired ones are the bridge's to remove.
     for queue, found in queues.items():
         found.in_flight = InFlight(client, queue).live_count()
+        found.in_flight_ceiling = capacity.max_in_flight(client, queue, settings)
 
 
 def _read_apis(settings: Settings, client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
@@ -321,7 +324,7 @@ def _stalls(settings: Settings, queues: dict[str, QueueStatus], apis: dict[str, 
         age, tick = queue.oldest_visible_age_s, queue.tick_s
         if age is None or tick is None or age <= STALL_TICKS * tick or queue.paused_by:
             continue
-        if queue.in_flight is not None and queue.in_flight >= settings.discovery_max_in_flight:
+        if queue.in_flight and queue.in_flight >= queue.in_flight_ceiling:
             continue  # the pool is busy with a full share: waiting is expected
         queue.stalled = True
         found.append(

@@ -60,9 +60,11 @@ def test_the_readme_lists_every_setting():
     listed = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
 
     expected = {name.upper() for name in Settings.model_fields}
+    # Read from the environment before any settings exist, or an older name of a setting.
+    also_meaningful = {"DISCOVERY_HOME", "DISCOVERY_KICK_BRIDGES"}
 
     assert expected - listed == set(), "settings missing from the README's table"
-    assert listed - expected == set(), "the README lists settings that do not exist"
+    assert listed - expected - also_meaningful == set(), "the README lists settings that do not exist"
 
 
 @pytest.mark.parametrize("command", [["discovery", "status"], ["celery", "worker"]])
