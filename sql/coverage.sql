@@ -10,7 +10,9 @@ SELECT t.spotify_id, t.name, a.name, a.artist_spotify_id,
 FROM tracks t
 JOIN albums a ON a.spotify_id = t.album_spotify_id
 LEFT JOIN recordings r ON r.recording_key = t.recording_key
-WHERE %(spotify_id)s::text IS NULL OR a.artist_spotify_id = %(spotify_id)s
+WHERE %(spotify_id)s::text IS NULL
+   OR EXISTS (SELECT 1 FROM album_artists aa  -- a joint album's tracks are each of its artists'
+              WHERE aa.album_spotify_id = t.album_spotify_id AND aa.artist_spotify_id = %(spotify_id)s)
 ORDER BY a.artist_spotify_id, a.release_date NULLS LAST, a.name, t.disc_number, t.track_number, t.spotify_id;
 
 -- outcome_totals --

@@ -42,7 +42,7 @@ SELECT p.id, p.genius_url, count(DISTINCT COALESCE(t.recording_key, t.spotify_id
        array_agg(DISTINCT t.name) AS songs
 FROM track_producers tp
 JOIN tracks t ON t.id = tp.track_id
-JOIN albums a ON a.spotify_id = t.album_spotify_id
+JOIN album_artists aa ON aa.album_spotify_id = t.album_spotify_id
 JOIN producers p ON p.id = tp.producer_id
-WHERE a.artist_spotify_id = %(spotify_id)s
+WHERE aa.artist_spotify_id = %(spotify_id)s
 GROUP BY p.id, p.genius_url;

@@ -1,5 +1,7 @@
 """The soak's poison messages: sent straight with pgmq.send (past every front door), each with
-the words its dead letter's reason must contain."""
+the words its dead letter's reason must contain. A well-formed seed naming no Spotify artist is
+not poison but a recorded outcome ("not found", issue 13): those must end as that outcome, in no
+DLQ."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ class Poison:
     queue: str
     message: Any
     reason_says: str  # what its dead letter's reason must name
+    not_found: bool = False  # ends as a recorded "not found" artist search, not a dead letter
 
 
 POISONS: tuple[Poison, ...] = (
@@ -24,9 +27,9 @@ POISONS: tuple[Poison, ...] = (
     Poison("artist_discovery", "just a string", "must be a JSON object"),
     Poison("artist_discovery", [1, 2, 3], "must be a JSON object"),
     Poison("artist_discovery", {"artistName": MEGABYTE}, "field 'artistName'"),
-    Poison("artist_discovery", {"artistName": SQL_LOOKING}, "no Spotify artist named exactly"),
-    Poison("artist_discovery", {"artistName": UNICODE}, "no Spotify artist named exactly"),
-    Poison("artist_discovery", {"artistId": "0" * 22}, "0" * 22),
+    Poison("artist_discovery", {"artistName": SQL_LOOKING}, "", not_found=True),
+    Poison("artist_discovery", {"artistName": UNICODE}, "", not_found=True),
+    Poison("artist_discovery", {"artistId": "0" * 22}, "", not_found=True),
     Poison("album_discovery", {"artistId": "a" * 22, "offset": "zero"}, "field 'offset'"),
     Poison("album_discovery", {"artistId": 123}, "field 'artistId'"),
     Poison("album_discovery", {"artistId": "nosuchartist" + "0" * 10, "offset": 0}, "nosuchartist"),

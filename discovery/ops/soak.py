@@ -32,6 +32,7 @@ from typing import Any, LiteralString, TextIO, cast
 
 import psycopg
 
+from discovery.catalog import artist_outcomes
 from discovery.ops import answer_key, chaos, seeding
 from discovery.ops.poison import POISONS
 from discovery.ops.processes import Supervisor, free_port
@@ -186,7 +187,8 @@ def _environment(plan: SoakPlan, database_url: str, broker_url: str, cache_url: 
 
 
 def _send_poison(database_url: str) -> list[tuple[int, str, str]]:
-    """(msg_id, queue, reason_says) per poison message, sent with pgmq.send itself."""
+    """(msg_id, queue, reason_says) per poison message, sent with pgmq.send itself; reason_says is
+    empty for a seed that must end as a "not found" outcome instead."""
     sent = []
     with psycopg.connect(database_url, autocommit=True) as conn:
         for poison in POISONS:
@@ -297,7 +299,11 @@ def _check(database_url: str, catalog: dict[str, Any], truth: dict[str, Any],
                     problems.append(f"{queue} msg {source} dead-lettered: {dead.message.get('reason')}")
         for msg_id, queue, says in poisoned:
             reason = queues.dead_reason(conn, queue, msg_id)
-            if reason is None:
+            if not says:
+                search = artist_outcomes.artist_search(conn, msg_id)
+                if reason is not None or search is None or search.outcome != artist_outcomes.NOT_FOUND:
+                    problems.append(f"{queue} msg {msg_id}: not recorded as 'not found' ({reason or search})")
+            elif reason is None:
                 problems.append(f"poison {queue} msg {msg_id} is not in {queue}_dlq")
             elif says not in reason:
                 problems.append(f"poison {queue} msg {msg_id}: reason {reason[:120]!r} does not say {says!r}")

@@ -76,6 +76,8 @@ def test_each_album_and_track_is_cached_once_and_without_available_markets(serve
 
 
 def test_paged_responses_are_stored_slimmed_and_still_answer_from_the_cache(server, make_settings):
+    # Extended Quota Mode: Development Mode no longer gives available_markets on simplified tracks.
+    server.configure(spotify_mode="extended")
     settings = make_settings(spotify_quota_mode="development")
     client = spotify_client(settings)
 
