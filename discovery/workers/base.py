@@ -45,11 +45,17 @@ class Transaction:
     def __init__(self, conn: psycopg.Connection) -> None:
         self.conn = conn
         self.sent: list[tuple[str, int]] = []
+        self._outbox: dict[str, list[dict[str, Any]]] = {}
 
-    def send(self, queue: str, message: dict[str, Any], delay_s: int = 0) -> int:
-        msg_id = queues.send(self.conn, queue, message, delay_s)
-        self.sent.append((queue, msg_id))
-        return msg_id
+    def send(self, queue: str, message: dict[str, Any]) -> None:
+        """Send `message` to `queue` when the delivery commits (with the archive of its source)."""
+        self._outbox.setdefault(queue, []).append(message)
+
+    def flush(self) -> None:
+        """One pgmq.send_batch per downstream queue, instead of one statement per message."""
+        for queue, messages in self._outbox.items():
+            self.sent.extend((queue, msg_id) for msg_id in queues.send_batch(self.conn, queue, messages))
+        self._outbox.clear()
 
 
 class BaseWorker(Generic[M, R]):
@@ -136,6 +142,7 @@ def _commit(
             raise _Superseded()
         tx = Transaction(conn)
         worker.write(tx, message, fetched)
+        tx.flush()
         queues.archive(conn, delivery.queue, delivery.msg_id)
         records.record_task(
             conn, queue=delivery.queue, outcome="archived", msg_id=delivery.msg_id, duration_ms=_ms(started)
