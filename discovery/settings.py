@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from discovery.exceptions import ConfigurationError
@@ -73,7 +73,7 @@ def parse_pairs(text: str, what: str) -> dict[str, str]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True, populate_by_name=True)
 
     database_url: str = "postgresql://localhost:5432/discovery"
     redis_url: str = "redis://localhost:6379/0"
@@ -98,7 +98,12 @@ class Settings(BaseSettings):
     musicbrainz_contact: str = "discovery@example.org"
 
     # The queue machinery.
-    discovery_visibility_timeout_s: int = Field(default=300, ge=1)
+    # A delivery's lease (PGMQ vt) in seconds, DISCOVERY_LEASE_S (DISCOVERY_VISIBILITY_TIMEOUT_S is
+    # the older name): the running task extends it every third of it, so a task lost with Redis
+    # or its worker is read again within about one lease, and a slow live task never is.
+    discovery_visibility_timeout_s: int = Field(
+        default=30, ge=1, validation_alias=AliasChoices("discovery_lease_s", "discovery_visibility_timeout_s")
+    )
     discovery_max_attempts: int = Field(default=5, ge=1)
     discovery_batch_size: int = Field(default=20, ge=1)
     discovery_max_in_flight: int = Field(default=50, ge=1)
@@ -109,6 +114,8 @@ class Settings(BaseSettings):
     discovery_retry_base_s: float = Field(default=10.0, gt=0)
     # After a task, nudge its own bridge (to refill) and the downstream ones (lower latency).
     discovery_kick_bridges: bool = True
+    # A refused or missing credential holds its API this long before a call tries it again.
+    discovery_credential_recheck_s: float = Field(default=60.0, gt=0)
     # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).
     discovery_workers: str = ""
 
@@ -125,6 +132,15 @@ class Settings(BaseSettings):
         if value not in {"auto", "development", "extended"}:
             raise ValueError("SPOTIFY_QUOTA_MODE must be auto, development or extended")
         return value
+
+    @model_validator(mode="after")
+    def _time_limits_in_order(self) -> Settings:
+        if self.discovery_task_soft_time_limit_s >= self.discovery_task_time_limit_s:
+            raise ValueError(
+                "DISCOVERY_TASK_SOFT_TIME_LIMIT_S must be below DISCOVERY_TASK_TIME_LIMIT_S "
+                "(the soft limit gives the message back before the hard one kills the process)"
+            )
+        return self
 
     def api_url(self, name: str) -> str:
         """The base URL for one API setting name, e.g. api_url("genius_api_url")."""

@@ -62,13 +62,20 @@ def _make_process_task(queue: str) -> Task:
         settings = get_settings()
         delivery = Delivery(queue, msg_id, read_ct, message)
         worker_cls = worker_for(queue, settings)
+        inflight = bridge.InFlight(shared_redis(settings.redis_url), queue)
         try:
             if worker_cls is None:
                 logger.error("no worker type for %s; message left in PGMQ", queue, extra={"action": "no_worker", "queue": queue})
                 return "no_worker"
-            outcome = process(worker_cls, delivery, settings)
+            # Each lease extension renews the in-flight entry too (it comes back after a flush).
+            outcome = process(
+                worker_cls,
+                delivery,
+                settings,
+                on_lease_extended=lambda: inflight.add(delivery, settings.discovery_visibility_timeout_s),
+            )
         finally:
-            bridge.InFlight(shared_redis(settings.redis_url), queue).remove(delivery)
+            inflight.remove(delivery)
         if settings.discovery_kick_bridges:
             kick({queue} | {sent_queue for sent_queue, _ in outcome.sent})
         return outcome.status
