@@ -23,3 +23,9 @@ DELETE FROM message_attempts WHERE queue = %(queue)s AND msg_id = %(msg_id)s;
 -- discovery_dead_letter, writing the attempts spent into the DLQ wrapper; NULL when not owned.
 SELECT discovery_dead_letter(%(queue)s, %(msg_id)s, %(read_ct)s, %(error_type)s, %(reason)s,
                              %(attempts)s::integer) AS dlq_msg_id;
+
+-- retrying_by_queue --
+-- Messages still queued that have failed at least once (archived or dead ones are forgotten),
+-- per queue, and those given back at least once while an API was held.
+SELECT queue, count(*) FILTER (WHERE failures > 0), count(*) FILTER (WHERE throttled > 0)
+FROM message_attempts GROUP BY queue;

@@ -154,8 +154,10 @@ class Spotify:
         # A 401 may only mean the shared token expired: _call fetches a new one before holding.
         self._session.hold_on_401 = False
         timeout_s = options.get("timeout_s", DEFAULT_TIMEOUT_S)
+        self.configured = bool(client_id and secret)
+        # spotipy refuses empty credentials at construction; calls refuse them below instead.
         self._auth = SharedClientCredentials(
-            client_id, secret, settings.api_url("spotify_token_url"), self._redis, timeout_s
+            client_id or "unset", secret or "unset", settings.api_url("spotify_token_url"), self._redis, timeout_s
         )
         self._sp = spotipy.Spotify(
             auth_manager=self._auth,
@@ -198,6 +200,8 @@ class Spotify:
 
     def _call(self, fn: Callable[[], T]) -> T:
         """Run one spotipy call; a 401 fetches a new token once; only project errors leave."""
+        if not self.configured:
+            raise self._session.refuse_credential("SPOTIFY_CLIENT_ID or SPOTIFY_CLIENT_SECRET is not set")
         for attempt in (1, 2):
             try:
                 with translating_errors(API):

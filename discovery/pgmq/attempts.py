@@ -38,3 +38,9 @@ def count_failure(conn: Connection, queue: str, msg_id: int) -> None:
 def forget(conn: Connection, queue: str, msg_id: int) -> None:
     conn.execute(_query("forget"), {"queue": queue, "msg_id": msg_id})
 
+
+
+def waiting_by_queue(conn: Connection) -> dict[str, tuple[int, int]]:
+    """Per queue: messages still queued that failed at least once, and that were throttled."""
+    rows = conn.execute(_query("retrying_by_queue")).fetchall()
+    return {queue: (int(failed), int(throttled)) for queue, failed, throttled in rows}
