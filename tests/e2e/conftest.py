@@ -44,12 +44,19 @@ class Pipeline:
 
 @pytest.fixture
 def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_factory) -> Iterator[Any]:
-    """start_pipeline(catalog, spotify_quota_mode=..., **sandbox knobs) -> Pipeline."""
+    """start_pipeline(catalog, quota_mode=..., env={...}, concurrency=2, **sandbox knobs) -> Pipeline;
+    `env` overrides the services' environment."""
     stack = ExitStack()
 
-    def start(catalog: dict | None, quota_mode: str = "auto", **knobs: Any) -> Pipeline:
+    def start(
+        catalog: dict | None,
+        quota_mode: str = "auto",
+        env: dict[str, str] | None = None,
+        concurrency: int = 2,
+        **knobs: Any,
+    ) -> Pipeline:
         server = sandbox_factory(catalog, **knobs)
-        env = service_env(
+        environment = service_env(
             DATABASE_URL=database_url,
             REDIS_URL=redis_url,
             DISCOVERY_API_BASE=server.url,
@@ -61,9 +68,10 @@ def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_fa
             DISCOVERY_SCHEDULE=FAST_SCHEDULE,
             DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
         )
-        procs = stack.enter_context(running(tmp_path, env))
+        environment.update(env or {})
+        procs = stack.enter_context(running(tmp_path, environment))
         procs.beat()
-        procs.all_pools(concurrency=2)
+        procs.all_pools(concurrency=concurrency)
         return Pipeline(database_url, redis_url, server, procs)
 
     with stack:
