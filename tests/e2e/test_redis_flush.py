@@ -38,8 +38,9 @@ def flush_keeping_our_claim(redis_url: str) -> None:
 
 def timed_run(
     tmp_path: Path, database_url: str, redis_url: str, sandbox: Any, names: list[str], flush_after_s: float | None
-) -> float:
-    """Beat and the five pools on a fresh database; seconds from seeding to every artist done."""
+) -> tuple[float, int]:
+    """Beat and the five pools on a fresh database: seconds from seeding to every artist done,
+    and how many messages had to be read more than once."""
     env = service_env(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
@@ -72,7 +73,10 @@ def timed_run(
     with psycopg.connect(database_url) as conn:
         for queue in QUEUES:
             assert conn.execute(f"SELECT count(*) FROM pgmq.q_{queue}_dlq").fetchone()[0] == 0
-    return elapsed_s
+        read_again = sum(
+            conn.execute(f"SELECT count(*) FROM pgmq.a_{queue} WHERE read_ct > 1").fetchone()[0] for queue in QUEUES
+        )
+    return elapsed_s, read_again
 
 
 def test_a_redis_flush_mid_run_costs_at_most_half_the_run_again(tmp_path, make_database, redis_url, sandbox_factory):
@@ -81,11 +85,13 @@ def test_a_redis_flush_mid_run_costs_at_most_half_the_run_again(tmp_path, make_d
     # Slow enough an upstream that a run lasts a while and a flush finds work in flight
     knobs = {"spotify_mode": "extended", "latency_ms": {"spotify": 150, "genius": 150, "musicbrainz": 150}}
 
-    quiet_s = timed_run(tmp_path / "quiet", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, None)
+    quiet_s, _ = timed_run(tmp_path / "quiet", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, None)
     flush_keeping_our_claim(redis_url)
-    flushed_s = timed_run(
+    flushed_s, lost = timed_run(
         tmp_path / "flushed", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, quiet_s / 2
     )
 
-    print(f"\nwithout the flush {quiet_s:.1f}s, with it {flushed_s:.1f}s ({flushed_s / quiet_s:.2f}x)")
+    print(f"\nwithout the flush {quiet_s:.1f}s, with it {flushed_s:.1f}s ({flushed_s / quiet_s:.2f}x); "
+          f"{lost} message(s) read again after the flush")
+    assert lost > 0, "the flush found no task in flight to lose"
     assert flushed_s <= 1.5 * quiet_s
