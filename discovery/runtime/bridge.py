@@ -23,13 +23,14 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import psycopg
 import redis
 
 from discovery.clients.breakers import open_breakers
 from discovery.clients.credentials import fingerprint
-from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, SharedRateLimit, parse_rate_limits
+from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, Rate, SharedRateLimit, parse_rate_limits
 from discovery.clients.redis_pool import shared_redis
 from discovery.exceptions import InvalidMessage
 from discovery.pgmq import attempts, queues, records
@@ -82,6 +83,11 @@ def paused_apis(apis: Iterable[str], settings: Settings) -> dict[str, float]:
     return open_breakers(names, redis_url=settings.redis_url, credentials=credentials)
 
 
+@lru_cache(maxsize=16)
+def _shared_limit(api: str, rate: Rate, redis_url: str) -> SharedRateLimit:
+    return SharedRateLimit(api, rate, redis_url)
+
+
 def window_budget(apis: Iterable[str], settings: Settings) -> tuple[str, int, float] | None:
     """For the worker's first API, if it is rate limited: (api, requests its window can serve
     now or within the limiter's wait, seconds until a slot frees when none can)."""
@@ -89,7 +95,7 @@ def window_budget(apis: Iterable[str], settings: Settings) -> tuple[str, int, fl
     rate = parse_rate_limits(settings.discovery_rate_limits).get(first) if first else None
     if first is None or rate is None:
         return None
-    limit = SharedRateLimit(first, rate, settings.redis_url)
+    limit = _shared_limit(first, rate, settings.redis_url)
     free = limit.free_within(DEFAULT_MAX_WAIT_S)
     return first, free, (limit.next_free_s() if free == 0 else 0.0)
 

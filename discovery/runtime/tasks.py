@@ -76,7 +76,8 @@ def _make_process_task(queue: str) -> Task:
             )
         finally:
             inflight.remove(delivery)
-        if settings.discovery_kick_bridges:
+        # A throttled task kicks nobody: its API is held, and a bridge kicked now could only wait.
+        if settings.discovery_kick_bridges and outcome.status != "throttled":
             kick({queue} | {sent_queue for sent_queue, _ in outcome.sent})
         return outcome.status
 

@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from discovery.clients.ratelimit import Rate, SharedRateLimit
 from discovery.exceptions import (
     BreakerOpen,
     QuotaExhausted,
@@ -162,3 +163,27 @@ def test_a_superseded_delivery_records_no_issue(database_url, redis_url):
         assert one(conn, "SELECT count(*) FROM queue_metrics WHERE msg_id = %s", msg_id) == 0
         # and the owning delivery's lease is untouched
         assert current.read_ct == one(conn, f"SELECT read_ct FROM pgmq.q_{QUEUE} WHERE msg_id = %s", msg_id)
+
+
+def test_the_bridge_reads_only_what_the_rate_window_can_serve_soon_and_nothing_while_it_is_full(database_url, redis_url):
+    # Given ten artists waiting, and Spotify's shared window (3 per 3 s) already full
+    settings = Settings(database_url=database_url, redis_url=redis_url, discovery_rate_limits="spotify=3/3")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for n in range(10):
+            conn.execute("SELECT start_artist_discovery(%s)", (f"Waiting Artist {n}",))
+    limit = SharedRateLimit("spotify", Rate(3, 3), redis_url)
+    for _ in range(3):
+        limit.acquire()
+    dispatched: list[Delivery] = []
+
+    # When the artist bridge ticks: it reads nothing, and says why
+    full = bridge.run(QUEUE, settings, dispatched.append)
+    assert full.status == "window_full" and full.read == 0
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert one(conn, f"SELECT count(*) FROM pgmq.q_{QUEUE} WHERE read_ct > 0") == 0
+        assert "spotify window full" in one(conn, "SELECT detail FROM queue_metrics WHERE kind = 'pause'")
+
+    # Once the slots free, it reads as many messages as the window can serve, not the batch
+    time.sleep(limit.next_free_s() + 0.1)
+    freed = bridge.run(QUEUE, settings, dispatched.append)
+    assert freed.read == freed.dispatched == 3
