@@ -202,6 +202,8 @@ class Spotify:
         """Run one spotipy call; a 401 fetches a new token once; only project errors leave."""
         if not self.configured:
             raise self._session.refuse_credential("SPOTIFY_CLIENT_ID or SPOTIFY_CLIENT_SECRET is not set")
+        # Held (credential, quota, breaker)? Then not even the token endpoint is asked.
+        self._session.breaker.check()
         for attempt in (1, 2):
             try:
                 with translating_errors(API):

@@ -113,3 +113,19 @@ def test_an_unset_genius_token_is_a_credential_hold_not_a_message_problem(make_s
 
     hold = read_hold(shared_redis(redis_url), "genius")
     assert hold is not None and hold.kind == "credential"
+
+
+def test_refused_spotify_client_credentials_hold_spotify_and_stop_asking_the_token_endpoint(
+    server, make_settings, redis_url
+):
+    wrong = spotify_client(make_settings(spotify_client_secret="not-the-secret"))
+
+    with pytest.raises(Unauthorized, match="Spotify refused the client credentials"):
+        wrong.artist("nova")
+    token_requests = server.stats()["spotify"]["endpoints"]["token"]["requests"]
+    hold = read_hold(shared_redis(redis_url), "spotify")
+    assert hold is not None and hold.kind == "credential"
+
+    with pytest.raises(Unauthorized):
+        wrong.artist("guest")
+    assert server.stats()["spotify"]["endpoints"]["token"]["requests"] == token_requests
