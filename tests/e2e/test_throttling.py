@@ -88,6 +88,10 @@ def test_a_full_rate_window_for_30_seconds_dead_letters_nothing_and_costs_only_t
     assert outcomes.get("retried", 0) == 0 and outcomes.get("dead_lettered", 0) == 0, outcomes
     issues = counts(pipeline.database_url, "SELECT error_type, count(*) FROM worker_issues GROUP BY error_type")
     assert set(issues) <= {"AmbiguousArtist"}, issues
+    # every read of every message was either its one attempt (archived) or a throttled give-back
+    reads = sum(counts(pipeline.database_url, " UNION ALL ".join(
+        f"SELECT '{q}', coalesce(sum(read_ct), 0) FROM pgmq.a_{q}" for q in QUEUES)).values())
+    assert reads == outcomes["archived"] + outcomes.get("throttled", 0), (reads, outcomes)
 
     # The upstream answered 429 to at most 1% of the requests
     spotify = pipeline.sandbox.stats()["spotify"]
