@@ -16,7 +16,7 @@ import redis
 from discovery.ops import progress, seeding
 from discovery.ops.demo import FAST_SCHEDULE
 from discovery.sandbox.generator import generate_catalog
-from discovery.settings import QUEUES
+from discovery.settings import QUEUE_POOLS, QUEUES
 from tests.conftest import _CLAIM_KEY
 from tests.support.processes import running, service_env
 
@@ -34,6 +34,18 @@ def flush_keeping_our_claim(redis_url: str) -> None:
     if claim is not None:
         pipe.set(_CLAIM_KEY, claim)
     pipe.execute()
+
+
+def flush_mid_run(redis_url: str, not_before: float) -> None:
+    """Flush once `not_before` has passed and tasks wait in the broker's pool queues (so the
+    flush loses work, as a broker restart or an eviction would)."""
+    client = redis.Redis.from_url(redis_url)
+    deadline = not_before + 60
+    while time.monotonic() < not_before or (
+        sum(client.llen(pool) for pool in QUEUE_POOLS.values()) < 3 and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    flush_keeping_our_claim(redis_url)
 
 
 def timed_run(
@@ -62,7 +74,7 @@ def timed_run(
         seeds = [progress.Seeded(seeding.start(database_url, name), name) for name in names]
         flusher = None
         if flush_after_s is not None:
-            flusher = threading.Timer(flush_after_s, flush_keeping_our_claim, (redis_url,))
+            flusher = threading.Thread(target=flush_mid_run, args=(redis_url, started + flush_after_s))
             flusher.start()
         with open(tmp_path / "follow.log", "a") as out:
             last = progress.follow(database_url, redis_url, seeds, out=out, poll_s=0.25, timeout_s=240)
@@ -83,12 +95,12 @@ def test_a_redis_flush_mid_run_costs_at_most_half_the_run_again(tmp_path, make_d
     catalog, truth = generate_catalog(artists=6, albums=3, tracks=5, seed=5, long_album_tracks=0)
     names = [artist["name"] for artist in truth["artists"]]
     # Slow enough an upstream that a run lasts a while and a flush finds work in flight
-    knobs = {"spotify_mode": "extended", "latency_ms": {"spotify": 150, "genius": 150, "musicbrainz": 150}}
+    knobs = {"spotify_mode": "extended", "latency_ms": {"spotify": 300, "genius": 300, "musicbrainz": 300}}
 
     quiet_s, _ = timed_run(tmp_path / "quiet", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, None)
     flush_keeping_our_claim(redis_url)
     flushed_s, lost = timed_run(
-        tmp_path / "flushed", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, quiet_s / 2
+        tmp_path / "flushed", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, quiet_s / 3
     )
 
     print(f"\nwithout the flush {quiet_s:.1f}s, with it {flushed_s:.1f}s ({flushed_s / quiet_s:.2f}x); "
