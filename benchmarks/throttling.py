@@ -7,7 +7,7 @@ waits until every queue is empty, and prints: dead letters, task outcomes, 429s,
 the bound the limit sets (calls / allowed rate), the run's time and their ratio. Usage:
 
     .venv/bin/python benchmarks/throttling.py [--artists 500] [--spotify 25/5] [--concurrency 3]
-        [--max-attempts 2] [--pg-admin-url postgresql://postgres@localhost:5432/postgres]
+        [--max-attempts 2] [--by-id] [--pg-admin-url postgresql://postgres@localhost:5432/postgres]
         [--redis-base-url redis://localhost:6379]
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -60,9 +61,12 @@ def main() -> None:
     parser.add_argument("--spotify", default="25/5", help="the shared Spotify limit, N/SECONDS")
     parser.add_argument("--concurrency", type=int, default=3)
     parser.add_argument("--max-attempts", type=int, default=2)
+    parser.add_argument("--by-id", action="store_true", help="seed by Spotify id instead of by name")
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@localhost:5432/postgres")
     parser.add_argument("--redis-base-url", default="redis://localhost:6379")
     args = parser.parse_args()
+    # Stopped with SIGTERM, still stop the processes and drop what we made (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     rate = parse_rate_limits(f"spotify={args.spotify}")["spotify"]
     catalog, truth = generate_catalog(artists=args.artists, albums=2, tracks=2, seed=500, long_album_tracks=0)
@@ -105,8 +109,11 @@ def main() -> None:
         procs.all_pools(concurrency=args.concurrency)
         started = time.monotonic()
         with psycopg.connect(database_url, autocommit=True) as conn:
-            for name in names:
-                conn.execute("SELECT start_artist_discovery(%s)", (name,))
+            for artist in truth["artists"]:
+                if args.by_id:
+                    conn.execute("SELECT start_artist_discovery_by_id(%s)", (artist["spotify_id"],))
+                else:
+                    conn.execute("SELECT start_artist_discovery(%s)", (artist["name"],))
         threading.Thread(target=sample, daemon=True).start()
         depth_sql = " UNION ALL ".join(f"SELECT '{q}', count(*) FROM pgmq.q_{q}" for q in QUEUES)
         while sum(count(database_url, depth_sql).values()) > 0:

@@ -29,3 +29,8 @@ SELECT discovery_dead_letter(%(queue)s, %(msg_id)s, %(read_ct)s, %(error_type)s,
 -- per queue, and those given back at least once while an API was held.
 SELECT queue, count(*) FILTER (WHERE failures > 0), count(*) FILTER (WHERE throttled > 0)
 FROM message_attempts GROUP BY queue;
+
+-- extend_leases --
+-- Fenced, never shortening: move the vt of these deliveries (msg_ids[i] read read_cts[i] times)
+-- to now + vt_s; returns how many still owned their message.
+SELECT discovery_extend_leases(%(queue)s, %(msg_ids)s::bigint[], %(read_cts)s::integer[], %(vt_s)s) AS extended;

@@ -65,6 +65,19 @@ def set_vt(conn: Connection, delivery: Delivery, vt_s: float) -> bool:
     return bool(row and row[0])
 
 
+def extend_leases(conn: Connection, queue: str, deliveries: Iterable[tuple[int, int]], vt_s: float) -> int:
+    """Fenced lease extension of many deliveries ((msg_id, read_ct) pairs) to now + `vt_s`,
+    never shortening a vt; returns how many still owned their message."""
+    pairs = list(deliveries)
+    if not pairs:
+        return 0
+    row = conn.execute(
+        cast(LiteralString, queries("attempts.sql")["extend_leases"]),
+        {"queue": queue, "msg_ids": [m for m, _ in pairs], "read_cts": [r for _, r in pairs], "vt_s": vt_s},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def dead_letter(
     conn: Connection,
     queue: str,

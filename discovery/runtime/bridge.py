@@ -7,10 +7,12 @@ Beat fires one bridge task per queue on the schedule; finished tasks nudge it to
 - reads no more messages than the rate window of its worker's first API can serve soon (slots
   free now or within the limiter's wait), and none while that window is full, so a full window
   costs no reads;
-- reads batches with the lease (the task's heartbeat extends it) while fewer than
-  `max_in_flight` of its messages are in the pool (a Redis sorted set of deliveries, each
-  expiring with its lease and refreshed by the heartbeat; after a Redis flush it starts empty
-  and fills again by itself), so Redis is never flooded and PGMQ stays the source of truth;
+- reads batches with a short lease while fewer than `max_in_flight` of its messages are in the
+  pool (a Redis sorted set of deliveries, each expiring with its lease), so Redis is never
+  flooded and PGMQ stays the source of truth. A running task extends its own lease; the leases
+  of those still waiting in the broker are extended (`renew_leases`) by the bridge and by the
+  running tasks' heartbeats. After a Redis flush the set is empty like the broker's queues, so
+  the lost deliveries' leases run out within one lease and their messages are read again;
 - dead-letters, in one transaction each, messages that have spent `max_attempts` attempts
   (reads that were not throttled give-backs, pgmq/attempts) and messages that fail their
   queue's model;
@@ -43,6 +45,7 @@ from discovery.workers.registry import worker_for
 logger = logging.getLogger(__name__)
 
 BRIDGE_LOCK_TTL_S = 60
+STARTED_MEMORY_S = 3600
 Dispatch = Callable[[Delivery], None]
 
 
@@ -52,6 +55,9 @@ class InFlight:
     def __init__(self, client: redis.Redis, queue: str) -> None:
         self.client = client
         self.key = f"discovery:inflight:{queue}"
+        # Deliveries whose task started: their own heartbeat keeps their lease (and stops when
+        # their process dies); the others wait in the broker and the queue keeps theirs.
+        self.started_key = f"discovery:started:{queue}"
 
     @staticmethod
     def member(delivery: Delivery) -> str:
@@ -69,8 +75,47 @@ class InFlight:
     def add(self, delivery: Delivery, vt_s: int) -> None:
         self.client.zadd(self.key, {self.member(delivery): time.time() + vt_s})
 
+    def mark_started(self, delivery: Delivery) -> None:
+        self.client.zadd(self.started_key, {self.member(delivery): time.time()})
+
     def remove(self, delivery: Delivery) -> None:
-        self.client.zrem(self.key, self.member(delivery))
+        member = self.member(delivery)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.zrem(self.key, member)
+        pipe.zrem(self.started_key, member)
+        pipe.execute()
+
+    def waiting(self) -> list[tuple[int, int]]:
+        """(msg_id, read_ct) of the live deliveries whose task has not started."""
+        now = time.time()
+        # A task runs at most its hard time limit: older start marks are of killed processes.
+        self.client.zremrangebyscore(self.started_key, "-inf", now - STARTED_MEMORY_S)
+        live = self.client.zrangebyscore(self.key, now, "+inf")
+        started = set(self.client.zrange(self.started_key, 0, -1))
+        return [
+            (int(msg_id), int(read_ct))
+            for msg_id, _, read_ct in (member.decode().partition(":") for member in live if member not in started)
+        ]
+
+
+def renew_leases(queue: str, settings: Settings, client: redis.Redis) -> int:
+    """Extend the leases of the deliveries of `queue` handed to Celery whose task has not started
+    (waiting in the broker behind busy processes), at most once per third of a lease across the
+    cluster, so they are not read again while they wait. A started task keeps its own lease (and
+    loses it with its process). Lose Redis and this set goes with the broker's queues: those
+    leases run out within one lease and PGMQ hands the messages out again."""
+    lease_s = settings.discovery_visibility_timeout_s
+    if not client.set(f"discovery:lease-renewal:{queue}", 1, nx=True, px=max(int(lease_s * 1000 / 3), 200)):
+        return 0
+    inflight = InFlight(client, queue)
+    deliveries = inflight.waiting()
+    if not deliveries:
+        return 0
+    with pool(settings.database_url).connection() as conn:
+        extended = queues.extend_leases(conn, queue, deliveries, lease_s)
+    expires = time.time() + lease_s
+    client.zadd(inflight.key, {f"{msg_id}:{read_ct}": expires for msg_id, read_ct in deliveries}, xx=True)
+    return extended
 
 
 def paused_apis(apis: Iterable[str], settings: Settings) -> dict[str, float]:
@@ -126,6 +171,7 @@ def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
         if budget is not None and budget[1] == 0:
             return _pause(queue, settings, {budget[0]: budget[2]}, status="window_full", why="window full")
         cap = None if budget is None else budget[1]
+        renew_leases(queue, settings, client)
         return _drain(queue, settings, InFlight(client, queue), dispatch, cap)
     finally:
         try:

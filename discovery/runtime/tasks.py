@@ -56,6 +56,16 @@ def bridge_task(queue: str) -> dict[str, Any]:
     return result.__dict__
 
 
+def _keep_leases(delivery: Delivery, settings: Any) -> None:
+    """On each heartbeat: this delivery's in-flight entry (it comes back after a flush), and the
+    leases of its queue's deliveries still waiting in the broker behind busy processes."""
+    client = shared_redis(settings.redis_url)
+    inflight = bridge.InFlight(client, delivery.queue)
+    inflight.add(delivery, settings.discovery_visibility_timeout_s)
+    inflight.mark_started(delivery)
+    bridge.renew_leases(delivery.queue, settings, client)
+
+
 def _make_process_task(queue: str) -> Task:
     @app.task(name=process_task_name(queue), bind=True, ignore_result=True)
     def process_message(self: Task, msg_id: int, read_ct: int, message: Any) -> str:
@@ -63,17 +73,12 @@ def _make_process_task(queue: str) -> Task:
         delivery = Delivery(queue, msg_id, read_ct, message)
         worker_cls = worker_for(queue, settings)
         inflight = bridge.InFlight(shared_redis(settings.redis_url), queue)
+        inflight.mark_started(delivery)
         try:
             if worker_cls is None:
                 logger.error("no worker type for %s; message left in PGMQ", queue, extra={"action": "no_worker", "queue": queue})
                 return "no_worker"
-            # Each lease extension renews the in-flight entry too (it comes back after a flush).
-            outcome = process(
-                worker_cls,
-                delivery,
-                settings,
-                on_lease_extended=lambda: inflight.add(delivery, settings.discovery_visibility_timeout_s),
-            )
+            outcome = process(worker_cls, delivery, settings, on_lease_extended=lambda: _keep_leases(delivery, settings))
         finally:
             inflight.remove(delivery)
         # A throttled task kicks nobody: its API is held, and a bridge kicked now could only wait.

@@ -46,3 +46,25 @@ BEGIN
     RETURN dlq_msg_id;
 END;
 $$;
+
+-- Extend the leases of deliveries handed to Celery and not finished (the bridge's in-flight set
+-- lists them by msg_id and read_ct), fenced like discovery_set_vt and never shortening a vt: a
+-- delivery waiting in the broker behind a busy pool keeps its message while its pool lives,
+-- and comes back within one lease once the broker has lost it (Redis flushed with its set).
+CREATE FUNCTION discovery_extend_leases(queue_name text, p_msg_ids bigint[], p_read_cts integer[],
+                                        vt_s double precision)
+RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    extended integer;
+BEGIN
+    EXECUTE format('UPDATE pgmq.%I AS q SET vt = clock_timestamp() + make_interval(secs => $3)
+                    FROM unnest($1, $2) AS d(msg_id, read_ct)
+                    WHERE q.msg_id = d.msg_id AND q.read_ct = d.read_ct
+                      AND q.vt < clock_timestamp() + make_interval(secs => $3)',
+                   pgmq.format_table_name(queue_name, 'q'))
+        USING p_msg_ids, p_read_cts, vt_s;
+    GET DIAGNOSTICS extended = ROW_COUNT;
+    RETURN extended;
+END;
+$$;

@@ -12,8 +12,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 
 from discovery.ops.processes import Supervisor
+from discovery.pgmq import queues
+from discovery.runtime import bridge
+from discovery.settings import Settings
 from tests.integration.test_delivery import archived, effects, seed
 from tests.support.processes import running, staged_artist_env, wait_for
 from tests.support.workers import CREATE_EFFECTS_TABLE
@@ -84,3 +88,35 @@ def test_a_hanging_task_is_not_read_again_while_alive_and_comes_back_within_abou
     assert back_after_s < 3 * LEASE_S, f"read again {back_after_s:.1f}s after the kill (lease {LEASE_S}s)"
     done = effects(db, msg_id)
     assert len(done) == 1 and done[0][0] == 2
+
+
+
+def hidden_for_s(db: psycopg.Connection, msg_id: int) -> float:
+    row = db.execute("SELECT extract(epoch FROM vt - now()) FROM pgmq.q_artist_discovery WHERE msg_id = %s", (msg_id,))
+    return float(row.fetchone()[0])
+
+
+def test_the_queue_keeps_the_leases_of_deliveries_waiting_in_the_broker_not_of_started_ones(db, database_url, redis_url):
+    # Given three deliveries handed to Celery with a 1 s lease: one started (and then its process
+    # died), two still waiting in the broker
+    settings = Settings(database_url=database_url, redis_url=redis_url, discovery_visibility_timeout_s=LEASE_S)
+    for name in ("Started Then Killed", "Waiting One", "Waiting Two"):
+        seed(db, name)
+    started, *waiting = queues.read(db, "artist_discovery", 1, 3)
+    client = redis.Redis.from_url(redis_url)
+    inflight = bridge.InFlight(client, "artist_discovery")
+    for delivery in (started, *waiting):
+        inflight.add(delivery, LEASE_S)
+    inflight.mark_started(started)
+
+    # When the queue's leases are renewed (by the bridge, or a running task's heartbeat)
+    renewed = bridge.renew_leases("artist_discovery", settings, client)
+
+    # Then the waiting ones keep their messages a lease longer; the started one does not
+    assert renewed == 2
+    assert all(hidden_for_s(db, d.msg_id) > LEASE_S - 1 for d in waiting)
+    assert hidden_for_s(db, started.msg_id) < 1
+
+    # And after a Redis flush (the broker lost them) nothing is renewed: they come back
+    client.delete(inflight.key, inflight.started_key, "discovery:lease-renewal:artist_discovery")
+    assert bridge.renew_leases("artist_discovery", settings, client) == 0
