@@ -7,15 +7,19 @@ _settings = get_settings()
 
 broker_url = _settings.redis_url
 broker_connection_retry_on_startup = True
-# If a whole worker dies holding a task, Redis gives it back after this; PGMQ's own vt (shorter)
-# has usually re-read the message by then, and the read_ct fence drops the stale copy.
-broker_transport_options = {"visibility_timeout": _settings.discovery_visibility_timeout_s + 600}
+# If a whole worker dies holding a task, Redis gives it back after this; PGMQ's own lease (far
+# shorter, extended by the running task) has re-read the message by then, and the read_ct fence
+# drops the stale copy. Longer than the hard time limit, so Redis never hands a live task twice.
+broker_transport_options = {
+    "visibility_timeout": max(_settings.discovery_visibility_timeout_s, _settings.discovery_task_time_limit_s) + 600
+}
 
 # No result backend: outcomes live in Postgres (pgmq archive, queue_metrics, worker_issues).
 task_ignore_result = True
 result_backend = None
 
-# Per-message tasks: acknowledged late, one at a time per process, with time limits below the vt.
+# Per-message tasks: acknowledged late, one at a time per process. The time limits may exceed the
+# lease: the task's heartbeat extends it while the task lives, and stops when the limit kills it.
 task_acks_late = True
 worker_prefetch_multiplier = 1
 task_reject_on_worker_lost = False  # a message that kills its worker comes back through PGMQ's read_ct

@@ -15,7 +15,12 @@ class TransientError(DiscoveryError):
         self.retry_after_s = retry_after_s
 
 
-class RateLimited(TransientError):
+class Throttled(TransientError):
+    """Not a failure: the API is held (rate window, breaker, quota or credential) for
+    `retry_after_s`. The message goes back to PGMQ for that long and spends no attempt."""
+
+
+class RateLimited(Throttled):
     """The upstream (or our own shared limiter) said: not now, try after `retry_after_s`."""
 
     def __init__(self, api: str, retry_after_s: float) -> None:
@@ -23,7 +28,7 @@ class RateLimited(TransientError):
         self.api = api
 
 
-class QuotaExhausted(TransientError):
+class QuotaExhausted(Throttled):
     """A daily (or longer) quota is spent; nothing will succeed before `until` (epoch seconds)."""
 
     def __init__(self, api: str, until: float, retry_after_s: float) -> None:
@@ -36,6 +41,16 @@ class UpstreamUnavailable(TransientError):
     """5xx, timeout, connection refused, or an open circuit breaker."""
 
 
+class BreakerOpen(Throttled, UpstreamUnavailable):
+    """The API's circuit breaker is open (cluster-wide) for `retry_after_s`; nothing was sent."""
+
+
+class Unauthorized(Throttled):
+    """The API refused (or we lack) its credential (HTTP 401, a refused token request, an unset
+    token). Not the message's fault: the API is held for every process until the hold's recheck
+    or a restart with another credential, and the message waits without spending an attempt."""
+
+
 class PermanentError(DiscoveryError):
     """Trying again cannot help: recorded and dead-lettered, never retried."""
 
@@ -44,12 +59,17 @@ class NotFound(PermanentError):
     """The upstream has no such object (HTTP 404)."""
 
 
-class Unauthorized(PermanentError):
-    """Credentials were refused (HTTP 401/403 that is not a mode restriction)."""
+class Forbidden(PermanentError):
+    """HTTP 403: the credential works but this endpoint or object is refused (e.g. a batch
+    endpoint in Spotify's development mode)."""
 
 
 class BadResponse(PermanentError):
     """The upstream answered something we cannot use (malformed JSON, wrong shape, 400)."""
+
+
+class BadRequest(BadResponse):
+    """HTTP 400: the upstream refused the request as asked (e.g. a page size it does not allow)."""
 
 
 class InvalidMessage(PermanentError):

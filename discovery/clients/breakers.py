@@ -3,8 +3,9 @@
 A breaker opens after `fail_max` consecutive failures (5xx, timeouts, connection errors, 429s)
 and lets one trial call through after `reset_s`. Besides pybreaker's state, Redis holds a
 deadline per API, `discovery:breaker:<api>`: nothing is sent before it. It is set when the breaker
-opens (opened_at + reset_s), and on a 429 from the Retry-After (a spent quota also opens the
-breaker), so a known reset time always wins over the breaker's own timer when it is later.
+opens (opened_at + reset_s), on a 429 from the Retry-After (a spent quota also opens the
+breaker), and on a refused credential for the recheck time (see clients/credentials), so a known
+reset time always wins over the breaker's own timer when it is later.
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ from dataclasses import dataclass
 import pybreaker
 import redis
 
+from discovery.clients.credentials import log_refusal, refusal_line
 from discovery.clients.redis_pool import shared_redis
-from discovery.exceptions import PermanentError, QuotaExhausted, RateLimited, UpstreamUnavailable
+from discovery.exceptions import (
+    BreakerOpen,
+    PermanentError,
+    QuotaExhausted,
+    RateLimited,
+    Unauthorized,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +38,16 @@ BREAKER_NAMESPACE = "discovery-{api}"
 _EXTEND_DEADLINE = """
 local current = tonumber(redis.call('hget', KEYS[1], 'until') or '0')
 if tonumber(ARGV[1]) > current then
-  redis.call('hset', KEYS[1], 'until', ARGV[1], 'kind', ARGV[2])
+  redis.call('hset', KEYS[1], 'until', ARGV[1], 'kind', ARGV[2], 'credential', ARGV[4])
   redis.call('pexpireat', KEYS[1], ARGV[3])
   return 1
+end
+return 0
+"""
+# Clear a credential hold, only if it still is the one refused with fingerprint ARGV[1].
+_CLEAR_CREDENTIAL = """
+if redis.call('hget', KEYS[1], 'kind') == 'credential' and redis.call('hget', KEYS[1], 'credential') ~= ARGV[1] then
+  return redis.call('del', KEYS[1])
 end
 return 0
 """
@@ -47,7 +62,8 @@ class BreakerPolicy:
 @dataclass(frozen=True)
 class Hold:
     until: float  # epoch seconds
-    kind: str  # breaker | rate | quota
+    kind: str  # breaker | rate | quota | credential
+    credential: str = ""  # for a credential hold: the fingerprint of the refused credential
 
     @property
     def remaining_s(self) -> float:
@@ -71,17 +87,25 @@ def breaker_state(client: redis.Redis, api: str) -> tuple[str, int | None]:
 
 def read_hold(client: redis.Redis, api: str) -> Hold | None:
     """The API's deadline if it is still ahead."""
-    raw = client.hmget(_deadline_key(api), ["until", "kind"])
+    raw = client.hmget(_deadline_key(api), ["until", "kind", "credential"])
     if raw[0] is None:
         return None
-    hold = Hold(float(raw[0]), (raw[1] or b"breaker").decode())
+    hold = Hold(float(raw[0]), (raw[1] or b"breaker").decode(), (raw[2] or b"").decode())
     return hold if hold.until > time.time() else None
 
 
-def extend_hold(client: redis.Redis, api: str, until: float, kind: str) -> None:
-    """Move the API's deadline to `until` unless it is already later."""
+def applies(hold: Hold | None, credential: str | None) -> bool:
+    """Whether `hold` binds a process whose credential has fingerprint `credential` (None: any).
+    A credential hold binds only the processes holding the credential that was refused."""
+    if hold is None or hold.remaining_s <= 0:
+        return False
+    return hold.kind != "credential" or credential is None or hold.credential == credential
+
+
+def extend_hold(client: redis.Redis, api: str, until: float, kind: str, credential: str = "") -> bool:
+    """Move the API's deadline to `until` unless it is already later; true when it moved."""
     expire_at_ms = int(math.ceil(until * 1000)) + 1000
-    client.eval(_EXTEND_DEADLINE, 1, _deadline_key(api), repr(until), kind, expire_at_ms)
+    return bool(client.eval(_EXTEND_DEADLINE, 1, _deadline_key(api), repr(until), kind, expire_at_ms, credential))
 
 
 class _DeadlineOnOpen(pybreaker.CircuitBreakerListener):
@@ -122,9 +146,14 @@ class _DeadlineOnOpen(pybreaker.CircuitBreakerListener):
 class ApiBreaker:
     """The cluster-wide breaker of one API, and its deadline."""
 
-    def __init__(self, api: str, redis_url: str, policy: BreakerPolicy | None = None) -> None:
+    def __init__(
+        self, api: str, redis_url: str, policy: BreakerPolicy | None = None, credential: str = ""
+    ) -> None:
         self.api = api
         self.policy = policy or BreakerPolicy()
+        self.credential = credential
+        # Set when a hold for another credential was ignored: our first success clears it.
+        self.foreign_hold_seen = False
         self._redis = shared_redis(redis_url)
         storage = pybreaker.CircuitRedisStorage(
             pybreaker.STATE_CLOSED, self._redis, namespace=BREAKER_NAMESPACE.format(api=api)
@@ -147,16 +176,18 @@ class ApiBreaker:
     def check(self) -> None:
         """Raise the error a call would get now without sending anything, if any."""
         hold = read_hold(self._redis, self.api)
-        if hold is None:
+        if hold is not None and hold.kind == "credential" and not applies(hold, self.credential):
+            self.foreign_hold_seen = True
+        if hold is None or not applies(hold, self.credential):
             return
         remaining = round(hold.remaining_s, 3)
         if hold.kind == "quota":
             raise QuotaExhausted(self.api, hold.until, remaining)
         if hold.kind == "rate":
             raise RateLimited(self.api, remaining)
-        raise UpstreamUnavailable(
-            f"{self.api} circuit breaker open for {remaining:g}s", retry_after_s=remaining
-        )
+        if hold.kind == "credential":
+            raise Unauthorized(f"{refusal_line(self.api)} (held {remaining:g}s)", retry_after_s=remaining)
+        raise BreakerOpen(f"{self.api} circuit breaker open for {remaining:g}s", retry_after_s=remaining)
 
     def call(self, func, *args, **kwargs):  # type: ignore[no-untyped-def]
         """Run `func` under the breaker: its failures count, an open breaker refuses it."""
@@ -166,13 +197,28 @@ class ApiBreaker:
         except pybreaker.CircuitBreakerError as error:
             hold = read_hold(self._redis, self.api)
             remaining = round(hold.remaining_s, 3) if hold else self.policy.reset_s
-            raise UpstreamUnavailable(
-                f"{self.api} circuit breaker open", retry_after_s=remaining
-            ) from error
+            raise BreakerOpen(f"{self.api} circuit breaker open", retry_after_s=remaining) from error
 
     def hold_until(self, until: float, kind: str) -> None:
         """Send nothing to this API before `until` (a Retry-After), cluster-wide."""
         extend_hold(self._redis, self.api, until, kind)
+
+    def hold_credential(self, detail: str, recheck_s: float) -> Unauthorized:
+        """Hold this API for every process with this credential for `recheck_s`; say once what
+        to fix. Returns the error the caller raises."""
+        if extend_hold(self._redis, self.api, time.time() + recheck_s, "credential", self.credential):
+            log_refusal(self.api, detail, recheck_s)
+        return Unauthorized(f"{refusal_line(self.api)} ({detail})", retry_after_s=recheck_s)
+
+    def clear_other_credential_hold(self) -> None:
+        """After a success: a hold for a credential other than ours (the one that was fixed) goes."""
+        self.foreign_hold_seen = False
+        if self.credential and self._redis.eval(_CLEAR_CREDENTIAL, 1, _deadline_key(self.api), self.credential):
+            logger.info(
+                "%s accepted the new credential; hold cleared",
+                self.api,
+                extra={"action": "credential_hold_cleared", "api": self.api},
+            )
 
     def open_until(self, until: float, kind: str) -> None:
         """Open the breaker now, cluster-wide, and let its first trial call through at `until`
@@ -195,9 +241,13 @@ class ApiBreaker:
         )
 
 
-def open_breakers(apis: Iterable[str], redis_url: str | None = None) -> dict[str, float]:
-    """For each API that must not be called now (open breaker, Retry-After, spent quota), the
-    seconds until it may be called again. Reads Redis only; sends nothing upstream."""
+def open_breakers(
+    apis: Iterable[str], redis_url: str | None = None, credentials: dict[str, str] | None = None
+) -> dict[str, float]:
+    """For each API that must not be called now (open breaker, Retry-After, spent quota, refused
+    credential), the seconds until it may be called again. A credential hold counts only for the
+    credential that was refused when `credentials` (api -> fingerprint) says which one we hold.
+    Reads Redis only; sends nothing upstream."""
     if redis_url is None:
         from discovery.settings import get_settings
 
@@ -206,6 +256,6 @@ def open_breakers(apis: Iterable[str], redis_url: str | None = None) -> dict[str
     paused: dict[str, float] = {}
     for api in apis:
         hold = read_hold(client, api)
-        if hold is not None and hold.remaining_s > 0:
+        if hold is not None and applies(hold, None if credentials is None else credentials.get(api, "")):
             paused[api] = hold.remaining_s
     return paused

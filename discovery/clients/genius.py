@@ -13,7 +13,7 @@ from discovery.clients.factory import shared_client
 from discovery.clients.http import translating_errors
 from discovery.clients.session import SessionOptions, api_session, with_slash
 from discovery.clients.types import GeniusArtist, GeniusSong
-from discovery.exceptions import BadResponse, Unauthorized
+from discovery.exceptions import BadResponse
 from discovery.settings import Settings
 
 API = "genius"
@@ -39,7 +39,7 @@ class Genius:
 
     def _call(self, fn: Callable[[], dict[str, Any]], field: str) -> Any:
         if not self.configured:
-            raise Unauthorized("GENIUS_ACCESS_TOKEN is not set")
+            raise self._session.refuse_credential("GENIUS_ACCESS_TOKEN is not set")
         with translating_errors(API):
             response = fn()
             if not isinstance(response, dict) or field not in response:

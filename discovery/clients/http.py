@@ -28,8 +28,10 @@ from discovery.clients.cache import IGNORED_PARAMETERS, count_lookup, expiry_s, 
 from discovery.clients.ratelimit import SharedRateLimit
 from discovery.clients.redis_pool import shared_redis
 from discovery.exceptions import (
+    BadRequest,
     BadResponse,
     DiscoveryError,
+    Forbidden,
     NotFound,
     QuotaExhausted,
     RateLimited,
@@ -49,8 +51,10 @@ DEFAULT_RETRY_AFTER_S = 1.0
 USER_AGENT = "discovery/0.1"
 
 
-class Forbidden(Unauthorized):
-    """HTTP 403: the credentials work but this endpoint is refused (e.g. Spotify Development Mode)."""
+__all__ = ["Forbidden"]  # kept importable from here for the clients
+
+# How long a refused credential holds its API before the first call tries it again.
+CREDENTIAL_RECHECK_S = 60.0
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -98,6 +102,8 @@ def error_for_status(api: str, response: requests.Response) -> DiscoveryError | 
         return RateLimited(api, retry_after)
     if status >= 500:
         return UpstreamUnavailable(f"{api} answered {status} for {path}")
+    if status == 400:
+        return BadRequest(f"{api} answered 400 for {path}")
     return BadResponse(f"{api} answered {status} for {path}")
 
 
@@ -133,6 +139,8 @@ class GuardedAdapter(HTTPAdapter):
         if guard.rate_limit is not None:
             guard.rate_limit.acquire()
         response: requests.Response = guard.breaker.call(self._send_with_retries, request, kwargs)
+        if guard.breaker.foreign_hold_seen and response.status_code < 400:
+            guard.breaker.clear_other_credential_hold()
         return response
 
     def _send_with_retries(self, request: requests.PreparedRequest, kwargs: dict[str, Any]) -> requests.Response:
@@ -215,6 +223,7 @@ class ApiSession(CachedSession):
         timeout_s: float | tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
         retries: int = RETRIES,
         headers: dict[str, str] | None = None,
+        credential_recheck_s: float = CREDENTIAL_RECHECK_S,
     ) -> None:
         self._redis = shared_redis(redis_url)  # hit and miss counts: never evicted
         self.ttls = ttls
@@ -231,6 +240,9 @@ class ApiSession(CachedSession):
         self.rate_limit = rate_limit
         self.breaker = breaker
         self.timeout_s = timeout_s
+        self.credential_recheck_s = credential_recheck_s
+        # A client that may recover from a 401 itself (Spotify fetches a new token) holds later.
+        self.hold_on_401 = True
         self.headers.update({"User-Agent": USER_AGENT, **(headers or {})})
         adapter = GuardedAdapter(self, retries)
         self.mount("http://", adapter)
@@ -256,6 +268,12 @@ class ApiSession(CachedSession):
         if expire != DO_NOT_CACHE:
             count_lookup(self._redis, self.api, getattr(response, "from_cache", False))
         error = error_for_status(self.api, response)
+        if isinstance(error, Unauthorized) and self.hold_on_401:
+            raise self.refuse_credential(str(error))
         if error is not None:
             raise error
         return response
+
+    def refuse_credential(self, detail: str) -> Unauthorized:
+        """The credential was refused (or is missing): hold this API for every process."""
+        return self.breaker.hold_credential(detail, self.credential_recheck_s)

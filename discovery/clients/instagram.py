@@ -9,7 +9,7 @@ from discovery.clients.factory import shared_client
 from discovery.clients.http import translating_errors
 from discovery.clients.session import SessionOptions, api_session, with_slash
 from discovery.clients.types import InstagramProfile
-from discovery.exceptions import BadResponse, NotFound, Unauthorized
+from discovery.exceptions import BadResponse, NotFound
 from discovery.settings import Settings
 
 API = "instagram"
@@ -34,7 +34,7 @@ class Instagram:
     def profile(self, username: str) -> InstagramProfile | None:
         """GET v1/user/by/username?username=: the profile, or None when there is no such user."""
         if not self.configured:
-            raise Unauthorized("INSTAGRAM_API_KEY is not set")
+            raise self._session.refuse_credential("INSTAGRAM_API_KEY is not set")
         try:
             with translating_errors(API):
                 body = self._session.get(

@@ -1,8 +1,10 @@
 """Rate limits per API, shared by every process and machine through Redis (`limits`, moving window).
 
 `DISCOVERY_RATE_LIMITS="spotify=100/30,genius=5/1"` reads as "100 requests per 30 s". A caller that
-finds the window full waits for a free slot only up to `max_wait_s`, then raises RateLimited so
-the worker gives its message back instead of sleeping.
+finds the window full waits for a free slot only up to `max_wait_s`, then raises RateLimited with
+the time to the next free slot, so the worker gives its message back for that long (a throttle,
+not a failed attempt) instead of sleeping. The bridge reads only as many messages as the window
+can serve soon (`free_within`).
 """
 
 from __future__ import annotations
@@ -95,6 +97,11 @@ class _MarginRedisStorage(RedisStorage):
         arguments = [time.time(), limit, window_s, amount, math.ceil(window_s)]
         return bool(self._acquire([self.prefixed_key(key)], arguments))
 
+    def slot_times(self, key: str, limit: int) -> list[float]:
+        """When each request counted in the key's window was taken (newest first)."""
+        raw = self.get_connection().lrange(self.prefixed_key(key), 0, limit - 1)
+        return [float(stamp) for stamp in raw]
+
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]
         return start + self.margin_s, count
@@ -110,13 +117,27 @@ class SharedRateLimit:
         self.rate = rate
         self.max_wait_s = max_wait_s
         self._item: RateLimitItem = RateLimitItemPerSecond(rate.requests, rate.per_s)
-        storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
+        self._limiter = MovingWindowRateLimiter(self._storage)
 
     def used(self) -> int:
         """Requests counted in the current window, across the cluster (reads only)."""
         stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
         return self.rate.requests - int(stats.remaining)
+
+    def free_within(self, horizon_s: float) -> int:
+        """Slots free now or freeing within `horizon_s`, across the cluster (reads only): how many
+        requests the window can serve soon."""
+        window_s = self.rate.per_s + window_margin_s(self.rate)
+        cutoff = time.time() + horizon_s - window_s
+        key = self._item.key_for(KEY_NAMESPACE, self.api)
+        taken = sum(1 for stamp in self._storage.slot_times(key, self.rate.requests) if stamp > cutoff)
+        return max(self.rate.requests - taken, 0)
+
+    def next_free_s(self) -> float:
+        """Seconds until the window has a free slot (0 when it has one now)."""
+        stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
+        return 0.0 if stats.remaining > 0 else max(stats.reset_time - time.time(), 0.0)
 
     def acquire(self) -> None:
         """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited."""

@@ -6,6 +6,7 @@ from typing import TypedDict, Unpack
 
 from discovery.clients.breakers import ApiBreaker, BreakerPolicy
 from discovery.clients.cache import parse_ttls
+from discovery.clients.credentials import fingerprint
 from discovery.clients.http import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ApiSession
 from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, SharedRateLimit, parse_rate_limits
 from discovery.settings import Settings
@@ -44,8 +45,9 @@ def api_session(
         cache_url=settings.cache_url(),
         ttls=parse_ttls(settings.discovery_cache_ttls),
         rate_limit=SharedRateLimit(api, rate, settings.redis_url, max_wait_s=max_wait_s) if rate else None,
-        breaker=ApiBreaker(api, settings.redis_url, options.get("breaker_policy")),
+        breaker=ApiBreaker(api, settings.redis_url, options.get("breaker_policy"), fingerprint(api, settings)),
         timeout_s=options.get("timeout_s", DEFAULT_TIMEOUT_S),
         retries=options.get("retries", DEFAULT_RETRIES),
         headers=headers,
+        credential_recheck_s=settings.discovery_credential_recheck_s,
     )

@@ -5,8 +5,10 @@ process at a time under a Redis lock, so the whole cluster shares one token.
 
 Quota modes (SPOTIFY_QUOTA_MODE): `extended` uses the batch endpoints (20 albums, 50 tracks) and
 pages of 50; `development` uses single-object endpoints and pages of 10; `auto` starts extended
-and, on the first 403 from a batch endpoint (or a 400 for a page of 50), switches the whole
-cluster to development, remembered in Redis.
+and, on the first 403 from a batch endpoint (or a 400 for a page of 50: the page size's refusal),
+switches the whole cluster to development, remembered in Redis for `MODE_MEMORY_S` (hours: the
+app may be granted extended quota meanwhile). Nothing else switches it: a 5xx, malformed JSON or
+another 4xx is that call's error, not a verdict on the app's quota.
 
 Every album and track object seen is kept once, slimmed (clients/cache), in the cache's Redis
 under `discovery:spotify:album:<id>` (or `track:`) for DISCOVERY_CACHE_TTLS' `spotify.objects`,
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar, Unpack, cast
 
@@ -38,7 +41,13 @@ from discovery.clients.http import (
 from discovery.clients.redis_pool import shared_redis
 from discovery.clients.session import DEFAULT_TIMEOUT_S, SessionOptions, api_session, with_slash
 from discovery.clients.types import SpotifyAlbum, SpotifyArtist, SpotifyPaging, SpotifyTrack
-from discovery.exceptions import BadResponse, NotFound, Unauthorized, UpstreamUnavailable
+from discovery.exceptions import (
+    BadRequest,
+    BadResponse,
+    NotFound,
+    Unauthorized,
+    UpstreamUnavailable,
+)
 from discovery.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -52,8 +61,10 @@ TOKEN_KEY = "discovery:spotify:token"
 TOKEN_LOCK_KEY = "discovery:spotify:token-lock"
 TOKEN_LOCK_TIMEOUT_S = 15
 MODE_KEY = "discovery:spotify:mode"
+# When the cluster switched (epoch seconds), for `discovery status`.
+MODE_SINCE_KEY = "discovery:spotify:mode-since"
 # How long the cluster remembers that the app is in development mode before trying batches again.
-MODE_MEMORY_S = 7 * DAY_S
+MODE_MEMORY_S = 6 * 3600
 OBJECT_KEY = "discovery:spotify:{kind}:{id}"
 
 T = TypeVar("T")
@@ -144,9 +155,13 @@ class Spotify:
         redaction.install((secret,))
         base_url = settings.api_url("spotify_api_url")
         self._session = api_session(API, settings, base_url, **options)
+        # A 401 may only mean the shared token expired: _call fetches a new one before holding.
+        self._session.hold_on_401 = False
         timeout_s = options.get("timeout_s", DEFAULT_TIMEOUT_S)
+        self.configured = bool(client_id and secret)
+        # spotipy refuses empty credentials at construction; calls refuse them below instead.
         self._auth = SharedClientCredentials(
-            client_id, secret, settings.api_url("spotify_token_url"), self._redis, timeout_s
+            client_id or "unset", secret or "unset", settings.api_url("spotify_token_url"), self._redis, timeout_s
         )
         self._sp = spotipy.Spotify(
             auth_manager=self._auth,
@@ -177,6 +192,7 @@ class Spotify:
         if self.settings.spotify_quota_mode != "auto":
             return False
         if self._redis.set(MODE_KEY, "development", ex=MODE_MEMORY_S, get=True) != b"development":
+            self._redis.set(MODE_SINCE_KEY, repr(time.time()), ex=MODE_MEMORY_S)
             logger.warning(
                 "spotify switched to development mode: %s",
                 why,
@@ -188,6 +204,10 @@ class Spotify:
 
     def _call(self, fn: Callable[[], T]) -> T:
         """Run one spotipy call; a 401 fetches a new token once; only project errors leave."""
+        if not self.configured:
+            raise self._session.refuse_credential("SPOTIFY_CLIENT_ID or SPOTIFY_CLIENT_SECRET is not set")
+        # Held (credential, quota, breaker)? Then not even the token endpoint is asked.
+        self._session.breaker.check()
         for attempt in (1, 2):
             try:
                 with translating_errors(API):
@@ -199,8 +219,10 @@ class Spotify:
                     except spotipy.oauth2.SpotifyOauthError:
                         raise Unauthorized("spotify refused the client credentials") from None
             except Unauthorized as error:
-                if isinstance(error, Forbidden) or attempt == 2:
-                    raise
+                if error.retry_after_s is not None:
+                    raise  # the API is already held for a refused credential
+                if attempt == 2:
+                    raise self._session.refuse_credential(str(error)) from None
                 self._auth.forget_token()
                 continue
             if not isinstance(result, dict):
@@ -209,11 +231,12 @@ class Spotify:
         raise UpstreamUnavailable("spotify: unreachable")  # not reached
 
     def _paged(self, fn: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
-        """A paged call with the mode's page size; auto mode falls back to 10 on a 400 for 50."""
+        """A paged call with the mode's page size; auto mode falls back to 10 on a 400 for 50
+        (only a 400: a 5xx or an answer we cannot read says nothing about the page size)."""
         size = self.page_size
         try:
             return self._call(lambda: fn(size))
-        except BadResponse:
+        except BadRequest:
             if size == PAGE_SIZES["development"] or not self._switch_to_development(
                 f"a page of {size} was refused"
             ):
@@ -339,6 +362,16 @@ class Spotify:
 
     def close(self) -> None:
         self._session.close()
+
+
+def mode_state(client: redis.Redis, configured: str) -> tuple[str, float | None]:
+    """The cluster's effective quota mode and, when auto mode switched, since when (epoch s)."""
+    if configured != "auto":
+        return configured, None
+    mode, since = client.mget(MODE_KEY, MODE_SINCE_KEY)
+    if mode != b"development":
+        return "extended", None
+    return "development", float(since) if since else None
 
 
 def spotify_client(settings: Settings | None = None) -> Spotify:

@@ -108,7 +108,8 @@ def _from_row(row: queues.DeadRow) -> DeadLetter:
         queue=queue,
         msg_id=int(msg_id),
         source_msg_id=_int_or_none(fields.get("source_msg_id")),
-        attempts=_int_or_none(fields.get("read_ct")),
+        # Attempts spent (throttled reads excluded); older dead letters carry only read_ct.
+        attempts=_int_or_none(fields.get("attempts", fields.get("read_ct"))),
         error_type=fields.get("error_type"),
         reason=fields.get("reason"),
         message=fields["message"] if wrapped else wrapper,

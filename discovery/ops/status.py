@@ -11,6 +11,8 @@ Something needs attention (and `status` exits non-zero) when:
   every queue runs in that queue's own pool, so a pool without a worker stalls its queue for good;
 - a circuit breaker is still open more than `BREAKER_GRACE_S` after its reset time (nothing is
   trying the API again);
+- an API refused its credential (a credential hold): nothing that needs it moves until the
+  credential is fixed, and status names the setting to check;
 - Postgres or Redis cannot be reached;
 - a queue is stalled: its longest-waiting visible message has been ready for more than twice its
   bridge tick while the bridge had room to read it and no API it needs was paused (beat is down,
@@ -31,7 +33,10 @@ import redis
 
 from discovery.clients.breakers import BreakerPolicy, breaker_state, read_hold
 from discovery.clients.cache import hit_ratio
+from discovery.clients.credentials import refusal_line
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
+from discovery.clients.spotify import mode_state
+from discovery.pgmq import attempts as pgmq_attempts
 from discovery.pgmq import queues as pgmq_queues
 from discovery.pgmq.sql import query
 from discovery.runtime import capacity
@@ -48,6 +53,8 @@ UNKNOWN = "unknown"
 # Outcomes a task records in queue_metrics (kind 'task'): done, or a failed attempt.
 PROCESSED_OUTCOMES = ("archived",)
 FAILED_OUTCOMES = ("retried", "dead_lettered")
+# Given back while an API was held (rate window, breaker, quota, credential): no attempt spent.
+THROTTLED_OUTCOMES = ("throttled",)
 
 
 @dataclass
@@ -63,6 +70,8 @@ class QueueStatus:
     dlq_newest_age_s: int | None = None
     processed_last_hour: int | None = None
     failed_last_hour: int | None = None
+    throttled_last_hour: int | None = None
+    retrying: int | None = None  # messages waiting that failed at least once (attempts spent)
     outcomes_last_hour: dict[str, int] = field(default_factory=dict)
     paused_by: list[str] = field(default_factory=list)
     oldest_visible_age_s: int | None = None  # the longest-waiting readable message, since ready
@@ -75,7 +84,7 @@ class ApiStatus:
     api: str
     breaker: str = UNKNOWN  # closed | open | half-open | unknown
     paused_for_s: float | None = None  # nothing is sent before this (breaker, Retry-After, quota)
-    pause_kind: str | None = None  # breaker | rate | quota
+    pause_kind: str | None = None  # breaker | rate | quota | credential
     open_past_reset_s: float | None = None
     breaker_open_for_s: float | None = None
     rate_limit: dict[str, Any] | str = UNKNOWN  # {"used", "limit", "window_s"}
@@ -94,12 +103,20 @@ class PoolStatus:
 
 
 @dataclass
+class SpotifyMode:
+    configured: str  # auto | extended | development
+    mode: str = UNKNOWN  # the effective one: extended | development
+    since: str | None = None  # when auto mode switched to development (ISO time)
+
+
+@dataclass
 class Status:
     checked_at: str
     queues: dict[str, QueueStatus]
     apis: dict[str, ApiStatus]
     pools: dict[str, PoolStatus]
     attention: list[str]
+    spotify_mode: SpotifyMode | None = None
 
     @property
     def healthy(self) -> bool:
@@ -116,6 +133,7 @@ class Status:
                 name: {**asdict(found), "online": found.online}
                 for name, found in self.pools.items()
             },
+            "spotify_mode": None if self.spotify_mode is None else asdict(self.spotify_mode),
         }
 
 
@@ -138,12 +156,14 @@ def collect(
     except psycopg.Error as error:
         attention.append(f"Postgres unreachable: {_first_line(error)}")
 
+    spotify_mode = SpotifyMode(settings.spotify_quota_mode)
     client = redis.Redis.from_url(settings.redis_url, socket_timeout=CONNECT_TIMEOUT_S)
     try:
         client.ping()
     except redis.RedisError as error:
         attention.append(f"Redis unreachable: {_first_line(error)}")
     else:
+        _read_spotify_mode(client, spotify_mode)
         _read_inflight(client, queues, settings)
         _read_apis(settings, client, apis)
         _read_cache_ratios(client, apis)
@@ -156,7 +176,13 @@ def collect(
     attention += _needing_attention(queues, apis, pools, dlq_window_s)
     attention += _stalls(settings, queues, apis)
     checked_at = datetime.now(UTC).isoformat(timespec="seconds")
-    return Status(checked_at, queues, apis, pools, attention)
+    return Status(checked_at, queues, apis, pools, attention, spotify_mode)
+
+
+def _read_spotify_mode(client: redis.Redis, found: SpotifyMode) -> None:
+    mode, since = mode_state(client, found.configured)
+    found.mode = mode
+    found.since = None if since is None else datetime.fromtimestamp(since, UTC).isoformat(timespec="seconds")
 
 
 def _first_line(error: BaseException) -> str:
@@ -183,6 +209,7 @@ def _read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
         outcomes = conn.execute(
             query("ops_task_outcomes_since"), {"window_s": RECENT_WINDOW_S}
         ).fetchall()
+        waiting = pgmq_attempts.waiting_by_queue(conn)
     for queue, found in queues.items():
         work = depths.get(queue)
         if work is not None:
@@ -195,6 +222,8 @@ def _read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
             found.dlq_newest_age_s = dead.newest_age_s
         found.processed_last_hour = 0
         found.failed_last_hour = 0
+        found.throttled_last_hour = 0
+        found.retrying = waiting.get(queue, (0, 0))[0]
     for queue, outcome, count in outcomes:
         found = queues.get(queue)
         if found is None:
@@ -204,6 +233,8 @@ def _read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
             found.processed_last_hour = (found.processed_last_hour or 0) + int(count)
         elif outcome in FAILED_OUTCOMES:
             found.failed_last_hour = (found.failed_last_hour or 0) + int(count)
+        elif outcome in THROTTLED_OUTCOMES:
+            found.throttled_last_hour = (found.throttled_last_hour or 0) + int(count)
 
 
 def _read_inflight(client: redis.Redis, queues: dict[str, QueueStatus], settings: Settings) -> None:
@@ -301,6 +332,12 @@ def _needing_attention(
                 f"({pool.queue}: {waiting} visible message(s))"
             )
     for api in apis.values():
+        if api.pause_kind == "credential":
+            held = [queue.queue for queue in queues.values() if api.api in queue.paused_by]
+            found.append(
+                f"{refusal_line(api.api)}; {', '.join(held) or 'its queues'} held "
+                f"(rechecked in {api.paused_for_s or 0:.0f}s, or restart the pools with the fixed credential)"
+            )
         if api.open_past_reset_s is not None and api.open_past_reset_s > BREAKER_GRACE_S:
             found.append(
                 f"{api.api} breaker still open {api.open_past_reset_s:.0f}s after its reset time"
@@ -370,6 +407,8 @@ def render(status: Status) -> Any:
         "done 1h",
         "retried 1h",
         "failed 1h",
+        "throttled 1h",
+        "retrying",
         "paused by",
     ):
         queues.add_column(column, justify="left" if column in ("queue", "pool") else "right")
@@ -388,6 +427,8 @@ def render(status: Status) -> Any:
             # says); "failed" is only what was given up on (dead-lettered).
             _cell(None if found.processed_last_hour is None else found.outcomes_last_hour.get("retried", 0)),
             _cell(None if found.processed_last_hour is None else found.outcomes_last_hour.get("dead_lettered", 0)),
+            _cell(found.throttled_last_hour),
+            _cell(found.retrying),
             ", ".join(found.paused_by) or "-",
         )
     apis = Table(title="APIs", title_justify="left")
@@ -411,6 +452,12 @@ def render(status: Status) -> Any:
         pools.add_row(
             pool.pool, UNKNOWN if pool.workers is None else ", ".join(pool.workers) or "none"
         )
+    mode = status.spotify_mode
+    mode_line = Text(
+        "Spotify quota mode: "
+        + ("?" if mode is None else f"{mode.mode} (configured {mode.configured}"
+           + (f", development since {mode.since})" if mode.since else ")"))
+    )
     verdict = (
         Text("healthy", style="green")
         if status.healthy
@@ -418,7 +465,7 @@ def render(status: Status) -> Any:
             "needs attention:\n" + "\n".join(f"- {item}" for item in status.attention), style="red"
         )
     )
-    return Group(queues, apis, pools, verdict)
+    return Group(queues, apis, pools, mode_line, verdict)
 
 
 def _cell(value: int | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, LiteralString, cast
 
 from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
@@ -71,17 +71,39 @@ def set_vt(conn: Connection, delivery: Delivery, vt_s: float) -> bool:
     return bool(row and row[0])
 
 
+def extend_leases(conn: Connection, queue: str, deliveries: Iterable[tuple[int, int]], vt_s: float) -> int:
+    """Fenced lease extension of many deliveries ((msg_id, read_ct) pairs) to now + `vt_s`,
+    never shortening a vt; returns how many still owned their message."""
+    pairs = list(deliveries)
+    if not pairs:
+        return 0
+    row = conn.execute(
+        cast(LiteralString, queries("attempts.sql")["extend_leases"]),
+        {"queue": queue, "msg_ids": [m for m, _ in pairs], "read_cts": [r for _, r in pairs], "vt_s": vt_s},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def dead_letter(
-    conn: Connection, queue: str, msg_id: int, read_ct: int | None, error_type: str, reason: str
+    conn: Connection,
+    queue: str,
+    msg_id: int,
+    read_ct: int | None,
+    error_type: str,
+    reason: str,
+    attempts: int | None = None,
 ) -> int | None:
-    """Send the message, wrapped with its reason, to <queue>_dlq and archive it from `queue`.
+    """Send the message, wrapped with its reason (and the `attempts` it spent, when given), to
+    <queue>_dlq and archive it from `queue`.
 
     Fenced on read_ct unless it is None; returns the DLQ msg_id, or None when not owned.
     """
-    row = conn.execute(
-        query("dead_letter"),
-        {"queue": queue, "msg_id": msg_id, "read_ct": read_ct, "error_type": error_type, "reason": reason},
-    ).fetchone()
+    params = {"queue": queue, "msg_id": msg_id, "read_ct": read_ct, "error_type": error_type, "reason": reason}
+    if attempts is None:
+        row = conn.execute(query("dead_letter"), params).fetchone()
+    else:
+        counted = cast(LiteralString, queries("attempts.sql")["dead_letter_counted"])
+        row = conn.execute(counted, {**params, "attempts": attempts}).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 

@@ -4,12 +4,21 @@ Beat fires one bridge task per queue on the schedule (the safety net); the fast 
 once when work arrives (runtime/fastlane.py). A bridge run:
 - takes a per-queue Redis lock that expires on its own, so overlapping runs do not both drain; a
   run that finds the lock taken asks the holder to drain once more before it lets go;
-- leaves the queue untouched (no read, no read_ct spent) while an API its worker needs is paused;
-- reads batches with the visibility timeout while fewer than its ceiling (runtime/capacity: a
-  multiple of the pool processes online, or DISCOVERY_MAX_IN_FLIGHT) of its messages are in the pool (a Redis sorted set of deliveries, each expiring with its vt), so Redis is never
-  flooded and PGMQ stays the source of truth;
-- dead-letters, in one transaction each, messages read more than `max_attempts` times and
-  messages that fail their queue's model;
+- leaves the queue untouched (no read, no read_ct spent) while an API its worker needs is held
+  (open breaker, Retry-After, spent quota, refused credential);
+- reads no more messages than the rate window of its worker's first API can serve soon (slots
+  free now or within the limiter's wait), and none while that window is full, so a full window
+  costs no reads;
+- reads batches with a short lease while fewer than its ceiling (runtime/capacity: a multiple of
+  the pool processes online, or DISCOVERY_MAX_IN_FLIGHT) of its messages are in the pool (a Redis
+  sorted set of deliveries, each expiring with its lease), so Redis is never flooded and PGMQ
+  stays the source of truth. A running task extends its own lease; the leases of those still
+  waiting in the broker are extended (`renew_leases`) by the bridge and by the running tasks'
+  heartbeats. After a Redis flush the set is empty like the broker's queues, so the lost
+  deliveries' leases run out within one lease and their messages are read again;
+- dead-letters, in one transaction each, messages that have spent `max_attempts` attempts
+  (reads that were not throttled give-backs, pgmq/attempts) and messages that fail their
+  queue's model;
 - records one queue_metrics row per batch.
 """
 
@@ -19,14 +28,17 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import psycopg
 import redis
 
 from discovery.clients.breakers import open_breakers
+from discovery.clients.credentials import fingerprint
+from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, Rate, SharedRateLimit, parse_rate_limits
 from discovery.clients.redis_pool import shared_redis
 from discovery.exceptions import InvalidMessage
-from discovery.pgmq import queues, records
+from discovery.pgmq import attempts, queues, records
 from discovery.pgmq.db import pool
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
@@ -37,6 +49,7 @@ from discovery.workers.registry import worker_for
 logger = logging.getLogger(__name__)
 
 BRIDGE_LOCK_TTL_S = 60
+STARTED_MEMORY_S = 3600
 Dispatch = Callable[[Delivery], None]
 
 
@@ -46,6 +59,9 @@ class InFlight:
     def __init__(self, client: redis.Redis, queue: str) -> None:
         self.client = client
         self.key = f"discovery:inflight:{queue}"
+        # Deliveries whose task started: their own heartbeat keeps their lease (and stops when
+        # their process dies); the others wait in the broker and the queue keeps theirs.
+        self.started_key = f"discovery:started:{queue}"
 
     @staticmethod
     def member(delivery: Delivery) -> str:
@@ -63,22 +79,80 @@ class InFlight:
     def add(self, delivery: Delivery, vt_s: int) -> None:
         self.client.zadd(self.key, {self.member(delivery): time.time() + vt_s})
 
+    def mark_started(self, delivery: Delivery) -> None:
+        self.client.zadd(self.started_key, {self.member(delivery): time.time()})
+
     def remove(self, delivery: Delivery) -> None:
-        self.client.zrem(self.key, self.member(delivery))
+        member = self.member(delivery)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.zrem(self.key, member)
+        pipe.zrem(self.started_key, member)
+        pipe.execute()
+
+    def waiting(self) -> list[tuple[int, int]]:
+        """(msg_id, read_ct) of the live deliveries whose task has not started."""
+        now = time.time()
+        # A task runs at most its hard time limit: older start marks are of killed processes.
+        self.client.zremrangebyscore(self.started_key, "-inf", now - STARTED_MEMORY_S)
+        live = self.client.zrangebyscore(self.key, now, "+inf")
+        started = set(self.client.zrange(self.started_key, 0, -1))
+        return [
+            (int(msg_id), int(read_ct))
+            for msg_id, _, read_ct in (member.decode().partition(":") for member in live if member not in started)
+        ]
 
 
-def paused_apis(apis: Iterable[str], redis_url: str) -> dict[str, float]:
-    """APIs whose circuit breaker is open, with seconds until they may close."""
+def renew_leases(queue: str, settings: Settings, client: redis.Redis) -> int:
+    """Extend the leases of the deliveries of `queue` handed to Celery whose task has not started
+    (waiting in the broker behind busy processes), at most once per third of a lease across the
+    cluster, so they are not read again while they wait. A started task keeps its own lease (and
+    loses it with its process). Lose Redis and this set goes with the broker's queues: those
+    leases run out within one lease and PGMQ hands the messages out again."""
+    lease_s = settings.discovery_visibility_timeout_s
+    if not client.set(f"discovery:lease-renewal:{queue}", 1, nx=True, px=max(int(lease_s * 1000 / 3), 200)):
+        return 0
+    inflight = InFlight(client, queue)
+    deliveries = inflight.waiting()
+    if not deliveries:
+        return 0
+    with pool(settings.database_url).connection() as conn:
+        extended = queues.extend_leases(conn, queue, deliveries, lease_s)
+    expires = time.time() + lease_s
+    client.zadd(inflight.key, {f"{msg_id}:{read_ct}": expires for msg_id, read_ct in deliveries}, xx=True)
+    return extended
+
+
+def paused_apis(apis: Iterable[str], settings: Settings) -> dict[str, float]:
+    """APIs held for this process (open breaker, Retry-After, quota, a refusal of the credential
+    it has), with seconds until they may be called."""
     names = list(apis)
     if not names:
         return {}
-    return open_breakers(names, redis_url=redis_url)
+    credentials = {api: fingerprint(api, settings) for api in names}
+    return open_breakers(names, redis_url=settings.redis_url, credentials=credentials)
+
+
+@lru_cache(maxsize=16)
+def _shared_limit(api: str, rate: Rate, redis_url: str) -> SharedRateLimit:
+    return SharedRateLimit(api, rate, redis_url)
+
+
+def window_budget(apis: Iterable[str], settings: Settings) -> tuple[str, int, float] | None:
+    """For the worker's first API, if it is rate limited: (api, requests its window can serve
+    now or within the limiter's wait, seconds until a slot frees when none can)."""
+    first = next(iter(apis), None)
+    rate = parse_rate_limits(settings.discovery_rate_limits).get(first) if first else None
+    if first is None or rate is None:
+        return None
+    limit = _shared_limit(first, rate, settings.redis_url)
+    free = limit.free_within(DEFAULT_MAX_WAIT_S)
+    return first, free, (limit.next_free_s() if free == 0 else 0.0)
 
 
 @dataclass
 class BridgeRun:
     queue: str
-    status: str  # drained | capped | locked | paused | no_worker
+    status: str  # drained | capped | locked | paused | window_full | no_worker
     read: int = 0
     dispatched: int = 0
     dead_lettered: int = 0
@@ -102,16 +176,28 @@ def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
             return result
         client.delete(wanted)
         try:
-            paused = paused_apis(worker_cls.apis, settings.redis_url)
-            if paused:
-                return _pause(queue, settings, paused)
-            result = _merge(result, _drain(queue, settings, InFlight(client, queue), dispatch))
+            result = _merge(result, _once(queue, settings, worker_cls.apis, client, dispatch))
         finally:
             try:
                 lock.release()
             except redis.exceptions.LockError:
                 pass  # it expired: a long run, and another tick may have started; PGMQ kept it safe
+        if result.status in ("paused", "window_full"):
+            break  # a held API: asking again now would only record another pause
     return result
+
+
+def _once(queue: str, settings: Settings, apis: tuple[str, ...], client: redis.Redis, dispatch: Dispatch) -> BridgeRun:
+    """One drain under the lock: nothing while an API is held or its window is full."""
+    paused = paused_apis(apis, settings)
+    if paused:
+        return _pause(queue, settings, paused)
+    budget = window_budget(apis, settings)
+    if budget is not None and budget[1] == 0:
+        return _pause(queue, settings, {budget[0]: budget[2]}, status="window_full", why="window full")
+    cap = None if budget is None else budget[1]
+    renew_leases(queue, settings, client)
+    return _drain(queue, settings, InFlight(client, queue), dispatch, cap)
 
 
 def _merge(before: BridgeRun, after: BridgeRun) -> BridgeRun:
@@ -123,31 +209,36 @@ def _merge(before: BridgeRun, after: BridgeRun) -> BridgeRun:
     return after
 
 
-def _pause(queue: str, settings: Settings, paused: dict[str, float]) -> BridgeRun:
-    detail = ", ".join(f"{api} for {seconds:.0f}s" for api, seconds in sorted(paused.items()))
+def _pause(
+    queue: str, settings: Settings, paused: dict[str, float], status: str = "paused", why: str = "held"
+) -> BridgeRun:
+    detail = ", ".join(f"{api} {why} for {seconds:.1f}s" for api, seconds in sorted(paused.items()))
     with pool(settings.database_url).connection() as conn:
         records.record_pause(conn, queue=queue, detail=detail)
     logger.info("bridge paused %s: %s", queue, detail, extra={"action": "bridge_paused", "queue": queue})
-    return BridgeRun(queue, "paused")
+    return BridgeRun(queue, status)
 
 
-def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch) -> BridgeRun:
+def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, cap: int | None = None) -> BridgeRun:
+    """Read and dispatch batches; at most `cap` messages when the rate window limits this run."""
     result = BridgeRun(queue, "drained")
     vt_s = settings.discovery_visibility_timeout_s
-    while result.read < settings.discovery_bridge_max_per_tick:
+    most = settings.discovery_bridge_max_per_tick if cap is None else min(cap, settings.discovery_bridge_max_per_tick)
+    while result.read < most:
         room = capacity.max_in_flight(inflight.client, queue, settings) - inflight.count()
         if room <= 0:
             result.status = "capped"
             break
         started = time.monotonic()
-        qty = min(settings.discovery_batch_size, room, settings.discovery_bridge_max_per_tick - result.read)
+        qty = min(settings.discovery_batch_size, room, most - result.read)
         with pool(settings.database_url).connection() as conn:
             batch = queues.read(conn, queue, vt_s, qty)
             if not batch:
                 break
             dispatched = dead = 0
+            throttled = attempts.throttled_reads(conn, queue, [delivery.msg_id for delivery in batch])
             for delivery in batch:
-                if _dead_letter_if_hopeless(conn, delivery, settings):
+                if _dead_letter_if_hopeless(conn, delivery, settings, throttled.get(delivery.msg_id, 0)):
                     dead += 1
                     continue
                 inflight.add(delivery, vt_s)
@@ -175,23 +266,30 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
     return result
 
 
-def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, settings: Settings) -> bool:
-    """Too many attempts, or a message its worker can never accept: to the DLQ now."""
+def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, settings: Settings, throttled: int) -> bool:
+    """Every attempt spent, or a message its worker can never accept: to the DLQ now.
+    `throttled`: how many of its reads were give-backs while an API was held (not attempts)."""
+    spent = delivery.read_ct - 1 - throttled
     try:
         validate(delivery.queue, delivery.message)
     except InvalidMessage as error:
-        return _dead_letter(conn, delivery, "InvalidMessage", str(error))
-    if delivery.read_ct > settings.discovery_max_attempts:
+        return _dead_letter(conn, delivery, "InvalidMessage", str(error), spent)
+    if spent >= settings.discovery_max_attempts:
         last = records.last_issue(conn, delivery.queue, delivery.msg_id)
         last_text = f"{last[0]}: {last[1]}" if last else "no error recorded (the worker died or timed out)"
-        reason = f"exceeded {settings.discovery_max_attempts} attempts (read {delivery.read_ct} times); last error: {last_text}"
-        return _dead_letter(conn, delivery, "MaxAttemptsExceeded", reason)
+        reason = (
+            f"exceeded {settings.discovery_max_attempts} attempts (read {delivery.read_ct} times, "
+            f"{throttled} of them throttled); last error: {last_text}"
+        )
+        return _dead_letter(conn, delivery, "MaxAttemptsExceeded", reason, spent)
     return False
 
 
-def _dead_letter(conn: psycopg.Connection, delivery: Delivery, error_type: str, reason: str) -> bool:
+def _dead_letter(conn: psycopg.Connection, delivery: Delivery, error_type: str, reason: str, spent: int) -> bool:
     with conn.transaction():
-        dlq_id = queues.dead_letter(conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason)
+        dlq_id = queues.dead_letter(
+            conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason, attempts=spent
+        )
         if dlq_id is not None:
             records.record_delivery_issue(conn, delivery, error_type, reason)
     logger.warning(

@@ -72,20 +72,34 @@ def prune_task() -> dict[str, int]:
         return retention.prune(conn, settings.discovery_retention_s).removed
 
 
+def _keep_leases(delivery: Delivery, settings: Any) -> None:
+    """On each heartbeat: this delivery's in-flight entry (it comes back after a flush), and the
+    leases of its queue's deliveries still waiting in the broker behind busy processes."""
+    client = shared_redis(settings.redis_url)
+    inflight = bridge.InFlight(client, delivery.queue)
+    inflight.add(delivery, settings.discovery_visibility_timeout_s)
+    inflight.mark_started(delivery)
+    bridge.renew_leases(delivery.queue, settings, client)
+
+
 def _make_process_task(queue: str) -> Task:
     @app.task(name=process_task_name(queue), bind=True, ignore_result=True)
     def process_message(self: Task, msg_id: int, read_ct: int, message: Any) -> str:
         settings = get_settings()
         delivery = Delivery(queue, msg_id, read_ct, message)
         worker_cls = worker_for(queue, settings)
+        inflight = bridge.InFlight(shared_redis(settings.redis_url), queue)
+        inflight.mark_started(delivery)
         try:
             if worker_cls is None:
                 logger.error("no worker type for %s; message left in PGMQ", queue, extra={"action": "no_worker", "queue": queue})
                 return "no_worker"
-            outcome = process(worker_cls, delivery, settings)
+            outcome = process(worker_cls, delivery, settings, on_lease_extended=lambda: _keep_leases(delivery, settings))
         finally:
-            bridge.InFlight(shared_redis(settings.redis_url), queue).remove(delivery)
-        fastlane.nudge({queue} | {sent_queue for sent_queue, _ in outcome.sent}, settings)
+            inflight.remove(delivery)
+        # A throttled task nudges nobody: its API is held, and a bridge run now could only wait.
+        if outcome.status != "throttled":
+            fastlane.nudge({queue} | {sent_queue for sent_queue, _ in outcome.sent}, settings)
         return outcome.status
 
     return process_message

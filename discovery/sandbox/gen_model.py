@@ -156,8 +156,16 @@ class Builder:
                 return name
 
     def artist_name(self) -> str:
-        while True:
+        for _ in range(1000):
             name = f"{self.rng.choice(ARTIST_FIRST)} {self.rng.choice(ARTIST_SECOND)}"
+            if self.claim(name):
+                return name
+        # The two-word names run out near 400 artists: larger catalogs get a middle initial.
+        while True:
+            name = (
+                f"{self.rng.choice(ARTIST_FIRST)} {self.rng.choice(string.ascii_uppercase)}. "
+                f"{self.rng.choice(ARTIST_SECOND)}"
+            )
             if self.claim(name):
                 return name
 

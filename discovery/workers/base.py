@@ -6,10 +6,15 @@ still owns it, does the worker's upserts, sends the downstream messages and arch
 source. Another delivery of the same message (its vt expired while this one was slow) finds
 the row gone or its read_ct moved on, rolls back, and is dropped.
 
+While fetch runs, a heartbeat extends the delivery's short lease (workers/lease.py).
+
 Failures: an invalid message or a PermanentError is dead-lettered at once with its reason. A
-TransientError (or anything unexpected) gives the message back to PGMQ with a backoff delay
-(honouring Retry-After); on the last allowed attempt it is dead-lettered instead. Workers never
-sleep waiting on an API.
+Throttled error (an API held by its rate window, breaker, quota or a refused credential) is no
+failure: the message goes back to PGMQ for as long as the hold lasts, spends no attempt and
+writes no worker_issues row (a 'throttled' task outcome in queue_metrics). A TransientError (or
+anything unexpected) gives the message back with a backoff delay (honouring Retry-After) and
+spends an attempt; on the last allowed attempt it is dead-lettered instead. Attempts are ours to
+count (pgmq/attempts): read_ct minus the throttled reads. Workers never sleep waiting on an API.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -24,12 +30,13 @@ import psycopg
 from celery.exceptions import SoftTimeLimitExceeded
 from pydantic import BaseModel
 
-from discovery.exceptions import InvalidMessage, PermanentError, TransientError
-from discovery.pgmq import queues, records
-from discovery.pgmq.db import in_transaction
+from discovery.exceptions import InvalidMessage, PermanentError, Throttled, TransientError
+from discovery.pgmq import attempts, queues, records
+from discovery.pgmq.db import in_transaction, pool
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
+from discovery.workers.lease import Lease
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +44,10 @@ M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 
 MAX_RETRY_DELAY_S = 24 * 3600.0
+# A throttled message comes back when its hold ends, spread over this share of the hold (at
+# least THROTTLE_SPREAD_MIN_S) so that a crowd held together does not return all at once.
+THROTTLE_SPREAD_SHARE = 0.5
+THROTTLE_SPREAD_MIN_S = 1.0
 
 
 class Transaction:
@@ -62,12 +73,16 @@ class BaseWorker(Generic[M, R]):
     """Subclass per queue: `fetch` makes the external calls, `write` records what they found."""
 
     queue: ClassVar[str]
-    # The external APIs this worker calls; the bridge pauses the queue while one is unavailable.
+    # The external APIs this worker calls (tests/architecture checks them against its imports);
+    # the bridge pauses the queue while one is held, and reads only as many messages as the
+    # rate window of the first one (the API every task calls) can serve soon.
     apis: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, delivery: Delivery, settings: Settings) -> None:
         self.delivery = delivery
         self.settings = settings
+        # The running delivery's lease (set by `process`); its heartbeat keeps the message ours.
+        self.lease: Lease | None = None
 
     def fetch(self, message: M) -> R:
         """Call the APIs (through the clients). No database writes here."""
@@ -82,7 +97,7 @@ class BaseWorker(Generic[M, R]):
 class Outcome:
     """What became of one delivery."""
 
-    status: str  # archived | retried | dead_lettered | superseded
+    status: str  # archived | retried | throttled | dead_lettered | superseded
     detail: str = ""
     sent: list[tuple[str, int]] = field(default_factory=list)
 
@@ -114,15 +129,31 @@ def _log(level: int, text: str, delivery: Delivery, action: str, **fields: Any) 
     )
 
 
-def process(worker_cls: type[BaseWorker[Any, Any]], delivery: Delivery, settings: Settings) -> Outcome:
+def throttle_delay_s(hold_s: float | None) -> float:
+    """When a message held back for `hold_s` comes back: after the hold, spread out a little."""
+    hold_s = max(hold_s or 0.0, 0.0)
+    return min(hold_s + random.uniform(0, max(hold_s * THROTTLE_SPREAD_SHARE, THROTTLE_SPREAD_MIN_S)), MAX_RETRY_DELAY_S)
+
+
+def process(
+    worker_cls: type[BaseWorker[Any, Any]],
+    delivery: Delivery,
+    settings: Settings,
+    on_lease_extended: Callable[[], None] | None = None,
+) -> Outcome:
     """Run one delivery through a worker type, end to end."""
     started = time.monotonic()
+    lease = Lease(delivery, settings.database_url, settings.discovery_visibility_timeout_s, on_lease_extended)
     try:
-        message = validate(delivery.queue, delivery.message)
-        worker = worker_cls(delivery, settings)
-        fetched = worker.fetch(message)
+        with lease:
+            message = validate(delivery.queue, delivery.message)
+            worker = worker_cls(delivery, settings)
+            worker.lease = lease
+            fetched = worker.fetch(message)
     except (InvalidMessage, PermanentError) as error:
         outcome = _dead_letter(delivery, settings, error, started)
+    except Throttled as error:
+        outcome = _throttled(delivery, settings, error, started)
     except (TransientError, SoftTimeLimitExceeded, psycopg.OperationalError) as error:
         outcome = _retry_later(delivery, settings, error, started)
     except Exception as error:  # an unexpected bug: retried, then dead-lettered, never lost
@@ -144,6 +175,7 @@ def _commit(
         worker.write(tx, message, fetched)
         tx.flush()
         queues.archive(conn, delivery.queue, delivery.msg_id)
+        attempts.forget(conn, delivery.queue, delivery.msg_id)
         records.record_task(
             conn, queue=delivery.queue, outcome="archived", msg_id=delivery.msg_id, duration_ms=_ms(started)
         )
@@ -179,7 +211,10 @@ def _dead_letter(delivery: Delivery, settings: Settings, error: BaseException, s
     error_type = type(error).__name__
 
     def dead_letter(conn: psycopg.Connection) -> bool:
-        dlq_id = queues.dead_letter(conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason)
+        spent = attempts.attempt_number(conn, delivery.queue, delivery.msg_id, delivery.read_ct)
+        dlq_id = queues.dead_letter(
+            conn, delivery.queue, delivery.msg_id, delivery.read_ct, error_type, reason, attempts=spent
+        )
         if dlq_id is None:
             return False
         records.record_delivery_issue(conn, delivery, error_type, reason)
@@ -194,18 +229,41 @@ def _dead_letter(delivery: Delivery, settings: Settings, error: BaseException, s
     return Outcome("dead_lettered", reason)
 
 
-def _retry_later(delivery: Delivery, settings: Settings, error: BaseException, started: float) -> Outcome:
-    error_type = type(error).__name__
-    if delivery.read_ct >= settings.discovery_max_attempts:
-        reason = f"gave up after {delivery.read_ct} attempts; last error: {error_type}: {_reason(error)}"
-        return _dead_letter(delivery, settings, error, started, reason)
-    retry_after = getattr(error, "retry_after_s", None)
-    delay = retry_delay_s(delivery.read_ct, retry_after, settings.discovery_retry_base_s)
+def _throttled(delivery: Delivery, settings: Settings, error: Throttled, started: float) -> Outcome:
+    """Give the message back until the hold ends; no attempt spent, no issue recorded."""
+    delay = throttle_delay_s(error.retry_after_s)
 
     def give_back(conn: psycopg.Connection) -> bool:
-        records.record_delivery_issue(conn, delivery, error_type, _reason(error))
         if not queues.set_vt(conn, delivery, delay):
             return False
+        attempts.count_throttle(conn, delivery.queue, delivery.msg_id)
+        records.record_task(
+            conn, queue=delivery.queue, outcome="throttled", msg_id=delivery.msg_id, duration_ms=_ms(started), detail=_reason(error)
+        )
+        return True
+
+    if not in_transaction(settings.database_url, give_back, "throttled give-back"):
+        return Outcome("superseded")
+    _log(logging.INFO, "%s msg %s throttled", delivery, "message_throttled", error_type=type(error).__name__, delay_s=round(delay, 1))
+    return Outcome("throttled", f"{type(error).__name__}: {_reason(error)}")
+
+
+def _retry_later(delivery: Delivery, settings: Settings, error: BaseException, started: float) -> Outcome:
+    error_type = type(error).__name__
+    with pool(settings.database_url).connection() as conn:
+        attempt = attempts.attempt_number(conn, delivery.queue, delivery.msg_id, delivery.read_ct)
+    if attempt >= settings.discovery_max_attempts:
+        reason = f"gave up after {attempt} attempts; last error: {error_type}: {_reason(error)}"
+        return _dead_letter(delivery, settings, error, started, reason)
+    retry_after = getattr(error, "retry_after_s", None)
+    delay = retry_delay_s(attempt, retry_after, settings.discovery_retry_base_s)
+
+    def give_back(conn: psycopg.Connection) -> bool:
+        # The fence first: a superseded delivery records nothing, not even an issue.
+        if not queues.set_vt(conn, delivery, delay):
+            return False
+        attempts.count_failure(conn, delivery.queue, delivery.msg_id)
+        records.record_delivery_issue(conn, delivery, error_type, _reason(error))
         records.record_task(
             conn, queue=delivery.queue, outcome="retried", msg_id=delivery.msg_id, duration_ms=_ms(started), detail=_reason(error)
         )

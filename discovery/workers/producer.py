@@ -39,7 +39,7 @@ class Identified:
 
 class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
     queue = "producer_identification"
-    apis = ("genius", "musicbrainz")
+    apis = ("genius", "musicbrainz", "spotify")
 
     def fetch(self, message: ProducerIdentification) -> Identified:
         found = Identified()

@@ -20,8 +20,9 @@ from discovery.clients.instagram import Instagram
 from discovery.clients.musicbrainz import MusicBrainz
 from discovery.clients.spotify import TOKEN_KEY, Spotify
 from discovery.exceptions import (
-    BadResponse,
+    BadRequest,
     DiscoveryError,
+    Forbidden,
     NotFound,
     RateLimited,
     Unauthorized,
@@ -33,9 +34,11 @@ from tests.clients.conftest import ACCEPTED, REFUSED, SECRETS, client_settings, 
 from tests.clients.status_server import StatusServer
 
 EXPECTED: dict[int | str, type[DiscoveryError]] = {
-    400: BadResponse,
+    400: BadRequest,
+    # A refused credential holds the API for every process (a throttle, not the message's fault);
+    # a 403 refuses one endpoint or object to a credential that works.
     401: Unauthorized,
-    403: Unauthorized,
+    403: Forbidden,
     404: NotFound,
     429: RateLimited,
     500: UpstreamUnavailable,

@@ -72,7 +72,7 @@ def test_a_message_read_more_than_the_maximum_attempts_is_dead_lettered_by_the_b
     [msg_id] = send_many(database_url, 1)
     settings = settings_for(
         database_url, redis_url, discovery_max_attempts=2, discovery_visibility_timeout_s=1,
-        discovery_max_in_flight=10, discovery_allow_task_overrun=True
+        discovery_max_in_flight=10
     )
     with psycopg.connect(database_url, autocommit=True) as conn:
         # Two deliveries whose workers died without a word (vt 0: visible again at once).

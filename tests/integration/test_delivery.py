@@ -35,7 +35,6 @@ def pipeline(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Supe
         redis_url,
         DISCOVERY_VISIBILITY_TIMEOUT_S=str(VT_S),
         # The fence is tested against a task that outlives its message's visibility on purpose.
-        DISCOVERY_ALLOW_TASK_OVERRUN="true",
         DISCOVERY_MAX_ATTEMPTS="3",
         DISCOVERY_RETRY_BASE_S="0.2",
         TEST_MARKER_DIR=str(tmp_path),

@@ -1,7 +1,9 @@
 """A worker type for the foundation's tests, plugged in with DISCOVERY_WORKERS.
 
 It calls no API. Its artistName says how to behave, so a test can stage each failure:
-- "slow-first:S NAME": the first delivery waits S seconds before writing (outlives a short vt);
+- "slow-first:S NAME": the first delivery stops extending its lease, as a frozen or partitioned
+  process would, and waits S seconds before writing (outlives a short lease);
+- "slow-live:S NAME": the first delivery waits S seconds before writing, its lease extended;
 - "hang-first NAME": the first delivery writes a marker file holding its pid, then waits (to be
   killed with SIGKILL by the test);
 - "always-fail NAME": every delivery raises a TransientError;
@@ -30,6 +32,10 @@ class StagedArtistWorker(BaseWorker[ArtistDiscovery, str]):
         name = message.artistName or ""
         first = self.delivery.read_ct == 1
         if name.startswith("slow-first:") and first:
+            assert self.lease is not None
+            self.lease.stop()
+            time.sleep(float(name.split()[0].partition(":")[2]))
+        elif name.startswith("slow-live:") and first:
             time.sleep(float(name.split()[0].partition(":")[2]))
         elif name.startswith("hang-first") and first:
             marker = Path(os.environ["TEST_MARKER_DIR"]) / f"hang-{self.delivery.msg_id}"

@@ -1,0 +1,109 @@
+"""Lost tasks come back fast: Redis (the broker, the bridge's in-flight sets, the limiter, the
+cache) is flushed in the middle of a run, and the run finishes within 1.5x the time of the
+same run without the flush, both measured here."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import redis
+
+from discovery.ops import progress, seeding
+from discovery.ops.demo import FAST_SCHEDULE
+from discovery.sandbox.generator import generate_catalog
+from discovery.settings import QUEUE_POOLS, QUEUES
+from tests.conftest import _CLAIM_KEY
+from tests.support.processes import running, service_env
+
+pytestmark = pytest.mark.integration
+
+LEASE_S = 4
+
+
+def flush_keeping_our_claim(redis_url: str) -> None:
+    """FLUSHDB, keeping this test's claim on its database number in the same transaction."""
+    client = redis.Redis.from_url(redis_url)
+    claim = client.get(_CLAIM_KEY)
+    pipe = client.pipeline(transaction=True)
+    pipe.flushdb()
+    if claim is not None:
+        pipe.set(_CLAIM_KEY, claim)
+    pipe.execute()
+
+
+def flush_mid_run(redis_url: str, not_before: float) -> None:
+    """Flush once `not_before` has passed and tasks wait in the broker's pool queues (so the
+    flush loses work, as a broker restart or an eviction would)."""
+    client = redis.Redis.from_url(redis_url)
+    deadline = not_before + 60
+    while time.monotonic() < not_before or (
+        sum(client.llen(pool) for pool in QUEUE_POOLS.values()) < 3 and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    flush_keeping_our_claim(redis_url)
+
+
+def timed_run(
+    tmp_path: Path, database_url: str, redis_url: str, sandbox: Any, names: list[str], flush_after_s: float | None
+) -> tuple[float, int]:
+    """Beat and the five pools on a fresh database: seconds from seeding to every artist done,
+    and how many messages had to be read more than once."""
+    env = service_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DISCOVERY_API_BASE=sandbox.url,
+        SPOTIFY_CLIENT_ID="test-client",
+        SPOTIFY_CLIENT_SECRET="test-secret",
+        GENIUS_ACCESS_TOKEN="test-token",
+        INSTAGRAM_API_KEY="test-key",
+        SPOTIFY_QUOTA_MODE="extended",
+        DISCOVERY_SCHEDULE=FAST_SCHEDULE,
+        DISCOVERY_LEASE_S=str(LEASE_S),
+        DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
+    )
+    tmp_path.mkdir()
+    with running(tmp_path, env) as procs:
+        procs.beat()
+        procs.all_pools(concurrency=2)
+        started = time.monotonic()
+        seeds = [progress.Seeded(seeding.start(database_url, name), name) for name in names]
+        flusher = None
+        if flush_after_s is not None:
+            flusher = threading.Thread(target=flush_mid_run, args=(redis_url, started + flush_after_s))
+            flusher.start()
+        with open(tmp_path / "follow.log", "a") as out:
+            last = progress.follow(database_url, redis_url, seeds, out=out, poll_s=0.25, timeout_s=240)
+        elapsed_s = time.monotonic() - started
+        if flusher is not None:
+            flusher.join()
+        assert [item.stage for item in last] == ["done"] * len(names), [item.line() for item in last]
+    with psycopg.connect(database_url) as conn:
+        for queue in QUEUES:
+            assert conn.execute(f"SELECT count(*) FROM pgmq.q_{queue}_dlq").fetchone()[0] == 0
+        read_again = sum(
+            conn.execute(f"SELECT count(*) FROM pgmq.a_{queue} WHERE read_ct > 1").fetchone()[0] for queue in QUEUES
+        )
+    return elapsed_s, read_again
+
+
+def test_a_redis_flush_mid_run_costs_at_most_half_the_run_again(tmp_path, make_database, redis_url, sandbox_factory):
+    catalog, truth = generate_catalog(artists=6, albums=3, tracks=5, seed=5, long_album_tracks=0)
+    names = [artist["name"] for artist in truth["artists"]]
+    # Slow enough an upstream that a run lasts a while and a flush finds work in flight
+    knobs = {"spotify_mode": "extended", "latency_ms": {"spotify": 300, "genius": 300, "musicbrainz": 300}}
+
+    quiet_s, _ = timed_run(tmp_path / "quiet", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, None)
+    flush_keeping_our_claim(redis_url)
+    flushed_s, lost = timed_run(
+        tmp_path / "flushed", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, quiet_s / 3
+    )
+
+    print(f"\nwithout the flush {quiet_s:.1f}s, with it {flushed_s:.1f}s ({flushed_s / quiet_s:.2f}x); "
+          f"{lost} message(s) read again after the flush")
+    assert lost > 0, "the flush found no task in flight to lose"
+    assert flushed_s <= 1.5 * quiet_s

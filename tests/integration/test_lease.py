@@ -1,0 +1,122 @@
+"""A delivery's short lease, through real processes: the running task's heartbeat extends it (a
+slow task is never read again while it lives), and when its worker is SIGKILLed the message is
+read again within about one lease."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+
+from discovery.ops.processes import Supervisor
+from discovery.pgmq import queues
+from discovery.runtime import bridge
+from discovery.settings import Settings
+from tests.integration.test_delivery import archived, effects, seed
+from tests.support.processes import running, staged_artist_env, wait_for
+from tests.support.workers import CREATE_EFFECTS_TABLE
+
+pytestmark = pytest.mark.integration
+
+LEASE_S = 4
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(CREATE_EFFECTS_TABLE)
+        yield conn
+
+
+@pytest.fixture
+def pipeline(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Supervisor]:
+    env = staged_artist_env(
+        database_url,
+        redis_url,
+        DISCOVERY_LEASE_S=str(LEASE_S),
+        DISCOVERY_MAX_ATTEMPTS="3",
+        TEST_MARKER_DIR=str(tmp_path),
+    )
+    with running(tmp_path, env) as procs:
+        procs.worker("artists", concurrency=2)
+        procs.beat()
+        yield procs
+
+
+def read_ct(db: psycopg.Connection, msg_id: int) -> int | None:
+    row = db.execute("SELECT read_ct FROM pgmq.q_artist_discovery WHERE msg_id = %s", (msg_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def test_a_task_slower_than_three_leases_keeps_its_message_and_finishes_once(db, pipeline):
+    msg_id = seed(db, f"slow-live:{LEASE_S * 3} Slow But Alive")
+
+    wait_for(lambda: archived(db, "artist_discovery", msg_id), 60, "the slow message to be archived")
+
+    done = effects(db, msg_id)
+    assert len(done) == 1 and done[0][0] == 1, "the first delivery did the work, never read again"
+    log = pipeline.log("worker-artists")
+    assert "superseded" not in log
+    row = db.execute("SELECT read_ct FROM pgmq.a_artist_discovery WHERE msg_id = %s", (msg_id,)).fetchone()
+    assert row[0] == 1
+
+
+def test_a_hanging_task_is_not_read_again_while_alive_and_comes_back_within_about_a_lease_once_killed(
+    db, pipeline, tmp_path
+):
+    msg_id = seed(db, "hang-first Killed After Three Leases")
+    marker = tmp_path / f"hang-{msg_id}"
+    wait_for(marker.exists, 30, "the first delivery to start")
+
+    # While its process lives, three leases pass and nobody else reads the message.
+    time.sleep(LEASE_S * 3)
+    assert read_ct(db, msg_id) == 1
+
+    os.kill(int(marker.read_text()), signal.SIGKILL)
+    killed_at = time.monotonic()
+    wait_for(lambda: (read_ct(db, msg_id) or 0) >= 2 or archived(db, "artist_discovery", msg_id), 60, "a new read")
+    back_after_s = time.monotonic() - killed_at
+    wait_for(lambda: archived(db, "artist_discovery", msg_id), 30, "the redelivered message to be archived")
+
+    # The lease ran at most one lease ahead when the heartbeat died; the bridge ticks every second.
+    assert back_after_s < 3 * LEASE_S, f"read again {back_after_s:.1f}s after the kill (lease {LEASE_S}s)"
+    done = effects(db, msg_id)
+    assert len(done) == 1 and done[0][0] == 2
+
+
+
+def hidden_for_s(db: psycopg.Connection, msg_id: int) -> float:
+    row = db.execute("SELECT extract(epoch FROM vt - now()) FROM pgmq.q_artist_discovery WHERE msg_id = %s", (msg_id,))
+    return float(row.fetchone()[0])
+
+
+def test_the_queue_keeps_the_leases_of_deliveries_waiting_in_the_broker_not_of_started_ones(db, database_url, redis_url):
+    # Given three deliveries handed to Celery with a 1 s lease: one started (and then its process
+    # died), two still waiting in the broker
+    settings = Settings(database_url=database_url, redis_url=redis_url, discovery_visibility_timeout_s=LEASE_S)
+    for name in ("Started Then Killed", "Waiting One", "Waiting Two"):
+        seed(db, name)
+    started, *waiting = queues.read(db, "artist_discovery", 1, 3)
+    client = redis.Redis.from_url(redis_url)
+    inflight = bridge.InFlight(client, "artist_discovery")
+    for delivery in (started, *waiting):
+        inflight.add(delivery, LEASE_S)
+    inflight.mark_started(started)
+
+    # When the queue's leases are renewed (by the bridge, or a running task's heartbeat)
+    renewed = bridge.renew_leases("artist_discovery", settings, client)
+
+    # Then the waiting ones keep their messages a lease longer; the started one does not
+    assert renewed == 2
+    assert all(hidden_for_s(db, d.msg_id) > LEASE_S - 1 for d in waiting)
+    assert hidden_for_s(db, started.msg_id) < 1
+
+    # And after a Redis flush (the broker lost them) nothing is renewed: they come back
+    client.delete(inflight.key, inflight.started_key, "discovery:lease-renewal:artist_discovery")
+    assert bridge.renew_leases("artist_discovery", settings, client) == 0
