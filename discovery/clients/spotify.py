@@ -31,7 +31,7 @@ from spotipy.cache_handler import RedisCacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials
 
 from discovery.clients import redaction
-from discovery.clients.cache import DAY_S, parse_ttls, slim
+from discovery.clients.cache import parse_ttls, slim
 from discovery.clients.factory import shared_client
 from discovery.clients.http import (
     Forbidden,
