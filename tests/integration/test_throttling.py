@@ -59,6 +59,8 @@ def settings_for(database_url: str, redis_url: str, **overrides: Any) -> Setting
         redis_url=redis_url,
         discovery_max_attempts=2,
         discovery_retry_base_s=0.01,
+        # No pool runs here: a fixed in-flight ceiling stands in for the workers online.
+        discovery_max_in_flight=100,
         **overrides,
     )
 
@@ -167,7 +169,9 @@ def test_a_superseded_delivery_records_no_issue(database_url, redis_url):
 
 def test_the_bridge_reads_only_what_the_rate_window_can_serve_soon_and_nothing_while_it_is_full(database_url, redis_url):
     # Given ten artists waiting, and Spotify's shared window (3 per 3 s) already full
-    settings = Settings(database_url=database_url, redis_url=redis_url, discovery_rate_limits="spotify=3/3")
+    settings = Settings(
+        database_url=database_url, redis_url=redis_url, discovery_rate_limits="spotify=3/3", discovery_max_in_flight=100
+    )
     with psycopg.connect(database_url, autocommit=True) as conn:
         for n in range(10):
             conn.execute("SELECT start_artist_discovery(%s)", (f"Waiting Artist {n}",))

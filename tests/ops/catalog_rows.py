@@ -19,7 +19,9 @@ def write_catalog(database_url: str) -> None:
     """Nova: "First" identified (credited by Genius), "Second" not identified yet."""
     with psycopg.connect(database_url) as conn, conn.transaction():
         store.upsert_artist(conn, {"id": ARTIST_ID, "name": "Nova"})
-        store.upsert_album(conn, {"id": ALBUM_ID, "name": "Debut", "release_date": "2020"}, ARTIST_ID, "album")
+        album = {"id": ALBUM_ID, "name": "Debut", "release_date": "2020"}
+        store.upsert_album(conn, album, ARTIST_ID, "album")
+        store.link_album_artist(conn, album, ARTIST_ID)  # as the album worker does
         for number, title in enumerate(("First", "Second"), start=1):
             key = f"isrc:QZAAA2000000{number}"
             store.request_recording(conn, key, key[5:])

@@ -28,12 +28,13 @@ def test_a_pool_missing_a_credential_names_the_setting_and_exits(tmp_path, datab
 
 
 def test_a_pool_whose_apis_need_no_missing_credential_starts(tmp_path, database_url, redis_url):
-    # Given no Spotify credentials at all, but the producers pool calls Genius and MusicBrainz only
+    # Given no Spotify credentials at all, but the social pool calls Genius, MusicBrainz and
+    # Instagram only
     env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url, SPOTIFY_CLIENT_ID="", SPOTIFY_CLIENT_SECRET="")
     with running(tmp_path, env) as procs:
-        procs.worker("producers", concurrency=1)  # waits for "ready", fails if it exited
+        procs.worker("social", concurrency=1)  # waits for "ready", fails if it exited
 
-        assert "missing setting" not in procs.log("worker-producers")
+        assert "missing setting" not in procs.log("worker-social")
 
 
 def test_a_pool_with_postgres_unreachable_says_so_and_exits(tmp_path, redis_url):
