@@ -16,19 +16,13 @@ import psycopg
 import redis
 
 from discovery.ops import scratch
+from discovery.ops.demo import FAST_SCHEDULE, SANDBOX_CREDENTIALS
 from discovery.ops.processes import CELERY, Supervisor, wait_for
 from discovery.pgmq import queues
 from discovery.runtime import bridge
 from discovery.settings import QUEUE_POOLS, QUEUES, Settings
 
 NO_LIMITS = "spotify=100000/1,genius=100000/1,musicbrainz=100000/1,instagram=100000/1"
-FAST_SCHEDULE = ",".join(f"{queue}=1" for queue in QUEUES)
-CREDENTIALS = {
-    "SPOTIFY_CLIENT_ID": "bench-client",
-    "SPOTIFY_CLIENT_SECRET": "bench-secret",
-    "GENIUS_ACCESS_TOKEN": "bench-token",
-    "INSTAGRAM_API_KEY": "bench-key",
-}
 
 
 @dataclass
@@ -140,7 +134,7 @@ def run_catalog(
             DISCOVERY_API_BASE=server.url,
             DISCOVERY_SCHEDULE=FAST_SCHEDULE,
             DISCOVERY_RATE_LIMITS=NO_LIMITS,
-            **CREDENTIALS,
+            **SANDBOX_CREDENTIALS,
         )
         process_env.update(env or {})
         procs = Supervisor(where.log_dir, process_env)
@@ -232,7 +226,7 @@ def worker_memory(where: Place, catalog: dict[str, Any], ids: list[str], message
             DISCOVERY_API_BASE=server.url,
             DISCOVERY_SCHEDULE=FAST_SCHEDULE,
             DISCOVERY_RATE_LIMITS=NO_LIMITS,
-            **CREDENTIALS,
+            **SANDBOX_CREDENTIALS,
         )
         procs = Supervisor(where.log_dir, env)
         try:

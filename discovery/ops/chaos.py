@@ -107,10 +107,11 @@ def restart_beat(procs: Supervisor) -> str:
     return "killed beat with SIGKILL and started a new one"
 
 
-def burst_429(sandbox: SandboxServer, api: str, seconds: float) -> str:
-    """A rate window of 2 requests a second on `api` for `seconds` (then lifted by the caller)."""
-    sandbox.configure(rate={api: [2, 1.0]})
-    return f"429 burst on {api} for {seconds:.0f}s"
+def burst_429(sandbox: SandboxServer, apis: tuple[str, ...], seconds: float) -> str:
+    """One request per `seconds` on each of `apis` (then lifted by the caller): every further call
+    in the burst is answered 429, whichever stage of the pipeline is busy when it comes."""
+    sandbox.configure(rate={api: [1, seconds] for api in apis})
+    return f"429 burst on {', '.join(apis)} for {seconds:.0f}s"
 
 
 def spend_spotify_quota(sandbox: SandboxServer, reset_s: int) -> str:

@@ -221,7 +221,7 @@ def _inject(plan: SoakPlan, rng: random.Random, procs: Supervisor, sandbox: Sand
             if kind == "kill":
                 line = chaos.kill_random_worker_process(procs, rng)
             elif kind == "burst":
-                line = chaos.burst_429(sandbox, rng.choice(BURST_APIS), plan.burst_s)
+                line = chaos.burst_429(sandbox, BURST_APIS, plan.burst_s)
                 lifts.append((at + plan.burst_s, "rate"))
             elif kind == "quota":
                 line = chaos.spend_spotify_quota(sandbox, plan.quota_reset_s)
