@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import redis
 
 from discovery.ops import answer_key
 from discovery.ops.chaos import RedisServer
@@ -16,12 +17,16 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs a redis-server of the test's own")
 def test_with_the_cache_at_its_memory_limit_the_catalog_is_still_discovered_exactly(tmp_path, start_pipeline):
-    # Given the cache on a Redis of its own bounded to 1 MB with an LRU (the broker untouched)
+    # Given the cache on a Redis of its own with an LRU, bounded to 300 kB above what the server
+    # uses empty (about 900 kB for redis-server 7 itself: a fixed "1mb" leaves so little that,
+    # with a dozen clients connected, writes are refused before any key can be evicted)
     procs = Supervisor(tmp_path, {})
     cache = RedisServer(procs, "redis-cache", free_port(), tmp_path / "cache",
-                        ["--maxmemory", "1mb", "--maxmemory-policy", "allkeys-lru"]).start()
+                        ["--maxmemory-policy", "allkeys-lru"]).start()
+    client = redis.Redis.from_url(cache.url)
+    client.config_set("maxmemory", int(client.info("memory")["used_memory"]) + 300_000)
     try:
-        catalog, truth = generate_catalog(artists=8, albums=2, tracks=4, seed=21, long_album_tracks=0)
+        catalog, truth = generate_catalog(artists=16, albums=2, tracks=4, seed=21, long_album_tracks=0)
         pipeline = start_pipeline(catalog, quota_mode="extended", spotify_mode="extended",
                                   env={"DISCOVERY_CACHE_URL": cache.url})
 
