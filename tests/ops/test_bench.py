@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from discovery.ops.processes import DISCOVERY
-from tests.conftest import PG_ADMIN_URL, REDIS_BASE_URL
+from tests.conftest import PG_ADMIN_URL
 from tests.support.processes import service_env
 
 pytestmark = pytest.mark.integration
@@ -38,9 +38,13 @@ def postgres_reachable() -> None:
         service_missing("Postgres", error)
 
 
-def test_the_quick_bench_measures_every_figure_and_writes_a_markdown_section(tmp_path: Path, postgres_reachable: None) -> None:
+def test_the_quick_bench_measures_every_figure_and_writes_a_markdown_section(
+    tmp_path: Path, postgres_reachable: None, redis_url: str
+) -> None:
+    # The bench's own Celery client uses the test's Redis database; each measurement claims
+    # another empty one (and Postgres databases of its own) and removes them.
     markdown = tmp_path / "BENCHMARKS.md"
-    env = service_env(DATABASE_URL=PG_ADMIN_URL, REDIS_URL=f"{REDIS_BASE_URL}/0")
+    env = service_env(DATABASE_URL=PG_ADMIN_URL, REDIS_URL=redis_url)
 
     result = subprocess.run(
         [*DISCOVERY, "bench", "--quick", "--concurrency", "1", "--markdown", str(markdown), "--json"],
