@@ -12,8 +12,7 @@ import psycopg
 import pytest
 
 from discovery.ops.processes import Supervisor
-from tests.support.processes import running, staged_artist_env, wait_for
-from tests.support.workers import CREATE_EFFECTS_TABLE
+from tests.support.processes import staged_artists_pool, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -21,27 +20,17 @@ VT_S = 3
 
 
 @pytest.fixture
-def db(database_url: str) -> Iterator[psycopg.Connection]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(CREATE_EFFECTS_TABLE)
-        yield conn
+def db(effects_db: psycopg.Connection) -> psycopg.Connection:
+    return effects_db
 
 
 @pytest.fixture
 def pipeline(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Supervisor]:
     """Beat ticking every second and the artists pool, with the staged worker and a short vt."""
-    env = staged_artist_env(
-        database_url,
-        redis_url,
-        DISCOVERY_VISIBILITY_TIMEOUT_S=str(VT_S),
-        # The fence is tested against a task that outlives its message's visibility on purpose.
-        DISCOVERY_MAX_ATTEMPTS="3",
-        DISCOVERY_RETRY_BASE_S="0.2",
-        TEST_MARKER_DIR=str(tmp_path),
-    )
-    with running(tmp_path, env) as procs:
-        procs.worker("artists", concurrency=2)
-        procs.beat()
+    with staged_artists_pool(
+        tmp_path, database_url, redis_url,
+        DISCOVERY_VISIBILITY_TIMEOUT_S=str(VT_S), DISCOVERY_MAX_ATTEMPTS="3", DISCOVERY_RETRY_BASE_S="0.2",
+    ) as procs:
         yield procs
 
 

@@ -19,8 +19,7 @@ from discovery.pgmq import queues
 from discovery.runtime import bridge
 from discovery.settings import Settings
 from tests.integration.test_delivery import archived, effects, seed
-from tests.support.processes import running, staged_artist_env, wait_for
-from tests.support.workers import CREATE_EFFECTS_TABLE
+from tests.support.processes import staged_artists_pool, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -28,24 +27,15 @@ LEASE_S = 4
 
 
 @pytest.fixture
-def db(database_url: str) -> Iterator[psycopg.Connection]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(CREATE_EFFECTS_TABLE)
-        yield conn
+def db(effects_db: psycopg.Connection) -> psycopg.Connection:
+    return effects_db
 
 
 @pytest.fixture
 def pipeline(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Supervisor]:
-    env = staged_artist_env(
-        database_url,
-        redis_url,
-        DISCOVERY_LEASE_S=str(LEASE_S),
-        DISCOVERY_MAX_ATTEMPTS="3",
-        TEST_MARKER_DIR=str(tmp_path),
-    )
-    with running(tmp_path, env) as procs:
-        procs.worker("artists", concurrency=2)
-        procs.beat()
+    with staged_artists_pool(
+        tmp_path, database_url, redis_url, DISCOVERY_LEASE_S=str(LEASE_S), DISCOVERY_MAX_ATTEMPTS="3"
+    ) as procs:
         yield procs
 
 

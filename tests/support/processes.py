@@ -63,3 +63,13 @@ def staged_artist_env(database_url: str, redis_url: str, **overrides: str) -> di
         DISCOVERY_KICK_BRIDGES="false",
         **overrides,
     )
+
+
+@contextmanager
+def staged_artists_pool(log_dir: Path, database_url: str, redis_url: str, **overrides: str) -> Iterator[Supervisor]:
+    """Beat and an artists pool of 2 running the StagedArtistWorker (staged_artist_env)."""
+    env = staged_artist_env(database_url, redis_url, TEST_MARKER_DIR=str(log_dir), **overrides)
+    with running(log_dir, env) as procs:
+        procs.worker("artists", concurrency=2)
+        procs.beat()
+        yield procs
