@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -31,6 +33,11 @@ RECONNECT_TIMEOUT_S = 300.0
 MAX_IDLE_S = 60.0
 # A transaction whose connection was lost (failover, backend terminated) runs again this often.
 LOST_CONNECTION_ATTEMPTS = 3
+# A transaction the server rolled back for a deadlock or a serialization failure (SQLSTATE class
+# 40) runs again this often, after a short random pause so the two sides do not meet again.
+ROLLED_BACK_ATTEMPTS = 5
+ROLLED_BACK_PAUSE_S = 0.05
+_ROLLED_BACK = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
 def pool(database_url: str) -> ConnectionPool:
@@ -58,22 +65,35 @@ def in_transaction(database_url: str, work: Callable[[psycopg.Connection], T], w
     """work(conn) in one transaction on a pooled connection. If the connection is lost before
     the commit is acknowledged (a failover), the transaction is rolled back by the server, and
     work runs again on a fresh connection: callers make it safe to repeat (the read_ct fence:
-    a commit that did land makes the repeat find its message gone)."""
-    for attempt in range(1, LOST_CONNECTION_ATTEMPTS + 1):
+    a commit that did land makes the repeat find its message gone). A transaction the server
+    rolled back as a deadlock victim or for a serialization failure left nothing behind, so it
+    runs again too (concurrent upserts of the same producers can meet in opposite orders)."""
+    lost = rolled_back = 0
+    while True:
         conn: psycopg.Connection | None = None
         try:
             with pool(database_url).connection() as conn, conn.transaction():
                 return work(conn)
-        except psycopg.OperationalError as error:
-            if conn is None or not conn.broken or attempt == LOST_CONNECTION_ATTEMPTS:
+        except _ROLLED_BACK as error:
+            rolled_back += 1
+            if rolled_back >= ROLLED_BACK_ATTEMPTS:
                 raise
-            logger.warning(
-                "connection lost during %s (%s); trying again on a fresh one",
-                what,
-                type(error).__name__,
-                extra={"action": "transaction_retried", "what": what, "attempt": attempt},
-            )
-    raise AssertionError("not reached")
+            _log_again(what, error, rolled_back)
+            time.sleep(random.uniform(0, ROLLED_BACK_PAUSE_S * rolled_back))
+        except psycopg.OperationalError as error:
+            lost += 1
+            if conn is None or not conn.broken or lost >= LOST_CONNECTION_ATTEMPTS:
+                raise
+            _log_again(what, error, lost)
+
+
+def _log_again(what: str, error: Exception, attempt: int) -> None:
+    logger.warning(
+        "%s failed (%s); trying again",
+        what,
+        type(error).__name__,
+        extra={"action": "transaction_retried", "what": what, "attempt": attempt, "error_type": type(error).__name__},
+    )
 
 
 def close_all() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import psycopg
 import pytest
 
@@ -80,3 +83,46 @@ def test_an_error_that_is_not_a_lost_connection_is_not_run_again(database_url):
     finally:
         db.close_all()
     assert attempts == [1]
+
+
+def test_the_victim_of_a_deadlock_runs_again_and_both_transactions_land(database_url):
+    # Given two transactions that lock the same two rows in opposite orders
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE pair (id int PRIMARY KEY, touched int NOT NULL DEFAULT 0)")
+        conn.execute("INSERT INTO pair (id) VALUES (1), (2)")
+    both_hold_one = threading.Barrier(2, timeout=10)
+    runs: dict[str, int] = {"a": 0, "b": 0}
+
+    def transaction(name: str, first: int, second: int) -> Callable[[psycopg.Connection], None]:
+        def work(conn: psycopg.Connection) -> None:
+            runs[name] += 1
+            conn.execute("UPDATE pair SET touched = touched + 1 WHERE id = %s", (first,))
+            if runs[name] == 1:
+                both_hold_one.wait()  # only the first runs meet: that is the deadlock
+            conn.execute("UPDATE pair SET touched = touched + 1 WHERE id = %s", (second,))
+
+        return work
+
+    # When they run at once through the pool
+    errors: list[BaseException] = []
+
+    def run(name: str, first: int, second: int) -> None:
+        try:
+            db.in_transaction(database_url, transaction(name, first, second), name)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=("a", 1, 2)), threading.Thread(target=run, args=("b", 2, 1))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        db.close_all()
+
+    # Then the server chose a victim, which ran again, and both effects are there once
+    assert errors == []
+    assert sorted(runs.values()) == [1, 2]
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT id, touched FROM pair ORDER BY id").fetchall() == [(1, 2), (2, 2)]
