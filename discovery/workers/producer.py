@@ -16,7 +16,7 @@ from discovery.catalog.credits import Credit, genius_credits, musicbrainz_credit
 from discovery.catalog.cross_check import ONLY_MUSICBRAINZ, compare
 from discovery.catalog.genius_match import match_genius
 from discovery.catalog.identity import identity_of
-from discovery.catalog.names import search_title
+from discovery.catalog.names import normalize_name, search_title
 from discovery.catalog.outcomes import CREDITED_BY_MUSICBRAINZ, Looked, decide
 from discovery.clients.genius import genius_client
 from discovery.clients.musicbrainz import musicbrainz_client
@@ -93,7 +93,9 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
 
     def write(self, tx: Transaction, message: ProducerIdentification, fetched: Identified) -> None:
         store.lock_recording(tx.conn, message.recordingKey)
-        for credit in fetched.credits:
+        # Each producer's name lock is held to the commit: taken in name order, two recordings
+        # crediting the same producers in opposite orders cannot deadlock.
+        for credit in sorted(fetched.credits, key=lambda credit: normalize_name(credit.name)):
             producer_id = store.upsert_producer(tx.conn, credit)
             store.credit_recording(tx.conn, message.recordingKey, producer_id, credit)
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
