@@ -26,12 +26,35 @@ VALUES (%(album_spotify_id)s, %(artist_spotify_id)s, %(position)s)
 ON CONFLICT (album_spotify_id, artist_spotify_id) DO NOTHING
 RETURNING true;
 
--- upsert_track --
--- Insert or refresh a track by Spotify id; returns its row id.
+-- lock_recording --
+-- Lock a recording's row for the transaction (serialises credit writes with new tracks).
+SELECT recording_key FROM recordings WHERE recording_key = %(recording_key)s FOR UPDATE;
+
+-- mark_recording_identified --
+-- Remember that (and how) a recording was identified.
+UPDATE recordings SET identified_at = now(), genius_song_id = %(genius_song_id)s, credit_source = %(credit_source)s
+WHERE recording_key = %(recording_key)s;
+
+-- request_recordings --
+-- A page's recordings in one statement, locked in key order (two pages sharing recordings
+-- cannot deadlock); one row per key, true for each that is new (so it needs identifying).
+INSERT INTO recordings AS r (recording_key, isrc)
+SELECT DISTINCT ON (page.recording_key) page.recording_key, page.isrc
+FROM jsonb_to_recordset(%(recordings)s) AS page(recording_key text, isrc text)
+ORDER BY page.recording_key, page.isrc NULLS LAST
+ON CONFLICT (recording_key) DO UPDATE SET isrc = COALESCE(r.isrc, EXCLUDED.isrc)
+RETURNING recording_key, (xmax = 0) AS created;
+
+-- upsert_tracks --
+-- A page of tracks in one statement, in Spotify id order; returns each row's id by Spotify id.
 INSERT INTO tracks (spotify_id, album_spotify_id, name, isrc, disc_number, track_number, duration_ms,
                     explicit, artist_names, recording_key)
-VALUES (%(spotify_id)s, %(album_spotify_id)s, %(name)s, %(isrc)s, %(disc_number)s, %(track_number)s,
-        %(duration_ms)s, %(explicit)s, %(artist_names)s, %(recording_key)s)
+SELECT DISTINCT ON (page.spotify_id) page.spotify_id, %(album_spotify_id)s, page.name, page.isrc,
+       page.disc_number, page.track_number, page.duration_ms, page.explicit,
+       ARRAY(SELECT jsonb_array_elements_text(page.artist_names)), page.recording_key
+FROM jsonb_to_recordset(%(tracks)s) AS page(spotify_id text, name text, isrc text, disc_number integer,
+     track_number integer, duration_ms integer, explicit boolean, artist_names jsonb, recording_key text)
+ORDER BY page.spotify_id
 ON CONFLICT (spotify_id) DO UPDATE SET
     name = EXCLUDED.name,
     isrc = COALESCE(EXCLUDED.isrc, tracks.isrc),
@@ -42,33 +65,20 @@ ON CONFLICT (spotify_id) DO UPDATE SET
     artist_names = EXCLUDED.artist_names,
     recording_key = EXCLUDED.recording_key,
     updated_at = now()
-RETURNING id;
+RETURNING spotify_id, id;
 
--- request_recording --
--- Register a recording and lock its row; true when it is new (so it needs identifying).
-INSERT INTO recordings AS r (recording_key, isrc) VALUES (%(recording_key)s, %(isrc)s)
-ON CONFLICT (recording_key) DO UPDATE SET isrc = COALESCE(r.isrc, EXCLUDED.isrc)
-RETURNING (xmax = 0) AS created;
-
--- lock_recording --
--- Lock a recording's row for the transaction (serialises credit writes with new tracks).
-SELECT recording_key FROM recordings WHERE recording_key = %(recording_key)s FOR UPDATE;
-
--- mark_recording_identified --
--- Remember that (and how) a recording was identified.
-UPDATE recordings SET identified_at = now(), genius_song_id = %(genius_song_id)s, credit_source = %(credit_source)s
-WHERE recording_key = %(recording_key)s;
-
--- copy_recording_credits --
--- Give a track the credits its recording already has (found on another release earlier).
+-- copy_recordings_credits --
+-- Give each of these tracks the credits its recording already has (found on another release).
 INSERT INTO track_producers (track_id, producer_id, source, role, confidence, genius_song_id, genius_song_url,
     genius_section, musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc,
     credited_as, source_artist_id)
-SELECT %(track_id)s, tp.producer_id, tp.source, tp.role, tp.confidence, tp.genius_song_id, tp.genius_song_url,
+SELECT t.id, tp.producer_id, tp.source, tp.role, tp.confidence, tp.genius_song_id, tp.genius_song_url,
     tp.genius_section, tp.musicbrainz_recording_id, tp.musicbrainz_relation_type, tp.musicbrainz_attributes,
     tp.isrc, tp.credited_as, tp.source_artist_id
-FROM track_producers tp JOIN tracks t ON t.id = tp.track_id
-WHERE t.recording_key = %(recording_key)s AND t.id <> %(track_id)s
+FROM tracks t
+JOIN tracks other ON other.recording_key = t.recording_key AND other.id <> t.id
+JOIN track_producers tp ON tp.track_id = other.id
+WHERE t.id = ANY(%(track_ids)s)
 ON CONFLICT DO NOTHING;
 
 -- lock_producer_name --

@@ -69,36 +69,46 @@ def link_album_artist(conn: Connection, album: dict[str, Any], artist_spotify_id
     return bool(_one(conn, "link_album_artist", params))
 
 
-def upsert_track(conn: Connection, track: dict[str, Any], album_spotify_id: str, isrc: str | None, recording_key: str) -> int:
-    return int(
-        _one(
-            conn,
-            "upsert_track",
-            {
-                "spotify_id": track["id"],
-                "album_spotify_id": album_spotify_id,
-                "name": track["name"],
-                "isrc": isrc,
-                "disc_number": track.get("disc_number"),
-                "track_number": track.get("track_number"),
-                "duration_ms": track.get("duration_ms"),
-                "explicit": track.get("explicit"),
-                "artist_names": [artist["name"] for artist in track.get("artists") or []],
-                "recording_key": recording_key,
-            },
-        )
-    )
+def track_row(track: dict[str, Any], isrc: str | None, recording_key: str) -> dict[str, Any]:
+    """A SimplifiedTrackObject as one row of `upsert_tracks`."""
+    return {
+        "spotify_id": track["id"],
+        "name": track["name"],
+        "isrc": isrc,
+        "disc_number": track.get("disc_number"),
+        "track_number": track.get("track_number"),
+        "duration_ms": track.get("duration_ms"),
+        "explicit": track.get("explicit"),
+        "artist_names": [artist["name"] for artist in track.get("artists") or []],
+        "recording_key": recording_key,
+    }
 
 
-def request_recording(conn: Connection, recording_key: str, isrc: str | None) -> bool:
-    """Register a recording (locking its row); true when it is new and needs identifying."""
-    return bool(_one(conn, "request_recording", {"recording_key": recording_key, "isrc": isrc}))
+def request_recordings(conn: Connection, recordings: dict[str, str | None]) -> set[str]:
+    """Register a page's recordings ({key: isrc}) in one statement, locking their rows in key
+    order; the keys that are new (so they need identifying)."""
+    if not recordings:
+        return set()
+    rows = [{"recording_key": key, "isrc": isrc} for key, isrc in recordings.items()]
+    found = conn.execute(_q("request_recordings"), {"recordings": Jsonb(rows)}).fetchall()
+    return {str(key) for key, created in found if created}
 
 
-def copy_recording_credits(conn: Connection, track_id: int, recording_key: str) -> None:
+def upsert_tracks(conn: Connection, album_spotify_id: str, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """A page of tracks (`track_row`s) in one statement; their row ids by Spotify id."""
+    if not rows:
+        return {}
+    found = conn.execute(_q("upsert_tracks"), {"album_spotify_id": album_spotify_id, "tracks": Jsonb(rows)})
+    return {str(spotify_id): int(track_id) for spotify_id, track_id in found.fetchall()}
+
+
+def copy_recordings_credits(conn: Connection, track_ids: list[int]) -> None:
+    """Give these tracks the credits their recordings already have (from other releases)."""
+    if not track_ids:
+        return
     # A merge moving these producers' credits meanwhile would miss the copies: share its lock.
     identity.share_lock(conn)
-    conn.execute(_q("copy_recording_credits"), {"track_id": track_id, "recording_key": recording_key})
+    conn.execute(_q("copy_recordings_credits"), {"track_ids": track_ids})
 
 
 def upsert_producer(conn: Connection, credit: Credit) -> int:

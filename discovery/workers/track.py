@@ -60,13 +60,19 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
         return TrackPage(album, tracks, isrcs, next_offset)
 
     def write(self, tx: Transaction, message: TrackDiscovery, fetched: TrackPage) -> None:
+        """The page in three statements (recordings, tracks, copied credits), whatever its size."""
         artist_name = _album_artist_name(fetched.album, message.artistId) or store.artist_name(tx.conn, message.artistId) or ""
+        keys = {track["id"]: recording_key(track, fetched.isrcs.get(track["id"]), message.artistId) for track in fetched.tracks}
+        # A key is its ISRC's (the same for every track of it) or a title key (no ISRC).
+        new = store.request_recordings(tx.conn, {keys[track["id"]]: fetched.isrcs.get(track["id"]) for track in fetched.tracks})
+        ids = store.upsert_tracks(tx.conn, message.albumId, [
+            store.track_row(track, fetched.isrcs.get(track["id"]), keys[track["id"]]) for track in fetched.tracks
+        ])
+        known = []
         for track in fetched.tracks:
-            isrc = fetched.isrcs.get(track["id"])
-            key = recording_key(track, isrc, message.artistId)
-            is_new = store.request_recording(tx.conn, key, isrc)
-            track_id = store.upsert_track(tx.conn, track, message.albumId, isrc, key)
-            if is_new:
+            key = keys[track["id"]]
+            if key in new:
+                new.discard(key)  # one identification per recording, from its first track here
                 tx.send(
                     "producer_identification",
                     {
@@ -75,11 +81,12 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                         "trackName": track["name"],
                         "artistId": message.artistId,
                         "artistName": artist_name,
-                        "isrc": isrc,
+                        "isrc": fetched.isrcs.get(track["id"]),
                     },
                 )
             else:
-                store.copy_recording_credits(tx.conn, track_id, key)
+                known.append(ids[track["id"]])
+        store.copy_recordings_credits(tx.conn, known)
         if fetched.next_offset is not None:
             tx.send(
                 "track_discovery",

@@ -22,11 +22,12 @@ def write_catalog(database_url: str) -> None:
         album = {"id": ALBUM_ID, "name": "Debut", "release_date": "2020"}
         store.upsert_album(conn, album, ARTIST_ID, "album")
         store.link_album_artist(conn, album, ARTIST_ID)  # as the album worker does
-        for number, title in enumerate(("First", "Second"), start=1):
-            key = f"isrc:QZAAA2000000{number}"
-            store.request_recording(conn, key, key[5:])
-            store.upsert_track(conn, {"id": f"{number}" * 22, "name": title, "track_number": number}, ALBUM_ID,
-                               key[5:], key)
+        keys = {f"isrc:QZAAA2000000{number}": title for number, title in enumerate(("First", "Second"), start=1)}
+        store.request_recordings(conn, {key: key[5:] for key in keys})
+        store.upsert_tracks(conn, ALBUM_ID, [
+            store.track_row({"id": key[-1] * 22, "name": title, "track_number": int(key[-1])}, key[5:], key)
+            for key, title in keys.items()
+        ])
         [credit] = genius_credits(SONG)
         store.lock_recording(conn, "isrc:QZAAA20000001")
         producer_id = store.upsert_producer(conn, credit)
