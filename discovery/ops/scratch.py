@@ -33,23 +33,35 @@ def database(server_url: str, prefix: str = "discovery_scratch") -> Iterator[str
 
 @contextmanager
 def redis_database(server_url: str) -> Iterator[str]:
-    """A Redis database number (15 down to 1) that was empty when claimed; flushed afterwards."""
+    """A Redis database number that was empty when claimed, with the next one (where the cache
+    goes by default: settings.next_database) also empty and claimed; both flushed afterwards."""
     base = server_url.rsplit("/", 1)[0] if server_url.count("/") > 2 else server_url
     token = uuid.uuid4().hex
-    for number in range(15, 0, -1):
-        client = redis.Redis.from_url(f"{base}/{number}")
+    for number in range(14, 0, -1):
+        clients = [redis.Redis.from_url(f"{base}/{n}") for n in (number, number + 1)]
         try:
-            if client.dbsize() == 0 and client.set(CLAIM_KEY, token, nx=True):
-                if client.dbsize() != 1:  # someone else writes here: not ours
-                    client.delete(CLAIM_KEY)
-                    continue
+            claimed = [client for client in clients if _claim(client, token)]
+            if len(claimed) == 2:
                 try:
                     yield f"{base}/{number}"
                 finally:
-                    if client.get(CLAIM_KEY) == token.encode():
-                        client.flushdb()
+                    for client in clients:
+                        if client.get(CLAIM_KEY) == token.encode():
+                            client.flushdb()
                 return
+            for client in claimed:
+                client.delete(CLAIM_KEY)
         finally:
-            client.close()
-    raise RuntimeError(f"no empty Redis database number (1-15) on {base} to measure with")
+            for client in clients:
+                client.close()
+    raise RuntimeError(f"no two empty Redis database numbers (1-15) on {base} to measure with")
 
+
+def _claim(client: redis.Redis, token: str) -> bool:
+    """Mark an empty database as ours; false when it holds anything (or someone else wrote meanwhile)."""
+    if client.dbsize() != 0 or not client.set(CLAIM_KEY, token, nx=True):
+        return False
+    if client.dbsize() != 1:
+        client.delete(CLAIM_KEY)
+        return False
+    return True
