@@ -1,5 +1,7 @@
 PYTHON ?= python3.11
 VENV ?= .venv
+# Test processes side by side (pytest-xdist); most e2e tests wait on rate windows, not the CPU.
+TEST_PROCESSES ?= 3
 
 .PHONY: demo test
 
@@ -11,7 +13,7 @@ demo: $(VENV)/.installed
 # The test command (README, and what .ci/run runs): lint, then every test.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check discovery tests benchmarks celeryconfig.py
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_PROCESSES)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
