@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import platform
 import tempfile
 import time
@@ -75,8 +76,10 @@ def run(settings: Settings, quick: bool, concurrency: int, out: TextIO, log_dir:
         pgmq = runs.pgmq_read_archive_per_s(where, sizes.pgmq_messages, settings.discovery_batch_size)
     note(Figure("ceiling: PGMQ batch read + archive", pgmq, "msg/s"))
     with at("noop") as where:
-        noop = runs.celery_noop_per_s(where, sizes.noop_tasks, concurrency)
-    note(Figure(f"ceiling: Celery no-op tasks (one pool, -c {concurrency})", noop, "tasks/s"))
+        ceiling = runs.celery_noop(where, sizes.noop_tasks, concurrency)
+    noop = ceiling.per_s
+    note(Figure(f"ceiling: Celery no-op tasks (one pool, -c {concurrency})", noop, "tasks/s",
+                note=f"{ceiling.cpu_ms_each:.2f} ms of CPU a task"))
 
     if sizes.full:
         catalog, truth = _catalog(*sizes.throughput_catalog)
@@ -86,6 +89,11 @@ def run(settings: Settings, quick: bool, concurrency: int, out: TextIO, log_dir:
         note(Figure("pipeline throughput, 1 worker per pool", one.per_s, "msg/s",
                     "≥ 0.6 × no-op ceiling", one.per_s >= 0.6 * noop,
                     f"{one.messages} messages in {one.seconds:.1f}s; ratio {one.per_s / noop:.2f}"))
+        cores = os.cpu_count() or 1
+        note(Figure("pipeline throughput against the CPU it costs", one.per_s / one.cpu_bound_per_s(cores), "× CPU bound",
+                    note=f"{one.cpu_ms_each:.1f} ms of busy CPU a message, {one.sandbox_cpu_ms_each:.1f} ms of it the "
+                         f"sandbox's (the no-op: {ceiling.cpu_ms_each:.2f} ms a task); {cores} cores at that cost: "
+                         f"{one.cpu_bound_per_s(cores):.0f} msg/s"))
         with at("throughput-2") as where:
             two = runs.run_catalog(where, catalog, names, concurrency=concurrency, workers_per_pool=2)
         note(Figure("pipeline throughput, 2 workers per pool", two.per_s, "msg/s", "raises throughput",
@@ -175,7 +183,6 @@ def _fast_lane_off(
 
 def as_markdown(figures: list[Figure], quick: bool, concurrency: int, seconds: float) -> str:
     """The figures as a BENCHMARKS.md section: command, machine, date, table."""
-    import os
 
     lines = [
         f"## `discovery bench{' --quick' if quick else ''}` — {datetime.now(UTC):%Y-%m-%d}",

@@ -3,6 +3,7 @@ ceilings (PGMQ, Celery), the pipeline against them, the bridge at depth, a worke
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import time
@@ -67,7 +68,7 @@ def pgmq_read_archive_per_s(where: Place, messages: int, batch: int) -> float:
         return done / (time.perf_counter() - started)
 
 
-def celery_noop_per_s(where: Place, tasks: int, concurrency: int) -> float:
+def celery_noop(where: Place, tasks: int, concurrency: int) -> Ceiling:
     """Celery's ceiling: no-op tasks through one pool started like the workers' pools."""
     from discovery.runtime.app import app
     from discovery.runtime.noop import NOOP_TASK
@@ -85,13 +86,41 @@ def celery_noop_per_s(where: Place, tasks: int, concurrency: int) -> float:
         procs.wait_ready(name, proc)
         client = redis.Redis.from_url(where.redis_url)
         with app.connection_for_write(where.redis_url) as connection:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), busy_cpu_s()
             for _ in range(tasks):
                 app.send_task(NOOP_TASK, args=(counter,), queue="bench", connection=connection)
             wait_for(lambda: int(client.get(counter) or 0) >= tasks, 600, "the no-op tasks")
-        return tasks / (time.perf_counter() - started)
+        return Ceiling(tasks, time.perf_counter() - started, busy_cpu_s() - cpu_started)
     finally:
         procs.stop()
+
+
+def busy_cpu_s() -> float:
+    """Busy CPU seconds of the whole machine so far (every process: pools, beat, sandbox, Postgres,
+    Redis, the bench), from /proc/stat; NaN where there is none."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return math.nan
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Ceiling:
+    """`count` things done in `seconds`, costing the machine `cpu_s` busy CPU seconds."""
+
+    count: int
+    seconds: float
+    cpu_s: float
+
+    @property
+    def per_s(self) -> float:
+        return self.count / self.seconds
+
+    @property
+    def cpu_ms_each(self) -> float:
+        return 1000 * self.cpu_s / self.count
 
 
 @dataclass
@@ -99,10 +128,24 @@ class PipelineRun:
     seconds: float
     messages: int
     sandbox: dict[str, Any] = field(default_factory=dict)
+    cpu_s: float = math.nan
+    sandbox_cpu_s: float = math.nan
 
     @property
     def per_s(self) -> float:
         return self.messages / self.seconds
+
+    @property
+    def cpu_ms_each(self) -> float:
+        return 1000 * self.cpu_s / self.messages
+
+    @property
+    def sandbox_cpu_ms_each(self) -> float:
+        return 1000 * self.sandbox_cpu_s / self.messages
+
+    def cpu_bound_per_s(self, cores: int) -> float:
+        """The most messages a second these cores could do at this run's CPU cost per message."""
+        return cores * 1000 / self.cpu_ms_each
 
     def requests(self, api: str) -> int:
         return int(self.sandbox.get(api, {}).get("requests", 0))
@@ -127,9 +170,9 @@ def run_catalog(
 ) -> PipelineRun:
     """Seed `names` at once against the sandbox serving `catalog`; time it until all is done."""
     from discovery.ops import progress, seeding
-    from discovery.sandbox.server import SandboxServer
+    from discovery.ops.sandbox_process import SandboxProcess
 
-    with SandboxServer(catalog, **sandbox_knobs) as server:
+    with SandboxProcess(catalog, where.log_dir, **sandbox_knobs) as server:
         process_env = where.env(
             DISCOVERY_API_BASE=server.url,
             DISCOVERY_SCHEDULE=FAST_SCHEDULE,
@@ -153,14 +196,15 @@ def run_catalog(
                 procs.wait_ready(name, proc)
             procs.beat()
             server.reset()
-            started = time.perf_counter()
+            started, cpu_started, sandbox_started = time.perf_counter(), busy_cpu_s(), server.cpu_s()
             seeds = [progress.Seeded(seeding.start(where.database_url, name), name) for name in names]
             with open(where.log_dir / "follow.log", "a") as out:
                 progress.follow(where.database_url, where.redis_url, seeds, out=out, poll_s=0.2, timeout_s=timeout_s)
             left_s = max(timeout_s - (time.perf_counter() - started), 1.0)
             wait_for(lambda: _drained(where.database_url), left_s, "every queue to drain", every_s=0.2)
-            seconds = time.perf_counter() - started
-            return PipelineRun(seconds, _archived(where.database_url), server.stats())
+            seconds, cpu_s = time.perf_counter() - started, busy_cpu_s() - cpu_started
+            return PipelineRun(seconds, _archived(where.database_url), server.stats(), cpu_s,
+                               server.cpu_s() - sandbox_started)
         finally:
             procs.stop()
 
