@@ -23,8 +23,8 @@ def database(server_url: str, prefix: str = "discovery_scratch") -> Iterator[str
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = make_conninfo(server_url, dbname=name)
     admin_url = make_conninfo(server_url, dbname="postgres")
-    migrations.migrate(url, create_db=True)
     try:
+        migrations.migrate(url, create_db=True)  # inside: interrupted while migrating, it is dropped too
         yield url
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -4,6 +4,7 @@ are for BENCHMARKS.md, measured on a quiet machine: here only that the bench wor
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from pathlib import Path
 
@@ -26,6 +27,23 @@ QUICK_FIGURES = [
 ]
 
 
+def run_bench(args: list[str], env: dict[str, str], cwd: Path, timeout_s: float = 240) -> tuple[int, str, str]:
+    """Run the bench; if it overruns (or the test is stopped), interrupt it as Ctrl-C would, so it
+    stops the pools and servers it started (killed outright, it would leave them running)."""
+    proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout_s)
+    except BaseException:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+        raise
+    return proc.returncode, stdout, stderr
+
+
 @pytest.fixture
 def postgres_reachable() -> None:
     import psycopg
@@ -46,17 +64,12 @@ def test_the_quick_bench_measures_every_figure_and_writes_a_markdown_section(
     markdown = tmp_path / "BENCHMARKS.md"
     env = service_env(DATABASE_URL=PG_ADMIN_URL, REDIS_URL=redis_url)
 
-    result = subprocess.run(
-        [*DISCOVERY, "bench", "--quick", "--concurrency", "1", "--markdown", str(markdown), "--json"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    returncode, stdout, stderr = run_bench(
+        [*DISCOVERY, "bench", "--quick", "--concurrency", "1", "--markdown", str(markdown), "--json"], env, tmp_path
     )
 
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    figures = json.loads(result.stdout[result.stdout.index("[\n") :])
+    assert returncode == 0, stdout[-5000:] + stderr[-5000:]
+    figures = json.loads(stdout[stdout.index("[\n") :])
     assert [figure["name"] for figure in figures] == QUICK_FIGURES
     assert all(figure["value"] is not None and figure["value"] >= 0 for figure in figures)
     assert figures[0]["value"] > 0 and figures[1]["value"] > 0
