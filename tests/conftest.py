@@ -7,6 +7,7 @@ A missing service skips locally and fails when CI=true.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -99,6 +100,8 @@ def empty_database_url() -> Iterator[str]:
 
 
 _CLAIM_KEY = "discovery-tests:claimed-by"
+# With tests side by side (make test runs three), every pair may be taken for a moment.
+CLAIM_WAIT_S = 120
 
 
 @pytest.fixture
@@ -110,6 +113,23 @@ def redis_url() -> Iterator[str]:
     except redis.RedisError as error:
         service_missing("Redis", error)
     token = uuid.uuid4().hex
+    deadline = time.monotonic() + CLAIM_WAIT_S
+    while (db := _claim_pair(token)) is None:
+        if time.monotonic() > deadline:
+            pytest.fail(f"no two empty Redis database numbers (1-15) to claim for this test within {CLAIM_WAIT_S}s")
+        time.sleep(0.5)  # every pair is taken by tests running beside this one: wait for one to end
+    try:
+        yield f"{REDIS_BASE_URL}/{db}"
+    finally:
+        for n in (db, db + 1):
+            client = redis.Redis.from_url(f"{REDIS_BASE_URL}/{n}")
+            if client.get(_CLAIM_KEY) == token.encode():
+                client.flushdb()
+            client.close()
+
+
+def _claim_pair(token: str) -> int | None:
+    """The first database number that, with the next one, was empty and is now marked ours."""
     for db in range(14, 0, -1):
         clients = [redis.Redis.from_url(f"{REDIS_BASE_URL}/{n}") for n in (db, db + 1)]
         claimed = []
@@ -119,17 +139,10 @@ def redis_url() -> Iterator[str]:
                 claimed.append(client)
             else:
                 break
-        if len(claimed) == 2:
-            try:
-                yield f"{REDIS_BASE_URL}/{db}"
-            finally:
-                for client in clients:
-                    if client.get(_CLAIM_KEY) == token.encode():
-                        client.flushdb()
-                    client.close()
-            return
         for client in clients:
-            if client.get(_CLAIM_KEY) == token.encode():
+            if len(claimed) < 2 and client.get(_CLAIM_KEY) == token.encode():
                 client.delete(_CLAIM_KEY)
             client.close()
-    pytest.fail("no two empty Redis database numbers (1-15) to claim for this test")
+        if len(claimed) == 2:
+            return db
+    return None
