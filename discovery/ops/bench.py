@@ -127,11 +127,11 @@ def run(settings: Settings, quick: bool, concurrency: int, out: TextIO, log_dir:
         names = [artist["name"] for artist in truth["artists"]]
         with at("rate-limited") as where:
             limited = runs.run_catalog(where, catalog, names, concurrency=concurrency,
-                                       env={"DISCOVERY_RATE_LIMITS": LIMITS},
+                                       env={"DISCOVERY_RATE_LIMITS": LIMITS, "DISCOVERY_SCHEDULE": ""},
                                        rate=parse_pairs(LIMITS, "limits"))
         bound_s = _bound_s(limited, LIMITS)
         share_429 = limited.answered_429() / max(limited.total_requests(), 1)
-        note(Figure("rate-limited catalog against the limits' bound", limited.seconds / bound_s, "× bound",
+        note(Figure("rate-limited catalog, documented schedule, against the limits' bound", limited.seconds / bound_s, "× bound",
                     "≤ 1.2× and ≤ 1% 429", limited.seconds <= 1.2 * bound_s and share_429 <= 0.01,
                     f"{limited.seconds:.1f}s, bound {bound_s:.1f}s ({LIMITS}); 429: {share_429:.2%}"))
 
