@@ -15,6 +15,8 @@ import psycopg
 import pytest
 import redis
 
+from discovery.ops import scratch
+
 pytest_plugins = ["tests.fixtures_sandbox"]
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@localhost:5432/postgres")
@@ -114,35 +116,11 @@ def redis_url() -> Iterator[str]:
         service_missing("Redis", error)
     token = uuid.uuid4().hex
     deadline = time.monotonic() + CLAIM_WAIT_S
-    while (db := _claim_pair(token)) is None:
+    while (db := scratch.claim_pair(REDIS_BASE_URL, _CLAIM_KEY, token)) is None:
         if time.monotonic() > deadline:
             pytest.fail(f"no two empty Redis database numbers (1-15) to claim for this test within {CLAIM_WAIT_S}s")
         time.sleep(0.5)  # every pair is taken by tests running beside this one: wait for one to end
     try:
         yield f"{REDIS_BASE_URL}/{db}"
     finally:
-        for n in (db, db + 1):
-            client = redis.Redis.from_url(f"{REDIS_BASE_URL}/{n}")
-            if client.get(_CLAIM_KEY) == token.encode():
-                client.flushdb()
-            client.close()
-
-
-def _claim_pair(token: str) -> int | None:
-    """The first database number that, with the next one, was empty and is now marked ours."""
-    for db in range(14, 0, -1):
-        clients = [redis.Redis.from_url(f"{REDIS_BASE_URL}/{n}") for n in (db, db + 1)]
-        claimed = []
-        # Claim atomically: only an empty database gets our marker.
-        for client in clients:
-            if client.dbsize() == 0 and client.set(_CLAIM_KEY, token, nx=True) and client.dbsize() == 1:
-                claimed.append(client)
-            else:
-                break
-        for client in clients:
-            if len(claimed) < 2 and client.get(_CLAIM_KEY) == token.encode():
-                client.delete(_CLAIM_KEY)
-            client.close()
-        if len(claimed) == 2:
-            return db
-    return None
+        scratch.release_pair(REDIS_BASE_URL, db, _CLAIM_KEY, token)

@@ -37,31 +37,48 @@ def redis_database(server_url: str) -> Iterator[str]:
     goes by default: settings.next_database) also empty and claimed; both flushed afterwards."""
     base = server_url.rsplit("/", 1)[0] if server_url.count("/") > 2 else server_url
     token = uuid.uuid4().hex
+    number = claim_pair(base, CLAIM_KEY, token)
+    if number is None:
+        raise RuntimeError(f"no two empty Redis database numbers (1-15) on {base} to measure with")
+    try:
+        yield f"{base}/{number}"
+    finally:
+        release_pair(base, number, CLAIM_KEY, token)
+
+
+def claim_pair(base: str, claim_key: str, token: str) -> int | None:
+    """The first database number (14 down to 1) that, with the next one, was empty and now holds
+    `claim_key` = `token`; None when no such pair is free."""
     for number in range(14, 0, -1):
         clients = [redis.Redis.from_url(f"{base}/{n}") for n in (number, number + 1)]
         try:
-            claimed = [client for client in clients if _claim(client, token)]
+            claimed = [client for client in clients if _claim(client, claim_key, token)]
             if len(claimed) == 2:
-                try:
-                    yield f"{base}/{number}"
-                finally:
-                    for client in clients:
-                        if client.get(CLAIM_KEY) == token.encode():
-                            client.flushdb()
-                return
+                return number
             for client in claimed:
-                client.delete(CLAIM_KEY)
+                client.delete(claim_key)
         finally:
             for client in clients:
                 client.close()
-    raise RuntimeError(f"no two empty Redis database numbers (1-15) on {base} to measure with")
+    return None
 
 
-def _claim(client: redis.Redis, token: str) -> bool:
+def release_pair(base: str, number: int, claim_key: str, token: str) -> None:
+    """Flush both databases of a claimed pair, each only while it still holds our claim."""
+    for n in (number, number + 1):
+        client = redis.Redis.from_url(f"{base}/{n}")
+        try:
+            if client.get(claim_key) == token.encode():
+                client.flushdb()
+        finally:
+            client.close()
+
+
+def _claim(client: redis.Redis, claim_key: str, token: str) -> bool:
     """Mark an empty database as ours; false when it holds anything (or someone else wrote meanwhile)."""
-    if client.dbsize() != 0 or not client.set(CLAIM_KEY, token, nx=True):
+    if client.dbsize() != 0 or not client.set(claim_key, token, nx=True):
         return False
     if client.dbsize() != 1:
-        client.delete(CLAIM_KEY)
+        client.delete(claim_key)
         return False
     return True

@@ -13,9 +13,8 @@ import pytest
 
 from discovery.catalog import report
 from discovery.ops import progress, seeding
-from discovery.ops.demo import FAST_SCHEDULE
 from discovery.ops.processes import Supervisor
-from tests.support.processes import running, service_env
+from tests.support.processes import pipeline_env, running
 
 
 @dataclass
@@ -56,19 +55,7 @@ def start_pipeline(tmp_path: Path, database_url: str, redis_url: str, sandbox_fa
         **knobs: Any,
     ) -> Pipeline:
         server = sandbox_factory(catalog, **knobs)
-        settings = dict(
-            DATABASE_URL=database_url,
-            REDIS_URL=redis_url,
-            DISCOVERY_API_BASE=server.url,
-            SPOTIFY_CLIENT_ID="test-client",
-            SPOTIFY_CLIENT_SECRET="test-secret",
-            GENIUS_ACCESS_TOKEN="test-token",
-            INSTAGRAM_API_KEY="test-key",
-            SPOTIFY_QUOTA_MODE=quota_mode,
-            DISCOVERY_SCHEDULE=FAST_SCHEDULE,
-            DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
-        )
-        environment = service_env(**(settings | (env or {})))
+        environment = pipeline_env(database_url, redis_url, server.url, **({"SPOTIFY_QUOTA_MODE": quota_mode} | (env or {})))
         procs = stack.enter_context(running(tmp_path, environment))
         procs.beat()
         procs.all_pools(concurrency=concurrency)

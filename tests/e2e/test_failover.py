@@ -11,11 +11,10 @@ from pathlib import Path
 import redis
 
 from discovery.ops import answer_key, chaos, seeding
-from discovery.ops.demo import FAST_SCHEDULE
 from discovery.ops.soak import wait_until_drained
 from discovery.sandbox.generator import generate_catalog
 from discovery.settings import Settings
-from tests.support.processes import running, service_env
+from tests.support.processes import pipeline_env, running
 
 CATALOG = generate_catalog(artists=40, albums=2, tracks=4, seed=5, long_album_tracks=0)
 
@@ -25,17 +24,8 @@ def discover_catalog(log_dir: Path, database_url: str, redis_url: str, sandbox_u
     returns (seconds, what the fault did). With fault_at_s, every backend is terminated then."""
     catalog, truth = CATALOG
     log_dir.mkdir()
-    env = service_env(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DISCOVERY_API_BASE=sandbox_url,
-        SPOTIFY_CLIENT_ID="test-client",
-        SPOTIFY_CLIENT_SECRET="test-secret",
-        GENIUS_ACCESS_TOKEN="test-token",
-        INSTAGRAM_API_KEY="test-key",
-        SPOTIFY_QUOTA_MODE="extended",
-        DISCOVERY_SCHEDULE=FAST_SCHEDULE,
-        DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
+    env = pipeline_env(
+        database_url, redis_url, sandbox_url,
         # Both runs alike: a failed attempt comes back within a couple of seconds.
         DISCOVERY_RETRY_BASE_S="1",
     )

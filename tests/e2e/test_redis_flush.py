@@ -14,11 +14,10 @@ import pytest
 import redis
 
 from discovery.ops import progress, seeding
-from discovery.ops.demo import FAST_SCHEDULE
 from discovery.sandbox.generator import generate_catalog
 from discovery.settings import QUEUE_POOLS, QUEUES
 from tests.conftest import _CLAIM_KEY
-from tests.support.processes import running, service_env
+from tests.support.processes import pipeline_env, running
 
 pytestmark = pytest.mark.integration
 
@@ -53,19 +52,7 @@ def timed_run(
 ) -> tuple[float, int]:
     """Beat and the five pools on a fresh database: seconds from seeding to every artist done,
     and how many messages had to be read more than once."""
-    env = service_env(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DISCOVERY_API_BASE=sandbox.url,
-        SPOTIFY_CLIENT_ID="test-client",
-        SPOTIFY_CLIENT_SECRET="test-secret",
-        GENIUS_ACCESS_TOKEN="test-token",
-        INSTAGRAM_API_KEY="test-key",
-        SPOTIFY_QUOTA_MODE="extended",
-        DISCOVERY_SCHEDULE=FAST_SCHEDULE,
-        DISCOVERY_LEASE_S=str(LEASE_S),
-        DISCOVERY_RATE_LIMITS="spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1",
-    )
+    env = pipeline_env(database_url, redis_url, sandbox.url, DISCOVERY_LEASE_S=str(LEASE_S))
     tmp_path.mkdir()
     with running(tmp_path, env) as procs:
         procs.beat()

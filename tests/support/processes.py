@@ -39,6 +39,28 @@ def service_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+# The pipeline's limits in tests: generous, so that only a test's own limits bind.
+TEST_RATE_LIMITS = "spotify=1000/30,genius=200/1,musicbrainz=200/1,instagram=200/1"
+
+
+def pipeline_env(database_url: str, redis_url: str, api_base: str, **overrides: str) -> dict[str, str]:
+    """Environment for beat and the five pools against the sandbox at `api_base`: placeholder
+    credentials (over any in the environment), Spotify in extended quota mode, every bridge
+    ticking each second, generous limits; `overrides` win."""
+    from discovery.ops.demo import FAST_SCHEDULE
+
+    settings = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DISCOVERY_API_BASE": api_base,
+        **PLACEHOLDER_CREDENTIALS,
+        "SPOTIFY_QUOTA_MODE": "extended",
+        "DISCOVERY_SCHEDULE": FAST_SCHEDULE,
+        "DISCOVERY_RATE_LIMITS": TEST_RATE_LIMITS,
+    }
+    return service_env(**(settings | overrides))
+
+
 @contextmanager
 def running(log_dir: Path, env: dict[str, str], cwd: Path = REPO_ROOT) -> Iterator[Supervisor]:
     procs = Supervisor(log_dir, env, cwd=cwd)
