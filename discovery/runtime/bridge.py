@@ -236,14 +236,20 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
             if not batch:
                 break
             dispatched = dead = 0
-            throttled = attempts.throttled_reads(conn, queue, [delivery.msg_id for delivery in batch])
-            for delivery in batch:
-                if _dead_letter_if_hopeless(conn, delivery, settings, throttled.get(delivery.msg_id, 0)):
-                    dead += 1
-                    continue
-                inflight.add(delivery, vt_s)
-                dispatch(delivery)
-                dispatched += 1
+            waiting = list(batch)  # read, hidden for vt_s, and not handed on yet
+            try:
+                throttled = attempts.throttled_reads(conn, queue, [delivery.msg_id for delivery in batch])
+                for delivery in batch:
+                    if _dead_letter_if_hopeless(conn, delivery, settings, throttled.get(delivery.msg_id, 0)):
+                        dead += 1
+                    else:
+                        inflight.add(delivery, vt_s)
+                        dispatch(delivery)
+                        dispatched += 1
+                    waiting.remove(delivery)
+            except Exception:
+                _give_back(settings, waiting)
+                raise
             records.record_batch(
                 conn,
                 queue=queue,
@@ -264,6 +270,23 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
             extra={"action": "batch_dispatched", "queue": queue, "read": len(batch), "dead_lettered": dead},
         )
     return result
+
+
+def _give_back(settings: Settings, deliveries: list[Delivery]) -> None:
+    """A drain that failed after its read (a lost connection, a broker gone): what it did not hand
+    on is visible again now, instead of after its whole lease. Best effort: the lease remains."""
+    if not deliveries:
+        return
+    try:
+        with pool(settings.database_url).connection() as conn:
+            for delivery in deliveries:
+                queues.set_vt(conn, delivery, 0)
+    except psycopg.Error as error:  # a PoolTimeout too
+        logger.warning(
+            "bridge could not give back %s messages of %s (%s); they return when their lease ends",
+            len(deliveries), deliveries[0].queue, type(error).__name__,
+            extra={"action": "give_back_failed"},
+        )
 
 
 def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, settings: Settings, throttled: int) -> bool:

@@ -89,3 +89,27 @@ def test_a_message_read_more_than_the_maximum_attempts_is_dead_lettered_by_the_b
     assert "exceeded 2 attempts" in entry["reason"]
     assert "the worker died or timed out" in entry["reason"]
 
+
+
+def test_a_drain_that_fails_after_its_read_gives_back_what_it_did_not_hand_on(database_url, redis_url):
+    # Given a batch of five, and a broker that goes away after the second hand-off
+    send_many(database_url, 5)
+    settings = settings_for(database_url, redis_url, discovery_batch_size=5, discovery_max_in_flight=100)
+    handed: list[int] = []
+
+    def dispatch(delivery: Delivery) -> None:
+        if len(handed) == 2:
+            raise ConnectionError("broker gone")
+        handed.append(delivery.msg_id)
+
+    # When the bridge drains
+    with pytest.raises(ConnectionError):
+        bridge.run("artist_discovery", settings, dispatch)
+
+    # Then the two handed on stay hidden for their lease, and the other three are visible now
+    with psycopg.connect(database_url) as conn:
+        visible = [row[0] for row in conn.execute(
+            "SELECT msg_id FROM pgmq.q_artist_discovery WHERE vt <= clock_timestamp() ORDER BY msg_id")]
+        hidden = [row[0] for row in conn.execute(
+            "SELECT msg_id FROM pgmq.q_artist_discovery WHERE vt > clock_timestamp() + interval '20 seconds'")]
+    assert sorted(hidden) == sorted(handed) and len(visible) == 3
