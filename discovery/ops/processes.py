@@ -8,8 +8,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +50,13 @@ class Supervisor:
         self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
 
     def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        with open(self.log_dir / f"{name}.log", "wb") as log:
+        # A Ctrl-C while the child is being made waits until it is recorded, so that stop() finds
+        # it: in its own session, a child missed here would outlive us.
+        with open(self.log_dir / f"{name}.log", "wb") as log, _ctrl_c_deferred():
             proc = subprocess.Popen(
                 args, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
-        self.started.append((name, proc))
+            self.started.append((name, proc))
         return proc
 
     def worker(self, pool: str, concurrency: int = 2, wait: bool = True) -> subprocess.Popen[bytes]:
@@ -104,6 +108,22 @@ class Supervisor:
             _signal_group(proc, signal.SIGKILL)  # whatever is left of the tree
             proc.wait()
         self.started.clear()
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """SIGINT arriving inside is delivered (to the handler there was) when the block ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
