@@ -18,6 +18,13 @@ ON CONFLICT (spotify_id) DO UPDATE SET
     updated_at = now()
 RETURNING (xmax = 0) AS created;
 
+-- ensure_artist --
+-- The artist an album page was asked for, when no artist_discovery stored it first (an
+-- album_discovery message sent by hand, or read before its artist's message): name only, and
+-- an artist already stored is left as it is.
+INSERT INTO artists (spotify_id, name) VALUES (%(spotify_id)s, %(name)s)
+ON CONFLICT (spotify_id) DO NOTHING;
+
 -- link_album_artist --
 -- The artist owns the album (a joint album is owned by each of its artists); true when the
 -- link is new.

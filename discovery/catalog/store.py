@@ -41,6 +41,11 @@ def upsert_artist(conn: Connection, artist: dict[str, Any]) -> int:
     )
 
 
+def ensure_artist(conn: Connection, spotify_id: str, name: str) -> None:
+    """The artist by id and name, unless it is stored already (then left untouched)."""
+    conn.execute(_q("ensure_artist"), {"spotify_id": spotify_id, "name": name})
+
+
 def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str, album_group: str | None) -> bool:
     """An AlbumObject from Spotify, under the artist it was discovered for; true when it is new."""
     return bool(_one(

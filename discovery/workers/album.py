@@ -19,6 +19,7 @@ class AlbumPage:
     albums: list[tuple[dict[str, Any], str | None]]  # (full album, album_group)
     next_offset: int | None
     total: int | None  # the artist's releases in the groups asked for, from the first page
+    artist_name: str | None  # as the albums (or, when none lists the artist, Spotify) name it
 
 
 class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
@@ -35,9 +36,15 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
         full = spotify.albums([item["id"] for item in items]) if items else []
         next_offset = message.offset + len(items) if page.get("next") and items else None
         total = int(page.get("total") or len(items)) if message.offset == 0 else None
-        return AlbumPage([(album, groups.get(album["id"])) for album in full], next_offset, total)
+        name = listed_name(full, message.artistId)
+        if full and name is None:  # albums it only appears on: ask Spotify for the name
+            name = spotify.artist(message.artistId)["name"]
+        return AlbumPage([(album, groups.get(album["id"])) for album in full], next_offset, total, name)
 
     def write(self, tx: Transaction, message: AlbumDiscovery, fetched: AlbumPage) -> None:
+        if fetched.artist_name is not None:
+            # Its albums need the artist's row, whichever message was read first.
+            store.ensure_artist(tx.conn, message.artistId, fetched.artist_name)
         if fetched.total is not None:
             artist_outcomes.record_releases_total(tx.conn, message.artistId, fetched.total)
         for album, group in fetched.albums:
@@ -50,3 +57,12 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
             tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": album["name"]})
         if fetched.next_offset is not None:
             tx.send("album_discovery", {"artistId": message.artistId, "offset": fetched.next_offset})
+
+
+def listed_name(albums: list[dict[str, Any]], artist_id: str) -> str | None:
+    """The artist's name as the first album listing it gives it."""
+    for album in albums:
+        for artist in album.get("artists") or []:
+            if artist.get("id") == artist_id and artist.get("name"):
+                return str(artist["name"])
+    return None

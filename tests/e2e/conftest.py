@@ -14,6 +14,8 @@ import pytest
 from discovery.catalog import report
 from discovery.ops import progress, seeding
 from discovery.ops.processes import Supervisor
+from discovery.pgmq import queues
+from discovery.settings import QUEUES
 from tests.support.processes import pipeline_env, running
 
 
@@ -34,6 +36,12 @@ class Pipeline:
 
     def report(self, artist: str) -> dict[str, Any]:
         return report.build(self.database_url, artist)
+
+    def dead_letters(self) -> list[tuple[str, object]]:
+        """Every dead letter as (queue, message with its reason): empty is the healthy answer, and an
+        assertion on it prints the reasons when it fails."""
+        with psycopg.connect(self.database_url) as conn:
+            return [(row.queue, row.message) for row in queues.dead_letters(conn, QUEUES)]
 
     def counts(self) -> dict[str, int]:
         tables = ("artists", "albums", "tracks", "producers", "track_producers", "producer_socials", "recordings")

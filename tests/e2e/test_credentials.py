@@ -12,7 +12,6 @@ import redis
 
 from discovery.clients.breakers import read_hold
 from discovery.ops import progress, seeding
-from discovery.settings import QUEUES
 from tests.e2e.test_pipeline import check_against_truth, demo_files
 from tests.ops.support import run_discovery
 from tests.support.processes import running, wait_for
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.integration
 
 RIGHT_TOKEN = "the-right-genius-token"
 RECHECK_S = 3
-
-
-def dead_letters(database_url: str) -> int:
-    with psycopg.connect(database_url) as conn:
-        return sum(conn.execute(f"SELECT count(*) FROM pgmq.q_{queue}_dlq").fetchone()[0] for queue in QUEUES)
 
 
 def waiting(database_url: str, queue: str) -> int:
@@ -55,7 +49,7 @@ def test_a_wrong_genius_token_dead_letters_nothing_and_the_fixed_token_finishes_
              4 * RECHECK_S + 30, "a recheck refused again")
 
     # Then nothing is dead-lettered, and status fails naming Genius and the setting to check
-    assert dead_letters(pipeline.database_url) == 0
+    assert pipeline.dead_letters() == []
     result = run_discovery(pipeline.database_url, pipeline.redis_url, "status", "--json")
     assert result.returncode == 1
     attention = json.loads(result.stdout)["attention"]
@@ -75,7 +69,7 @@ def test_a_wrong_genius_token_dead_letters_nothing_and_the_fixed_token_finishes_
         # Then the catalog finishes as its answer key says, with nothing dead-lettered
         assert [item.stage for item in last] == ["done"] * len(names), [item.line() for item in last]
         check_against_truth(pipeline, catalog, truth)
-        assert dead_letters(pipeline.database_url) == 0
+        assert pipeline.dead_letters() == []
         assert genius_hold(pipeline.redis_url) is None
         healthy = run_discovery(pipeline.database_url, pipeline.redis_url, "status", "--json")
         assert not any("refused" in item for item in json.loads(healthy.stdout)["attention"])
