@@ -82,25 +82,60 @@ def test_collaborators_are_counted_once_per_shared_track(database_url, catalog):
     assert rows == [("Émile Duval", 2), ("Zoe Thornton", 1)]
 
 
-@pytest.mark.parametrize(
-    ("call", "says"),
-    [
-        ("search_producers(NULL)", "query must not be NULL"),
-        ("search_producers('')", "must not be empty or blank"),
-        ("search_producers(E' \\u00a0\\u200b .-')", "must not be empty or blank"),
-        ("search_producers(repeat('x', 201))", "201 characters long; at most 200"),
-        ("search_producers('zoe', 0)", "max_rows must be at least 1"),
-        ("producer_credits(NULL)", "producer_id must not be NULL"),
-        ("producer_credits(-1)", "no producer has id -1"),
-        ("producer_collaborations(NULL)", "producer_id must not be NULL"),
-        ("producer_collaborations(424242)", "no producer has id 424242"),
-    ],
-)
+def test_a_producers_credits_are_read_from_psql_with_every_artist_of_a_joint_album(database_url, catalog):
+    zoe = producer_id(catalog, 1)
+
+    done = psql(database_url, f"SELECT artists, spotify_track_id, role, source FROM producer_credits({zoe})")
+
+    assert done.returncode == 0, done.stderr
+    # In the function's own order: by the album's artists, then the album, the track and the role
+    assert done.stdout.splitlines() == [
+        "{Nova,Quill}|t1|co-producer|genius",
+        "{Nova,Quill}|t1|producer|genius",
+        "{Nova,Quill}|t2|producer|genius",
+        "{Quill}|t3|producer|genius",
+    ]
+
+
+def test_a_producers_collaborators_are_read_from_psql_with_their_shared_tracks(database_url, catalog):
+    zoe = producer_id(catalog, 1)
+
+    done = psql(database_url, f"SELECT name, shared_tracks FROM producer_collaborations({zoe})")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["Émile Duval|2", "Zoe Thornton|1"]
+
+
+INVALID_CALLS = [
+    ("search_producers(NULL)", "query must not be NULL"),
+    ("search_producers('')", "must not be empty or blank"),
+    ("search_producers(E' \\u00a0\\u200b .-')", "must not be empty or blank"),
+    ("search_producers(repeat('x', 201))", "201 characters long; at most 200"),
+    ("search_producers('zoe', 0)", "max_rows must be at least 1"),
+    ("producer_credits(NULL)", "producer_id must not be NULL"),
+    ("producer_credits(-1)", "no producer has id -1"),
+    ("producer_collaborations(NULL)", "producer_id must not be NULL"),
+    ("producer_collaborations(424242)", "no producer has id 424242"),
+]
+
+
+@pytest.mark.parametrize(("call", "says"), INVALID_CALLS)
 def test_missing_blank_overlong_or_unknown_input_fails_with_a_message_saying_what_is_wrong(catalog, call, says):
     with pytest.raises(psycopg.Error) as failure:
         catalog.execute(f"SELECT * FROM {call}")
 
     assert says in failure.value.diag.message_primary
+
+
+@pytest.mark.parametrize(("call", "says"), INVALID_CALLS)
+def test_psql_is_refused_missing_blank_overlong_or_unknown_input_with_the_same_message(database_url, catalog, call, says):
+    done = psql(database_url, f"SELECT * FROM {call}")
+
+    assert done.returncode != 0
+    assert done.stdout == ""
+    # The function names itself, then says what is wrong
+    assert f"ERROR:  {call.split('(')[0]}: " in done.stderr
+    assert says in done.stderr
 
 
 def test_quotes_and_sql_looking_text_is_only_ever_searched_for(catalog):
