@@ -55,6 +55,10 @@ def test_a_wrong_genius_token_dead_letters_nothing_and_the_fixed_token_finishes_
     attention = json.loads(result.stdout)["attention"]
     assert any("Genius refused the access token: check GENIUS_ACCESS_TOKEN" in item for item in attention), attention
     assert "Genius refused the access token: check GENIUS_ACCESS_TOKEN" in pipeline.procs.logs()
+    # and coverage counts every track found so far as not attempted yet, none as uncredited
+    held = run_discovery(pipeline.database_url, pipeline.redis_url, "coverage", "--format", "json")
+    tracks = json.loads(held.stdout)["tracks"]
+    assert tracks and {track["outcome"] for track in tracks} == {"not_attempted"}, tracks
 
     # When the pools restart with the right token
     fixed_env = dict(pipeline.procs.env, GENIUS_ACCESS_TOKEN=RIGHT_TOKEN)
