@@ -105,3 +105,27 @@ def test_the_cross_check_records_whether_genius_and_musicbrainz_agree_and_covera
     assert all(t["cross_check_detail"]["only_musicbrainz"] for t in disagreeing)
     counted = {name: count for name, count in coverage["agreement"].items() if name != "unchecked"}
     assert counted == {name: list(found.values()).count(name) for name in counted}
+
+
+def test_a_split_survives_a_second_discovery_of_the_same_artists(start_pipeline):
+    catalog, truth = demo_files()
+    names = [artist["name"] for artist in truth["artists"]]
+    pipeline = start_pipeline(None)
+    pipeline.discover(names)
+    # Given the producer Genius and MusicBrainz know under two names, linked by the rules
+    [genius] = [artist for artist in catalog["genius"]["artists"] if artist["alternate_names"]]
+    page = json.loads(run_cli(pipeline.database_url, "producer", genius["name"], "--format", "json"))
+    assert {link["source"] for link in page["links"]} == {"genius", "musicbrainz"}
+
+    # When a person splits them, and every recording is identified again
+    split = run_cli(pipeline.database_url, "producers", "split", genius["name"])
+    kept, separated = [int(word.strip(",;")) for word in split.split() if word.strip(",;").isdigit()]
+    with psycopg.connect(pipeline.database_url) as conn:
+        conn.execute("DELETE FROM track_producers")
+        conn.execute("DELETE FROM recordings")
+    pipeline.discover(names)
+
+    # Then no rule links them again: two producers, one identity each, the split remembered
+    pages = [json.loads(run_cli(pipeline.database_url, "producer", str(pid), "--format", "json")) for pid in (kept, separated)]
+    assert [sorted(link["source"] for link in page["links"]) for page in pages] == [["genius"], ["musicbrainz"]]
+    assert all(page["credits"] for page in pages), "each keeps the credits of its own source"
