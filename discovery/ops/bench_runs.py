@@ -237,7 +237,7 @@ def bridge_batch_ms(where: Place, queued: int, batch: int, batches: int) -> floa
             queues.send_batch(conn, "artist_discovery", [{"artistName": f"Bench {start + n}"} for n in range(size)])
         # Measure a settled queue (as one that has been deep for a while), not the bulk load's
         # aftermath: its autovacuum and checkpoint would be timed instead of the bridge.
-        conn.execute("VACUUM ANALYZE pgmq.q_artist_discovery")
+        queues.vacuum_analyze(conn, "artist_discovery")
         conn.execute("CHECKPOINT")
     client = redis.Redis.from_url(where.redis_url)
     times_ms = []

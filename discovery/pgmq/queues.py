@@ -250,6 +250,18 @@ def oldest_visible_age_s(conn: Connection, queue: str) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
+def vacuum_analyze(conn: Connection, queue: str) -> None:
+    """VACUUM ANALYZE `queue`'s table, so a bulk-loaded queue is measured settled (the bench).
+    VACUUM runs outside a transaction: `conn` must be in autocommit."""
+    conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier("pgmq", "q_" + queue)))
+
+
+def insert_channel(queue: str) -> str:
+    """The channel PGMQ NOTIFYs on an insert into `queue` (pgmq.enable_notify_insert): a channel
+    name that only looks like its table's."""
+    return f"pgmq.q_{queue}.INSERT"
+
+
 def _soak(name: str, queue: str) -> sql.Composable:
     return sql.SQL(queries("soak.sql")[name]).format(  # type: ignore[arg-type]
         queue_table=sql.Identifier("pgmq", "q_" + queue),

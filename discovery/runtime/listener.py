@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 from celery.signals import beat_init
 
+from discovery.pgmq import queues
 from discovery.runtime import fastlane
 from discovery.settings import get_settings
 
@@ -29,7 +30,7 @@ RECONNECT_S = 5.0
 
 def channel(queue: str) -> str:
     """PGMQ's insert notification channel for a queue."""
-    return f"pgmq.q_{queue}.INSERT"
+    return queues.insert_channel(queue)
 
 
 def listen(stop: threading.Event) -> None:
