@@ -14,7 +14,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from discovery.catalog import identity
-from discovery.catalog.report import ArtistNotKnown, credit_shape
+from discovery.catalog.report import EVIDENCE_KEYS, ArtistNotKnown, credit_shape, evidence_cells
 from discovery.catalog.roles import per_track
 from discovery.pgmq.sql import queries
 
@@ -101,11 +101,12 @@ def as_json(page: dict[str, Any]) -> str:
 
 
 CSV_COLUMNS = ("producer", "genius_id", "musicbrainz_id", "artists", "spotify_track_id", "track", "album",
-               "role", "source", "confidence")
+               "role", "source", "confidence", *EVIDENCE_KEYS)
 
 
 def as_csv(page: dict[str, Any]) -> str:
-    """One row per credit; a joint album's artists joined with " & "."""
+    """One row per credit, with its evidence as the report's CSV gives it; a joint album's artists
+    joined with " & "."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -114,7 +115,7 @@ def as_csv(page: dict[str, Any]) -> str:
         writer.writerow([
             producer["name"], producer["genius_id"], producer["musicbrainz_id"], " & ".join(credit["artists"]),
             credit["spotify_track_id"], credit["track"], credit["album"], credit["role"], credit["source"],
-            credit["confidence"],
+            credit["confidence"], *evidence_cells(credit),
         ])
     return out.getvalue()
 

@@ -115,11 +115,14 @@ def as_csv(report: dict[str, Any]) -> str:
                 report["artist"]["name"], producer["name"], producer["genius_id"], producer["musicbrainz_id"],
                 credit["spotify_track_id"], credit["track"], credit["album"], credit["role"], credit["source"],
                 credit["confidence"], socials["instagram"], socials["instagram_followers"], socials["twitter"],
-                socials["facebook"],
-                *(";".join(value) if isinstance(value, list) else value
-                  for value in (credit[key] for key in EVIDENCE_KEYS)),
+                socials["facebook"], *evidence_cells(credit),
             ])
     return out.getvalue()
+
+
+def evidence_cells(credit: Mapping[str, Any]) -> list[Any]:
+    """A credit's evidence as CSV cells, in EVIDENCE_KEYS order (relation attributes joined with ";")."""
+    return [";".join(value) if isinstance(value, list) else value for value in (credit.get(key) for key in EVIDENCE_KEYS)]
 
 
 def evidence_short(credits: list[dict[str, Any]]) -> str:
