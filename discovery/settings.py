@@ -153,7 +153,8 @@ class Settings(BaseSettings):
     # two agree (off by default: MusicBrainz asks for restraint, 1 request/s).
     discovery_cross_check: str = ""
     # Retention: `discovery prune` (and beat, daily) removes archives, metrics and issues older
-    # than this; what status and the exporter show survives as hourly rollups.
+    # than this; what status and the exporter show survives as all-time totals (beat rolls the
+    # rows into them every 10 minutes, and prune first).
     discovery_retention_s: float = Field(default=30 * 24 * 3600, ge=3600)
     # `discovery status` flags a breaker or hold that has kept an API paused longer than this.
     discovery_stall_pause_s: float = Field(default=30 * 60, gt=0)
