@@ -11,12 +11,14 @@ from discovery.ops import answer_key
 from discovery.ops.chaos import RedisServer
 from discovery.ops.processes import Supervisor, free_port
 from discovery.sandbox.generator import generate_catalog
+from tests.conftest import service_missing
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs a redis-server of the test's own")
 def test_with_the_cache_at_its_memory_limit_the_catalog_is_still_discovered_exactly(tmp_path, start_pipeline):
+    if shutil.which("redis-server") is None:
+        service_missing("redis-server", FileNotFoundError("no redis-server on PATH: the test runs a server of its own"))
     # Given the cache on a Redis of its own with an LRU, bounded to 300 kB above what the server
     # uses empty (about 900 kB for redis-server 7 itself: a fixed "1mb" leaves so little that,
     # with a dozen clients connected, writes are refused before any key can be evicted)
