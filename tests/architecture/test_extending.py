@@ -2,15 +2,20 @@
 
 On a copy of the source tree, the test takes exactly those steps for a toy sixth worker type
 (`lyrics_lookup`, pool `lyrics`), then runs migrate, beat and the new pool as real processes from
-that copy, and sends it one good and one malformed message.
+that copy, and sends it one good and one malformed message. Then `discovery dlq list` and
+`discovery status`, run from that copy too, show the new queue, its DLQ and its pool: both read
+the list of queues, nothing names the five.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -127,3 +132,26 @@ def test_a_sixth_worker_type_added_in_four_steps_processes_its_messages(
         assert "trackId" in dead["reason"]
         archived = {row[0] for row in db.execute("SELECT msg_id FROM pgmq.a_lyrics_lookup")}
         assert archived == {good, bad}  # the good one done, the bad one moved to its DLQ
+
+    dead_letters = run_json(pool_of_the_new_type, "dlq", "list", "--json")
+    [listed] = [dead for dead in dead_letters if dead["queue"] == "lyrics_lookup"]
+    assert listed["dlq"] == "lyrics_lookup_dlq"
+    assert listed["source_msg_id"] == bad
+    assert "trackId" in listed["reason"]
+
+    # Exit 1: the other five pools have no worker here, and the new DLQ just received a message.
+    status = run_json(pool_of_the_new_type, "status", "--json", "--timeout", "5", exit_code=1)
+    queue = status["queues"]["lyrics_lookup"]
+    assert (queue["pool"], queue["visible"], queue["dlq_size"]) == ("lyrics", 0, 1)
+    assert queue["processed_last_hour"] == 1  # the good one
+    assert status["pools"]["lyrics"]["online"] is True
+    assert any(line.startswith("lyrics_lookup_dlq holds 1 message(s)") for line in status["attention"])
+
+
+def run_json(procs: Supervisor, *args: str, exit_code: int = 0) -> Any:
+    """Run `discovery ARGS` from the extended tree, with the pool's environment; its JSON output."""
+    done = subprocess.run(
+        [*DISCOVERY, *args], env=procs.env, cwd=procs.cwd, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == exit_code, done.stdout + done.stderr
+    return json.loads(done.stdout)
