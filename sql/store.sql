@@ -1,7 +1,8 @@
 -- The domain writes, by name. Every write is an upsert: a message delivered again adds nothing.
 
 -- upsert_album --
--- Insert or refresh an album by Spotify id; true when it is new.
+-- Insert or refresh an album by Spotify id; whether it is new, and the artist it was first
+-- discovered for (its tracks are fetched for that artist).
 INSERT INTO albums (spotify_id, artist_spotify_id, name, album_type, album_group, release_date,
                     release_date_precision, total_tracks, label, upc)
 VALUES (%(spotify_id)s, %(artist_spotify_id)s, %(name)s, %(album_type)s, %(album_group)s, %(release_date)s,
@@ -16,7 +17,7 @@ ON CONFLICT (spotify_id) DO UPDATE SET
     label = COALESCE(EXCLUDED.label, albums.label),
     upc = COALESCE(EXCLUDED.upc, albums.upc),
     updated_at = now()
-RETURNING (xmax = 0) AS created;
+RETURNING (xmax = 0) AS created, artist_spotify_id;
 
 -- ensure_artist --
 -- The artist an album page was asked for, when no artist_discovery stored it first (an

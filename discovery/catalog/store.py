@@ -5,6 +5,7 @@ Every function takes the caller's connection, so it joins the delivery's one tra
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, LiteralString, cast
 
 from psycopg import Connection
@@ -46,11 +47,16 @@ def ensure_artist(conn: Connection, spotify_id: str, name: str) -> None:
     conn.execute(_q("ensure_artist"), {"spotify_id": spotify_id, "name": name})
 
 
-def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str, album_group: str | None) -> bool:
-    """An AlbumObject from Spotify, under the artist it was discovered for; true when it is new."""
-    return bool(_one(
-        conn,
-        "upsert_album",
+@dataclass(frozen=True)
+class StoredAlbum:
+    created: bool  # new with this write
+    first_artist: str  # the Spotify id of the artist it was first discovered for
+
+
+def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str, album_group: str | None) -> StoredAlbum:
+    """An AlbumObject from Spotify, under the artist it was discovered for."""
+    row = conn.execute(
+        _q("upsert_album"),
         {
             "spotify_id": album["id"],
             "artist_spotify_id": artist_spotify_id,
@@ -63,7 +69,9 @@ def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str
             "label": album.get("label"),
             "upc": (album.get("external_ids") or {}).get("upc"),
         },
-    ))
+    ).fetchone()
+    assert row is not None  # an upsert always returns its row
+    return StoredAlbum(bool(row[0]), str(row[1]))
 
 
 def link_album_artist(conn: Connection, album: dict[str, Any], artist_spotify_id: str) -> bool:

@@ -48,11 +48,11 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
         if fetched.total is not None:
             artist_outcomes.record_releases_total(tx.conn, message.artistId, fetched.total)
         for album, group in fetched.albums:
-            created = store.upsert_album(tx.conn, album, message.artistId, group)
-            newly_owned = store.link_album_artist(tx.conn, album, message.artistId)
-            if not created and newly_owned:
+            stored = store.upsert_album(tx.conn, album, message.artistId, group)
+            store.link_album_artist(tx.conn, album, message.artistId)
+            if not stored.created and stored.first_artist != message.artistId:
                 # A joint album another of its artists discovered first: its tracks are (being)
-                # fetched and identified already; this artist only takes ownership.
+                # fetched and identified for that artist; this one only owns it too.
                 continue
             tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": album["name"]})
         if fetched.next_offset is not None:

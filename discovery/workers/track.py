@@ -25,11 +25,14 @@ class TrackPage:
 
 
 def recording_key(track: dict[str, Any], isrc: str | None, artist_id: str) -> str:
-    """A recording's identity: its ISRC, or (without one) artist, normalised title and duration."""
+    """A recording's identity: its ISRC, or (without one) the track's own first artist (else
+    `artist_id`, the artist it was discovered for), normalised title and duration. The track's
+    own artist keeps the key the same whichever artist of a joint album the page was read for."""
     if isrc:
         return f"isrc:{isrc.upper()}"
+    own = [artist.get("id") for artist in track.get("artists") or [] if artist.get("id")]
     seconds = round((track.get("duration_ms") or 0) / 1000)
-    return f"title:{artist_id}:{normalize_title(track['name'])}:{seconds}"
+    return f"title:{own[0] if own else artist_id}:{normalize_title(track['name'])}:{seconds}"
 
 
 class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):

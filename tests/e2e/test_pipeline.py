@@ -158,17 +158,15 @@ def cli(pipeline, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_generated_catalog_of_20_artists_is_discovered_with_precision_and_recall_1(start_pipeline):
     catalog, truth = generate_catalog(artists=20, albums=3, tracks=6, seed=7)
-    # Extended mode, not Development Mode: there a track read from its album has no ISRC, so its
-    # recording is keyed by the artist the album was fetched for, and a rediscovery fetches a joint
-    # album again for its other artist: the second discovery below would add recordings (three
-    # with this seed; workers/album.py sends the tracks again, workers/track.py keys them).
-    pipeline = start_pipeline(catalog, quota_mode="extended", spotify_mode="extended")
+    # Spotify's Development Mode (the sandbox's default; auto quota mode switches itself).
+    pipeline = start_pipeline(catalog)
 
     pipeline.discover([artist["name"] for artist in truth["artists"]], timeout_s=400)
 
     check_against_truth(pipeline, catalog, truth)
     before = pipeline.counts()
-    # A recording on several releases (same ISRC) costs one producer lookup.
+    # A recording on several releases (same ISRC, or same artist, title and duration) costs one
+    # producer lookup.
     genius_searches = pipeline.sandbox.stats()["genius"]["endpoints"]["search"]["requests"]
     assert genius_searches == before["recordings"] < before["tracks"]
 
