@@ -2,7 +2,7 @@
 
 collect() looks once at everything (status_readings says where each figure comes from) and lists
 what needs attention (status_attention holds the rules); render() draws it (status_table). The
-records it returns (status_model) and those modules' public names are importable from here.
+records it returns (status_model), render and the constants are importable from here, as before.
 """
 
 from __future__ import annotations
