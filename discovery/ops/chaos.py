@@ -1,6 +1,7 @@
 """The faults the soak injects, each one an action a real deployment suffers: a worker process
 killed, a Redis restart, every Postgres connection terminated, beat restarted, an API's 429
-burst or spent quota. Each returns a line saying what it did."""
+burst or spent quota. Each returns a line saying what it did; the kills, restarts and the
+termination say too whether they touched anything (`Injected`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import random
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import LiteralString, cast
 
@@ -18,6 +20,15 @@ import redis
 from discovery.ops.processes import Supervisor, wait_for
 from discovery.pgmq.sql import queries
 from discovery.sandbox.server import SandboxServer
+
+
+@dataclass(frozen=True)
+class Injected:
+    """What a fault did: a line saying so, and whether it had an effect (a kill that found no
+    process, or a termination of no connection, had none)."""
+
+    line: str
+    effective: bool
 
 
 def children(pid: int) -> list[int]:
@@ -34,7 +45,7 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def kill_random_worker_process(procs: Supervisor, rng: random.Random) -> str:
+def kill_random_worker_process(procs: Supervisor, rng: random.Random) -> Injected:
     """SIGKILL one random prefork child of one random pool (Celery starts a new one)."""
     pools = [(name, proc) for name, proc in procs.started if name.startswith("worker-") and proc.poll() is None]
     rng.shuffle(pools)
@@ -46,8 +57,8 @@ def kill_random_worker_process(procs: Supervisor, rng: random.Random) -> str:
                 os.kill(victim, signal.SIGKILL)
             except ProcessLookupError:
                 continue
-            return f"SIGKILL worker process {victim} of {name}"
-    return "no worker process to kill"
+            return Injected(f"SIGKILL worker process {victim} of {name}", True)
+    return Injected("no worker process to kill", False)
 
 
 class RedisServer:
@@ -75,15 +86,19 @@ class RedisServer:
         except redis.RedisError:
             return False
 
-    def restart(self) -> str:
-        """Stop the server (it writes its append-only file) and start it again."""
+    def restart(self) -> Injected:
+        """Stop the server (it writes its append-only file) and start it again; effective when
+        it was running (a server that had exited already is only started)."""
         assert self.proc is not None
         started = time.monotonic()
+        was_running = self.proc.poll() is None
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=30)
         self.procs.started = [(n, p) for n, p in self.procs.started if p is not self.proc]
         self.start()
-        return f"restarted {self.name} (down {time.monotonic() - started:.1f}s)"
+        if not was_running:
+            return Injected(f"{self.name} had exited already; started it again", False)
+        return Injected(f"restarted {self.name} (down {time.monotonic() - started:.1f}s)", True)
 
     def info(self, section: str) -> dict[str, object]:
         return dict(redis.Redis.from_url(self.url).info(section))
@@ -91,20 +106,30 @@ class RedisServer:
 
 def terminate_every_connection(database_url: str) -> str:
     """pg_terminate_backend on every other connection to the project's database."""
+    return terminate_connections(database_url).line
+
+
+def terminate_connections(database_url: str) -> Injected:
+    """The same, effective when it terminated at least one connection."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         row = conn.execute(cast(LiteralString, queries("soak.sql")["terminate_backends"])).fetchone()
-    return f"terminated {row[0] if row else 0} Postgres connection(s)"
+    count = row[0] if row else 0
+    return Injected(f"terminated {count} Postgres connection(s)", count > 0)
 
 
-def restart_beat(procs: Supervisor) -> str:
-    """SIGKILL beat (no goodbye) and start a new one."""
+def restart_beat(procs: Supervisor) -> Injected:
+    """SIGKILL beat (no goodbye) and start a new one; effective when a running beat was killed."""
+    killed = 0
     for name, proc in list(procs.started):
         if name == "beat" and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             procs.started.remove((name, proc))
+            killed += 1
     procs.beat()
-    return "killed beat with SIGKILL and started a new one"
+    if not killed:
+        return Injected("no beat was running; started one", False)
+    return Injected("killed beat with SIGKILL and started a new one", True)
 
 
 def burst_429(sandbox: SandboxServer, apis: tuple[str, ...], seconds: float) -> str:
