@@ -1,14 +1,14 @@
 """`discovery soak`: a generated catalog through beat and all five pools as real processes while
 faults are injected together, then proof that nothing was lost or doubled.
 
-Faults, all at once: sandbox 5xx on every API and hangs (rates of requests, and every request
-hanging until one has, so that there is one), 429 bursts, a spent Spotify quota with a short
-reset, SIGKILL of random worker processes, a restart of the broker's Redis, every Postgres
-connection of the project terminated, a beat restart, and poison messages sent with pgmq.send. The broker and the cache run on redis-servers of the soak's own (the broker
-persisted like docker-compose's, the cache an LRU bounded by `cache_maxmemory`), so restarting
-them touches nothing else. Postgres itself is not restarted: it is shared with others here.
-A fault counts (`SoakResult.faults`) only once it took effect: a kill that found no process or a
-termination of no connection was injected (`SoakResult.attempts`) but does not count.
+Faults, all at once (soak_faults schedules them and counts those that took effect): sandbox 5xx
+on every API and hangs (rates of requests, and every request hanging until one has, so that
+there is one), 429 bursts, a spent Spotify quota with a short reset, SIGKILL of random worker
+processes, a restart of the broker's Redis, every Postgres connection of the project terminated,
+a beat restart, and poison messages sent with pgmq.send. The broker and the cache run on
+redis-servers of the soak's own (the broker persisted like docker-compose's, the cache an LRU
+bounded by `cache_maxmemory`), so restarting them touches nothing else. Postgres itself is not
+restarted: it is shared with others here.
 
 Checks, printed per queue: every committed message archived (processed or dead-lettered) and
 none left waiting; nothing dead-lettered twice and no message sent twice; every poison message in
@@ -26,20 +26,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, LiteralString, TextIO, cast
 
 import psycopg
-import redis
 
 from discovery.catalog import artist_outcomes
-from discovery.clients.breakers import read_hold
-from discovery.ops import answer_key, chaos, seeding
+from discovery.ops import answer_key, chaos, seeding, soak_faults
 from discovery.ops.poison import POISONS
 from discovery.ops.processes import Supervisor, free_port
+from discovery.ops.soak_plan import SoakPlan, SoakResult
 from discovery.pgmq import queues
 from discovery.pgmq.sql import queries
 from discovery.sandbox.generator import generate_catalog
@@ -55,73 +52,6 @@ CREDENTIALS = {
     "INSTAGRAM_API_KEY": "soak-key",
 }
 POLL_S = 0.5
-# How long a forced hang waits for a request to hang before it is lifted as having had no effect.
-FORCED_HANG_WAIT_S = 20.0
-# The APIs every artist's discovery calls (Instagram only for producers with a handle).
-BURST_APIS = ("spotify", "genius")
-
-
-@dataclass
-class SoakPlan:
-    """What to run and what to inject. The defaults are the full soak; see `short()`."""
-
-    artists: int = 50
-    albums: int = 3
-    tracks: int = 5
-    long_album_tracks: int = 0
-    seed: int = 14
-    fault_rate: float = 0.10  # share of requests to every API answered 5xx
-    hang_rate: float = 0.02  # share of requests that hang
-    hang_s: float = 12.0  # longer than the clients' read timeout
-    forced_hangs: int = 1  # times every request hangs until one has (hang_rate alone may give none)
-    kills: int = 8
-    bursts: int = 2
-    burst_s: float = 4.0
-    quota_reset_s: int = 5
-    quota_by_s: float = 20.0  # the quota is spent this soon after the start, while Spotify is busy
-    redis_restarts: int = 1
-    pg_terminations: int = 1
-    beat_restarts: int = 1
-    poison: bool = True
-    chaos_window_s: float = 90.0  # faults are spread over this much of the run's start
-    concurrency: int = 2
-    cache_maxmemory: str = "64mb"
-    timeout_s: float = 1200.0
-    visibility_timeout_s: int = 30
-
-    @classmethod
-    def short(cls) -> SoakPlan:
-        """The CI version: few artists, every kind of fault at least once, well under 2 minutes."""
-        # Spotify's part of 4 artists is over about a second after the seeds: the quota comes
-        # first, and holds Spotify (so Genius too waits) for its reset; the burst lasts past that.
-        return cls(artists=4, albums=2, tracks=3, kills=2, bursts=1, burst_s=8.0, chaos_window_s=12.0,
-                   hang_s=4.0, timeout_s=100.0, cache_maxmemory="2mb", quota_by_s=0.5)
-
-
-@dataclass
-class SoakResult:
-    seconds: float = 0.0
-    attempts: Counter[str] = field(default_factory=Counter)  # faults injected, by kind
-    faults: Counter[str] = field(default_factory=Counter)  # of those, the ones that took effect
-    fault_log: list[str] = field(default_factory=list)
-    restarts: list[str] = field(default_factory=list)  # pools the restart policy started again
-    ledgers: list[queues.Ledger] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    sandbox: dict[str, dict[str, int]] = field(default_factory=dict)
-    cache_evictions: int = 0
-    artists: int = 0
-
-    @property
-    def lost(self) -> int:
-        return sum(ledger.waiting for ledger in self.ledgers)
-
-    @property
-    def doubled(self) -> int:
-        return sum(ledger.doubled_dead_letters + ledger.doubled_messages for ledger in self.ledgers)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def run(plan: SoakPlan, database_url: str, log_dir: Path | None = None, out: TextIO = sys.stdout) -> SoakResult:
@@ -151,7 +81,7 @@ def run(plan: SoakPlan, database_url: str, log_dir: Path | None = None, out: Tex
         sandbox.configure(fault_rate=dict.fromkeys(APIS, plan.fault_rate),
                           hang_rate=dict.fromkeys(APIS, plan.hang_rate))
         injector = threading.Thread(
-            target=_Injector(plan, rng, procs, sandbox, broker, database_url, result, out).run, daemon=True
+            target=soak_faults.Injector(plan, rng, procs, sandbox, broker, database_url, result, out).run, daemon=True
         )
         injector.start()
         def keep() -> None:
@@ -206,130 +136,6 @@ def _send_poison(database_url: str) -> list[tuple[int, str, str]]:
             msg_id = queues.send(conn, poison.queue, cast(dict[str, Any], poison.message))
             sent.append((msg_id, poison.queue, poison.reason_says))
     return sent
-
-
-def _schedule(plan: SoakPlan, rng: random.Random) -> list[tuple[float, str]]:
-    """(seconds after the start, fault) for every fault of the plan, spread over the window."""
-    kinds = (["kill"] * plan.kills + ["redis"] * plan.redis_restarts
-             + ["postgres"] * plan.pg_terminations + ["beat"] * plan.beat_restarts)
-    window = plan.chaos_window_s
-    found = [(rng.uniform(1.0, window), kind) for kind in kinds]
-    # Spotify is called most at the start (artists, albums, tracks): its refusals go there.
-    found += [(rng.uniform(1.0, max(window / 3, 2.0)), "burst") for _ in range(plan.bursts)]
-    found.append((rng.uniform(0.0, plan.quota_by_s), "quota"))
-    # Forced hangs early too, while every API is still being called.
-    found += [(rng.uniform(1.0, max(window / 3, 2.0)), "hang") for _ in range(plan.forced_hangs)]
-    return sorted(found)
-
-
-@dataclass
-class _Watch:
-    """A fault whose effect shows later: counted once `seen()`, given up `until` (seconds after
-    the start); `done` runs either way (to lift what the fault set)."""
-
-    kind: str
-    seen: Callable[[], bool]
-    until: float
-    done: Callable[[], None] = lambda: None
-
-
-class _Injector:
-    """Injects the plan's faults on schedule and counts in `result.faults` only those that took
-    effect: a kill, a termination or a restart at once when it touched a process or connection; a
-    429 burst and the spent quota once a worker holds the API for that reason (a hold of that kind
-    in the broker), a forced hang once a request hung."""
-
-    def __init__(self, plan: SoakPlan, rng: random.Random, procs: Supervisor, sandbox: SandboxServer,
-                 broker: chaos.RedisServer, database_url: str, result: SoakResult, out: TextIO) -> None:
-        self.plan, self.rng, self.procs, self.sandbox, self.broker = plan, rng, procs, sandbox, broker
-        self.database_url, self.result, self.out = database_url, result, out
-        self.started = time.monotonic()
-        self.lifts: list[tuple[float, str]] = []
-        self.watches: list[_Watch] = []
-
-    def run(self) -> None:
-        self.started = time.monotonic()
-        for at, kind in _schedule(self.plan, self.rng):
-            while self._now() < at:
-                self._poll()
-            try:
-                line = self._inject(kind, at)
-            except Exception as error:  # noqa: BLE001 - a fault that failed to inject is reported
-                line = f"{kind} failed to inject: {error}"
-                self.result.problems.append(line)
-            self.result.attempts[kind] += 1
-            self._say(f"fault at {self._now():5.1f}s: {line}")
-            self.result.fault_log.append(f"{self._now():6.1f}s {line}")
-        while self.lifts or self.watches:
-            self._poll()
-
-    def _inject(self, kind: str, at: float) -> str:
-        plan, sandbox = self.plan, self.sandbox
-        if kind == "kill":
-            return self._took(kind, chaos.kill_random_worker_process(self.procs, self.rng))
-        if kind == "redis":
-            return self._took(kind, self.broker.restart())
-        if kind == "postgres":
-            return self._took(kind, chaos.terminate_connections(self.database_url))
-        if kind == "beat":
-            return self._took(kind, chaos.restart_beat(self.procs))
-        if kind == "burst":
-            line = chaos.burst_429(sandbox, BURST_APIS, plan.burst_s)
-            self.lifts.append((at + plan.burst_s, "rate"))
-            self.watches.append(_Watch(kind, lambda: self._held("rate", BURST_APIS), at + plan.burst_s + 1))
-            return line
-        if kind == "quota":
-            line = chaos.spend_spotify_quota(sandbox, plan.quota_reset_s)
-            self.lifts.append((at + plan.quota_reset_s, "quota"))
-            self.watches.append(_Watch(kind, lambda: self._held("quota", ("spotify",)), at + plan.quota_reset_s + 1))
-            return line
-        # A forced hang: every request hangs until one has (the plan's hang_rate may give none).
-        before = _hangs(sandbox)
-        sandbox.configure(hang_rate=dict.fromkeys(APIS, 1.0))
-        self.watches.append(_Watch(kind, lambda: _hangs(sandbox) > before, at + FORCED_HANG_WAIT_S,
-                                   lambda: sandbox.configure(hang_rate=dict.fromkeys(APIS, plan.hang_rate))))
-        return "every API request hangs until one has"
-
-    def _took(self, kind: str, injected: chaos.Injected) -> str:
-        if injected.effective:
-            self.result.faults[kind] += 1
-            return injected.line
-        return f"{injected.line} (no effect)"
-
-    def _held(self, kind: str, apis: tuple[str, ...]) -> bool:
-        """Whether a worker holds one of `apis` for `kind` (read from the broker's Redis)."""
-        try:
-            client = redis.Redis.from_url(self.broker.url, socket_timeout=1)
-            with client:
-                return any((hold := read_hold(client, api)) is not None and hold.kind == kind for api in apis)
-        except redis.RedisError:  # restarting: look again at the next poll
-            return False
-
-    def _poll(self) -> None:
-        now = self._now()
-        for _, knob in [lift for lift in self.lifts if lift[0] <= now]:
-            self._say(f"at {now:5.1f}s: {chaos.lift(self.sandbox, knob)}")
-        self.lifts = [lift for lift in self.lifts if lift[0] > now]
-        for watch in list(self.watches):
-            seen = watch.seen()
-            if seen or now > watch.until:
-                self.watches.remove(watch)
-                watch.done()
-                if seen:
-                    self.result.faults[watch.kind] += 1
-                self._say(f"at {now:5.1f}s: {watch.kind} " + ("took effect" if seen else "had no effect"))
-        time.sleep(0.1)
-
-    def _now(self) -> float:
-        return time.monotonic() - self.started
-
-    def _say(self, line: str) -> None:
-        self.out.write(f"  {line}\n")
-        self.out.flush()
-
-
-def _hangs(sandbox: SandboxServer) -> int:
-    return sum(int(stats["hangs"]) for stats in sandbox.stats().values())
 
 
 def wait_until_drained(
