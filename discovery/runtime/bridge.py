@@ -6,9 +6,9 @@ once when work arrives (runtime/fastlane.py). A bridge run:
   run that finds the lock taken asks the holder to drain once more before it lets go;
 - leaves the queue untouched (no read, no read_ct spent) while an API its worker needs is held
   (open breaker, Retry-After, spent quota, refused credential);
-- reads no more messages than the rate window of its worker's first API can serve soon (slots
-  free now or within the limiter's wait), and none while that window is full, so a full window
-  costs no reads;
+- reads nothing while the rate window of any API its worker declares is full, so a full window
+  costs no reads; otherwise no more messages than the window of its worker's first API (the one
+  every task calls) can serve soon (slots free now or within the limiter's wait);
 - reads batches with a short lease while fewer than its ceiling (runtime/capacity: a multiple of
   the pool processes online, or DISCOVERY_MAX_IN_FLIGHT) of its messages are in the pool (a Redis
   sorted set of deliveries, each expiring with its lease), so Redis is never flooded and PGMQ
@@ -137,16 +137,31 @@ def _shared_limit(api: str, rate: Rate, redis_url: str) -> SharedRateLimit:
     return SharedRateLimit(api, rate, redis_url)
 
 
-def window_budget(apis: Iterable[str], settings: Settings) -> tuple[str, int, float] | None:
-    """For the worker's first API, if it is rate limited: (api, requests its window can serve
-    now or within the limiter's wait, seconds until a slot frees when none can)."""
-    first = next(iter(apis), None)
-    rate = parse_rate_limits(settings.discovery_rate_limits).get(first) if first else None
-    if first is None or rate is None:
-        return None
-    limit = _shared_limit(first, rate, settings.redis_url)
-    free = limit.free_within(DEFAULT_MAX_WAIT_S)
-    return first, free, (limit.next_free_s() if free == 0 else 0.0)
+def window_budget(apis: Iterable[str], settings: Settings) -> tuple[int | None, dict[str, float]]:
+    """How many messages the bridge may read for a worker that calls `apis` (None: no rate limit
+    binds), and the declared APIs whose window is full, each with seconds until a slot frees.
+
+    A full window on any declared API reads nothing: the producer calls Spotify too, and a task
+    that reached it would only be given back. Otherwise the first API's window (the one every
+    task calls) sizes the read, not the smallest: a window shorter than the limiter's wait is
+    never full and always serves its whole rate soon, so with the default limits MusicBrainz
+    (1/1) would hold the producer and social bridges to one message per run, though many of their
+    tasks never call it (the producer asks it only where Genius credits nobody). Another API's
+    nearly full window may give a few of those read back: a throttled give-back, no attempt."""
+    rates = parse_rate_limits(settings.discovery_rate_limits)
+    cap: int | None = None
+    full: dict[str, float] = {}
+    for index, api in enumerate(apis):
+        rate = rates.get(api)
+        if rate is None:
+            continue
+        limit = _shared_limit(api, rate, settings.redis_url)
+        free = limit.free_within(DEFAULT_MAX_WAIT_S)
+        if free == 0:
+            full[api] = limit.next_free_s()
+        elif index == 0:
+            cap = free
+    return (0 if full else cap), full
 
 
 @dataclass
@@ -192,10 +207,9 @@ def _once(queue: str, settings: Settings, apis: tuple[str, ...], client: redis.R
     paused = paused_apis(apis, settings)
     if paused:
         return _pause(queue, settings, paused)
-    budget = window_budget(apis, settings)
-    if budget is not None and budget[1] == 0:
-        return _pause(queue, settings, {budget[0]: budget[2]}, status="window_full", why="window full")
-    cap = None if budget is None else budget[1]
+    cap, full = window_budget(apis, settings)
+    if full:
+        return _pause(queue, settings, full, status="window_full", why="window full")
     renew_leases(queue, settings, client)
     return _drain(queue, settings, InFlight(client, queue), dispatch, cap)
 

@@ -74,8 +74,8 @@ class BaseWorker(Generic[M, R]):
 
     queue: ClassVar[str]
     # The external APIs this worker calls (tests/architecture checks them against its imports);
-    # the bridge pauses the queue while one is held, and reads only as many messages as the
-    # rate window of the first one (the API every task calls) can serve soon.
+    # the bridge pauses the queue while one is held or its rate window is full, and reads only as
+    # many messages as the rate window of the first one (the API every task calls) can serve soon.
     apis: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, delivery: Delivery, settings: Settings) -> None:

@@ -191,3 +191,43 @@ def test_the_bridge_reads_only_what_the_rate_window_can_serve_soon_and_nothing_w
     time.sleep(limit.next_free_s() + 0.1)
     freed = bridge.run(QUEUE, settings, dispatched.append)
     assert freed.read == freed.dispatched == 3
+
+
+class CallsGeniusThenSpotify(Scripted):
+    """Like the producer: every task calls Genius, and some go on to Spotify."""
+
+    apis = ("genius", "spotify")
+
+
+def test_a_full_window_of_the_workers_second_api_holds_its_bridge_back_too(database_url, redis_url):
+    # Given ten messages for a worker that declares Genius then Spotify, and Spotify's shared
+    # window (3 per 3 s) full while Genius (5 per 1 s) has room
+    settings = Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        discovery_rate_limits="genius=5/1,spotify=3/3",
+        discovery_max_in_flight=100,
+        discovery_workers=f"{QUEUE}=tests.integration.test_throttling:CallsGeniusThenSpotify",
+    )
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for n in range(10):
+            conn.execute("SELECT start_artist_discovery(%s)", (f"Waiting Artist {n}",))
+    spotify = SharedRateLimit("spotify", Rate(3, 3), redis_url)
+    for _ in range(3):
+        spotify.acquire()
+    dispatched: list[Delivery] = []
+
+    # When its bridge ticks: it reads nothing, and names the full window
+    full = bridge.run(QUEUE, settings, dispatched.append)
+    assert full.status == "window_full" and full.read == 0
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert one(conn, f"SELECT count(*) FROM pgmq.q_{QUEUE} WHERE read_ct > 0") == 0
+        detail = one(conn, "SELECT detail FROM queue_metrics WHERE kind = 'pause'")
+        assert "spotify window full" in detail and "genius" not in detail
+
+    # Once Spotify's slots free, it reads again, as many as the first API's window can serve
+    # soon (Genius's 5): the first API sizes the read, a full window anywhere stops it
+    time.sleep(spotify.next_free_s() + 0.1)
+    freed = bridge.run(QUEUE, settings, dispatched.append)
+    assert freed.status == "drained"
+    assert freed.read == freed.dispatched == 5
