@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -18,6 +19,7 @@ from discovery.ops.processes import Supervisor
 from discovery.pgmq import queues
 from discovery.runtime import bridge
 from discovery.settings import Settings
+from discovery.workers.lease import Lease
 from tests.integration.test_delivery import archived, effects, seed
 from tests.support.processes import staged_artists_pool, wait_for
 
@@ -74,11 +76,11 @@ def test_a_hanging_task_is_not_read_again_while_alive_and_comes_back_within_abou
     back_after_s = time.monotonic() - killed_at
     wait_for(lambda: archived(db, "artist_discovery", msg_id), 30, "the redelivered message to be archived")
 
-    # The lease ran at most one lease ahead when the heartbeat died; the bridge ticks every second.
-    assert back_after_s < 3 * LEASE_S, f"read again {back_after_s:.1f}s after the kill (lease {LEASE_S}s)"
+    # The lease ran at most one lease ahead when the heartbeat died (between 2/3 of a lease and a
+    # lease); then the bridge, ticking every second, reads it: one lease, one tick, and slack.
+    assert back_after_s < LEASE_S + 2, f"read again {back_after_s:.1f}s after the kill (lease {LEASE_S}s)"
     done = effects(db, msg_id)
     assert len(done) == 1 and done[0][0] == 2
-
 
 
 def hidden_for_s(db: psycopg.Connection, msg_id: int) -> float:
@@ -110,3 +112,34 @@ def test_the_queue_keeps_the_leases_of_deliveries_waiting_in_the_broker_not_of_s
     # And after a Redis flush (the broker lost them) nothing is renewed: they come back
     client.delete(inflight.key, inflight.started_key, "discovery:lease-renewal:artist_discovery")
     assert bridge.renew_leases("artist_discovery", settings, client) == 0
+
+
+def vt_of(db: psycopg.Connection, msg_id: int) -> datetime:
+    return db.execute("SELECT vt FROM pgmq.q_artist_discovery WHERE msg_id = %s", (msg_id,)).fetchone()[0]
+
+
+def test_a_stale_delivery_cannot_extend_the_lease_of_the_delivery_that_owns_the_message(db, database_url):
+    # Given a delivery whose lease ran out, and a newer delivery of the same message that owns it
+    msg_id = seed(db, "Read Twice")
+    [stale] = queues.read(db, "artist_discovery", 30, 1)
+    db.execute("UPDATE pgmq.q_artist_discovery SET vt = now() WHERE msg_id = %s", (msg_id,))
+    [current] = queues.read(db, "artist_discovery", 30, 1)
+    assert (stale.read_ct, current.read_ct) == (1, 2)
+    owned_until = vt_of(db, msg_id)
+
+    # When the stale delivery's heartbeat beats (every 0.2 s with a 0.6 s lease)
+    with Lease(stale, database_url, 0.6) as lease:
+        wait_for(lambda: lease.lost, 10, "the stale heartbeat to find the message owned by another")
+
+    # Then it stopped at its first beat without extending anything
+    assert lease.extensions == 0
+    # and neither its fenced set_vt (even one giving the message back) nor the bridge's renewal
+    # of its lease moves the owner's vt
+    assert queues.set_vt(db, stale, 0) is False
+    assert queues.extend_leases(db, "artist_discovery", [(msg_id, stale.read_ct)], 600) == 0
+    assert vt_of(db, msg_id) == owned_until
+    assert read_ct(db, msg_id) == current.read_ct
+
+    # while the owner's own heartbeat still extends it
+    assert queues.set_vt(db, current, 60) is True
+    assert vt_of(db, msg_id) > owned_until
