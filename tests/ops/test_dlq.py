@@ -9,8 +9,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from discovery.exceptions import RateLimited, TransientError
 from discovery.ops import dlq
+from discovery.settings import Settings
 from tests.ops.support import count, dead_letter, run_discovery
+from tests.ops.test_status_attempts import deliver
 from tests.support.processes import running, staged_artist_env, wait_for
 from tests.support.workers import CREATE_EFFECTS_TABLE
 
@@ -51,6 +54,35 @@ def test_list_shows_message_reason_attempts_and_first_and_last_failure(
     assert listed["message"] == MESSAGE and listed["reason"] == "artist gone"
     text = run_discovery(database_url, redis_url, "dlq", "list")
     assert "NotFound: artist gone" in text.stdout and "track_discovery" in text.stdout
+
+
+def test_list_shows_the_attempts_spent_not_counting_reads_given_back_while_throttled(
+    db: psycopg.Connection, database_url: str, redis_url: str
+) -> None:
+    # Given an artist message read four times: throttled, failed, throttled, failed again, with
+    # DISCOVERY_MAX_ATTEMPTS=2, so its fourth read was its second attempt and dead-lettered it
+    settings = Settings(
+        database_url=database_url, redis_url=redis_url, discovery_max_attempts=2, discovery_retry_base_s=0.01
+    )
+    msg_id = count(db, "SELECT start_artist_discovery('Throttled Twice')")
+    outcomes = [
+        deliver(db, settings, msg_id, error)
+        for error in (RateLimited("spotify", 1), TransientError("first 503"), RateLimited("spotify", 1),
+                      TransientError("second 503"))
+    ]
+    assert outcomes == ["throttled", "retried", "throttled", "dead_lettered"]
+    assert count(db, "SELECT (message->>'read_ct')::int FROM pgmq.q_artist_discovery_dlq") == 4
+
+    # Then `dlq list` shows 2 attempts, not its 4 reads
+    [found] = dlq.list_dead(db, "artist_discovery")
+    assert found.attempts == 2
+    assert found.reason == "gave up after 2 attempts; last error: TransientError: second 503"
+    result = run_discovery(database_url, redis_url, "dlq", "list", "artist_discovery", "--json")
+    assert result.returncode == 0, result.stderr
+    [listed] = json.loads(result.stdout)
+    assert listed["attempts"] == 2
+    text = run_discovery(database_url, redis_url, "dlq", "list", "artist_discovery")
+    assert "2 attempt(s)" in text.stdout
 
 
 def test_replaying_twice_sends_the_message_back_once_and_archives_the_dead_letter(
