@@ -77,8 +77,9 @@ def test_a_hanging_task_is_not_read_again_while_alive_and_comes_back_within_abou
     wait_for(lambda: archived(db, "artist_discovery", msg_id), 30, "the redelivered message to be archived")
 
     # The lease ran at most one lease ahead when the heartbeat died (between 2/3 of a lease and a
-    # lease); then the bridge, ticking every second, reads it: one lease, one tick, and slack.
-    assert back_after_s < LEASE_S + 2, f"read again {back_after_s:.1f}s after the kill (lease {LEASE_S}s)"
+    # lease); then the bridge, ticking every second, reads it: one lease, one tick, and slack for
+    # a machine busy with other tests (6 runs alone: 2.9-4.9 s).
+    assert back_after_s < LEASE_S + 3, f"read again {back_after_s:.1f}s after the kill (lease {LEASE_S}s)"
     done = effects(db, msg_id)
     assert len(done) == 1 and done[0][0] == 2
 
