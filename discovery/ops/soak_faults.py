@@ -23,7 +23,8 @@ from discovery.ops.soak_plan import SoakPlan, SoakResult
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import APIS
 
-# How long a forced hang waits for a request to hang before it is lifted as having had no effect.
+# How long a forced hang (or a 429 burst) waits for a request to hang (or a worker to be refused)
+# before it is lifted as having had no effect.
 FORCED_HANG_WAIT_S = 20.0
 # The APIs every artist's discovery calls (Instagram only for producers with a handle).
 BURST_APIS = ("spotify", "genius")
@@ -95,9 +96,12 @@ class Injector:
         if kind == "beat":
             return self._took(kind, chaos.restart_beat(self.procs))
         if kind == "burst":
+            # It lasts burst_s, and longer if no worker was refused yet (the APIs may be quiet
+            # then, or held by the quota): until one is, up to FORCED_HANG_WAIT_S.
             line = chaos.burst_429(sandbox, BURST_APIS, plan.burst_s)
-            self.lifts.append((at + plan.burst_s, "rate"))
-            self.watches.append(_Watch(kind, lambda: self._held("rate", BURST_APIS), at + plan.burst_s + 1))
+            refused = _Watch(kind, lambda: self._held("rate", BURST_APIS), at + max(plan.burst_s, FORCED_HANG_WAIT_S),
+                             lambda: self.lifts.append((at + plan.burst_s, "rate")))
+            self.watches.append(refused)
             return line
         if kind == "quota":
             line = chaos.spend_spotify_quota(sandbox, plan.quota_reset_s)
