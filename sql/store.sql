@@ -116,12 +116,14 @@ ON CONFLICT (track_id, producer_id, source, role) DO UPDATE SET
     source_artist_id = COALESCE(track_producers.source_artist_id, EXCLUDED.source_artist_id);
 
 -- request_enrichment --
--- True (a row) when the producer needs a social_enrichment message now: never asked, or asked
--- longer ago than the refresh age.
+-- A row when the producer needs a social_enrichment message now: never asked, asked longer ago
+-- than the refresh age, or asked before it gained an identity (adopt_source_id); with the
+-- identities it has now.
 UPDATE producers SET enrichment_requested_at = now()
 WHERE id = %(producer_id)s
   AND (enrichment_requested_at IS NULL OR enrichment_requested_at < now() - make_interval(secs => %(max_age_s)s))
-RETURNING id, name;
+RETURNING id, name, array_remove(ARRAY[CASE WHEN genius_id IS NOT NULL THEN 'genius' END,
+                                       CASE WHEN musicbrainz_id IS NOT NULL THEN 'musicbrainz' END], NULL);
 
 -- producer_for_enrichment --
 SELECT id, name, genius_id, musicbrainz_id FROM producers WHERE id = %(producer_id)s;

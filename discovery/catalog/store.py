@@ -168,10 +168,12 @@ def record_outcome(
     )
 
 
-def request_enrichment(conn: Connection, producer_id: int, max_age_s: float) -> tuple[int, str] | None:
-    """(id, name) when the producer should be enriched now (and marks it asked for)."""
+def request_enrichment(conn: Connection, producer_id: int, max_age_s: float) -> dict[str, Any] | None:
+    """The social_enrichment message when the producer should be enriched now (and marks it asked
+    for). It names the identities the producer has: a producer asked for again because it gained
+    one (its MusicBrainz aliases are new) is asked for with a message of its own."""
     row = conn.execute(_q("request_enrichment"), {"producer_id": producer_id, "max_age_s": max_age_s}).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+    return {"producerId": int(row[0]), "producerName": str(row[1]), "identities": list(row[2])} if row else None
 
 
 def producer_for_enrichment(conn: Connection, producer_id: int) -> tuple[int, str, int | None, str | None] | None:

@@ -50,6 +50,8 @@ class ProducerIdentification(_Message):
 
 
 class SocialEnrichment(_Message):
+    # The producer worker also says which `identities` the producer had when asked (a producer
+    # that gains one is asked again); the social worker reads the ids from the database.
     producerId: int = Field(ge=1)
     producerName: str = Field(min_length=1, max_length=1000)
 

@@ -100,7 +100,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             store.credit_recording(tx.conn, message.recordingKey, producer_id, credit)
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
             if wanted is not None:
-                tx.send("social_enrichment", {"producerId": wanted[0], "producerName": wanted[1]})
+                tx.send("social_enrichment", wanted)
         store.mark_recording_identified(tx.conn, message.recordingKey, fetched.genius_song_id, fetched.source)
         store.record_outcome(
             tx.conn, message.recordingKey, fetched.outcome, fetched.outcome_detail,
