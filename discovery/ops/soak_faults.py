@@ -23,8 +23,8 @@ from discovery.ops.soak_plan import SoakPlan, SoakResult
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import APIS
 
-# How long a forced hang (or a 429 burst) waits for a request to hang (or a worker to be refused)
-# before it is lifted as having had no effect.
+# How long a forced hang (a 429 burst, a spent quota) waits for a request to hang (a worker to be
+# refused) before it is lifted as having had no effect.
 FORCED_HANG_WAIT_S = 20.0
 # The APIs every artist's discovery calls (Instagram only for producers with a handle).
 BURST_APIS = ("spotify", "genius")
@@ -96,17 +96,12 @@ class Injector:
         if kind == "beat":
             return self._took(kind, chaos.restart_beat(self.procs))
         if kind == "burst":
-            # It lasts burst_s, and longer if no worker was refused yet (the APIs may be quiet
-            # then, or held by the quota): until one is, up to FORCED_HANG_WAIT_S.
             line = chaos.burst_429(sandbox, BURST_APIS, plan.burst_s)
-            refused = _Watch(kind, lambda: self._held("rate", BURST_APIS), at + max(plan.burst_s, FORCED_HANG_WAIT_S),
-                             lambda: self.lifts.append((at + plan.burst_s, "rate")))
-            self.watches.append(refused)
+            self._until_refused(kind, "rate", BURST_APIS, at + plan.burst_s)
             return line
         if kind == "quota":
             line = chaos.spend_spotify_quota(sandbox, plan.quota_reset_s)
-            self.lifts.append((at + plan.quota_reset_s, "quota"))
-            self.watches.append(_Watch(kind, lambda: self._held("quota", ("spotify",)), at + plan.quota_reset_s + 1))
+            self._until_refused(kind, "quota", ("spotify",), at + plan.quota_reset_s)
             return line
         # A forced hang: every request hangs until one has (the plan's hang_rate may give none).
         before = hangs(sandbox)
@@ -114,6 +109,14 @@ class Injector:
         self.watches.append(_Watch(kind, lambda: hangs(sandbox) > before, at + FORCED_HANG_WAIT_S,
                                    lambda: sandbox.configure(hang_rate=dict.fromkeys(APIS, plan.hang_rate))))
         return "every API request hangs until one has"
+
+    def _until_refused(self, kind: str, hold: str, apis: tuple[str, ...], lift_at: float) -> None:
+        """A 429 burst (hold "rate") or a spent quota (hold "quota") lasts until `lift_at`, and
+        longer if no worker was refused yet (the APIs quiet, or held by another fault meanwhile):
+        until one is, up to FORCED_HANG_WAIT_S after it began. The sandbox's knob has the hold's name."""
+        began = self._now()
+        self.watches.append(_Watch(kind, lambda: self._held(hold, apis), max(lift_at, began + FORCED_HANG_WAIT_S),
+                                   lambda: self.lifts.append((lift_at, hold))))
 
     def _took(self, kind: str, injected: chaos.Injected) -> str:
         if injected.effective:
