@@ -23,9 +23,11 @@ from discovery.ops.soak_plan import SoakPlan, SoakResult
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import APIS
 
-# How long a forced hang (a 429 burst, a spent quota) waits for a request to hang (a worker to be
-# refused) before it is lifted as having had no effect.
+# How long a forced hang waits for a request to hang before it is lifted as having had no effect.
 FORCED_HANG_WAIT_S = 20.0
+# How long a 429 burst or a spent quota waits for a worker to be refused: on a busy machine, or
+# while pools restart after a broker restart, the APIs can be quiet for a while.
+REFUSAL_WAIT_S = 60.0
 # The APIs every artist's discovery calls (Instagram only for producers with a handle).
 BURST_APIS = ("spotify", "genius")
 
@@ -113,9 +115,9 @@ class Injector:
     def _until_refused(self, kind: str, hold: str, apis: tuple[str, ...], lift_at: float) -> None:
         """A 429 burst (hold "rate") or a spent quota (hold "quota") lasts until `lift_at`, and
         longer if no worker was refused yet (the APIs quiet, or held by another fault meanwhile):
-        until one is, up to FORCED_HANG_WAIT_S after it began. The sandbox's knob has the hold's name."""
+        until one is, up to REFUSAL_WAIT_S after it began. The sandbox's knob has the hold's name."""
         began = self._now()
-        self.watches.append(_Watch(kind, lambda: self._held(hold, apis), max(lift_at, began + FORCED_HANG_WAIT_S),
+        self.watches.append(_Watch(kind, lambda: self._held(hold, apis), max(lift_at, began + REFUSAL_WAIT_S),
                                    lambda: self.lifts.append((lift_at, hold))))
 
     def _took(self, kind: str, injected: chaos.Injected) -> str:

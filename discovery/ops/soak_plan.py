@@ -39,12 +39,13 @@ class SoakPlan:
 
     @classmethod
     def short(cls) -> SoakPlan:
-        """The CI version: few artists, every kind of fault at least once, well under 2 minutes."""
+        """The CI version: few artists, every kind of fault at least once; 30-45 s on a quiet machine
+        (its timeout leaves room for a machine busy with other tests: 60-90 s seen)."""
         # Spotify's part of 4 artists is over about a second after the seeds: the quota comes
         # first, and holds Spotify (so Genius too waits) for its reset; a burst lasts until a
         # worker was refused.
         return cls(artists=4, albums=2, tracks=3, kills=2, bursts=1, burst_s=4.0, chaos_window_s=12.0,
-                   hang_s=4.0, timeout_s=100.0, cache_maxmemory="2mb", quota_by_s=0.5)
+                   hang_s=4.0, timeout_s=200.0, cache_maxmemory="2mb", quota_by_s=0.5)
 
 
 @dataclass
