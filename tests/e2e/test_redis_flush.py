@@ -67,7 +67,7 @@ def timed_run(
     """Beat and the five pools on a fresh database: seconds from seeding to every artist done,
     and how many messages had to be read more than once."""
     env = pipeline_env(database_url, redis_url, sandbox.url, DISCOVERY_LEASE_S=str(LEASE_S),
-                       DISCOVERY_CACHE_URL=our_databases(redis_url)[1])
+                       DISCOVERY_CACHE_URL=our_databases(redis_url)[1], SPOTIFY_QUOTA_MODE="auto")
     assert cold(redis_url), "a run must start with the broker's and the cache's databases empty"
     tmp_path.mkdir()
     with running(tmp_path, env) as procs:
@@ -98,7 +98,8 @@ def test_a_redis_flush_mid_run_costs_at_most_half_the_run_again(tmp_path, make_d
     catalog, truth = generate_catalog(artists=6, albums=3, tracks=5, seed=5, long_album_tracks=0)
     names = [artist["name"] for artist in truth["artists"]]
     # Slow enough an upstream that a run lasts a while and a flush finds work in flight
-    knobs = {"spotify_mode": "extended", "latency_ms": {"spotify": 300, "genius": 300, "musicbrainz": 300}}
+    # (in Spotify's Development Mode, the sandbox's default: auto mode switches itself)
+    knobs = {"latency_ms": {"spotify": 300, "genius": 300, "musicbrainz": 300}}
 
     quiet_s, _ = timed_run(tmp_path / "quiet", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, None)
     flush_keeping_our_claim(redis_url)
