@@ -29,8 +29,8 @@ def test_with_the_cache_at_its_memory_limit_the_catalog_is_still_discovered_exac
     client.config_set("maxmemory", int(client.info("memory")["used_memory"]) + 300_000)
     try:
         catalog, truth = generate_catalog(artists=16, albums=2, tracks=4, seed=21, long_album_tracks=0)
-        pipeline = start_pipeline(catalog, quota_mode="extended", spotify_mode="extended",
-                                  env={"DISCOVERY_CACHE_URL": cache.url})
+        # (in Spotify's Development Mode, the sandbox's default: auto mode switches itself)
+        pipeline = start_pipeline(catalog, env={"DISCOVERY_CACHE_URL": cache.url})
 
         # When the catalog is discovered
         pipeline.discover([artist["name"] for artist in truth["artists"]], timeout_s=180)
