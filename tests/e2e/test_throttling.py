@@ -49,8 +49,7 @@ def test_a_full_rate_window_for_30_seconds_dead_letters_nothing_and_costs_only_t
     catalog, truth = generate_catalog(artists=16, albums=2, tracks=4, seed=11, long_album_tracks=0)
     pipeline = start_pipeline(
         catalog,
-        quota_mode="extended",
-        spotify_mode="extended",
+        # (Spotify's Development Mode, the sandbox's default: auto mode switches itself)
         concurrency=3,
         # the upstream's own window is the same as ours
         rate={"spotify": (SPOTIFY.requests, SPOTIFY.per_s)},
