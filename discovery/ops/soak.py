@@ -62,6 +62,8 @@ def run(plan: SoakPlan, database_url: str, log_dir: Path | None = None, out: Tex
     catalog, truth = generate_catalog(plan.artists, plan.albums, plan.tracks, plan.seed,
                                       long_album_tracks=plan.long_album_tracks)
     procs = Supervisor(log_dir, dict(os.environ))
+    # Extended mode: the fault schedule is tuned to its pace (tried in Development Mode, the short
+    # soak's 429 burst once met no refused worker in 60 s). The e2e tests cover Development Mode.
     sandbox = SandboxServer(catalog, spotify_mode="extended", hang_s=plan.hang_s, seed=plan.seed).start()
     try:
         broker = chaos.RedisServer(procs, "redis-broker", free_port(), log_dir / "broker",
