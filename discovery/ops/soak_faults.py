@@ -26,8 +26,9 @@ from discovery.settings import APIS
 # How long a forced hang waits for a request to hang before it is lifted as having had no effect.
 FORCED_HANG_WAIT_S = 20.0
 # How long a 429 burst or a spent quota waits for a worker to be refused: on a busy machine, or
-# while pools restart after a broker restart, the APIs can be quiet for a while.
-REFUSAL_WAIT_S = 60.0
+# while pools restart after a broker restart, the APIs can be quiet for a while. (A burst that is
+# never seen holds every API to one request per burst_s that long.)
+REFUSAL_WAIT_S = 30.0
 # The APIs every artist's discovery calls (Instagram only for producers with a handle).
 BURST_APIS = ("spotify", "genius")
 
