@@ -161,7 +161,10 @@ class ApiBreaker:
         self._breaker = pybreaker.CircuitBreaker(
             fail_max=self.policy.fail_max,
             reset_timeout=self.policy.reset_s,
-            exclude=[PermanentError],
+            # A refusal for a rate window or a quota is the upstream alive and answering: its
+            # hold (the Retry-After) says when to come back; counted as a failure, a 429 met by
+            # the half-open trial would reopen the breaker for its whole reset instead.
+            exclude=[PermanentError, RateLimited, QuotaExhausted],
             listeners=[_DeadlineOnOpen(api, self._redis)],
             state_storage=storage,
             name=api,

@@ -144,7 +144,8 @@ class GuardedAdapter(HTTPAdapter):
         return response
 
     def _send_with_retries(self, request: requests.PreparedRequest, kwargs: dict[str, Any]) -> requests.Response:
-        """Raises (and so counts once for the breaker) on 5xx, 429 and no answer."""
+        """Raises on 5xx, 429 and no answer; the breaker counts the 5xx and no answer, not a 429
+        (its hold says when to come back)."""
         attempt = 0
         while True:
             outcome = self._attempt(request, kwargs)

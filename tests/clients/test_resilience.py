@@ -6,13 +6,16 @@ import math
 import time
 
 import pytest
+import redis
+import requests
 
-from discovery.clients.breakers import BreakerPolicy, open_breakers
+from discovery.clients.breakers import BreakerPolicy, breaker_state, open_breakers, read_hold
 from discovery.clients.genius import Genius
 from discovery.clients.spotify import Spotify
-from discovery.exceptions import QuotaExhausted, UpstreamUnavailable
+from discovery.exceptions import QuotaExhausted, RateLimited, UpstreamUnavailable
 from tests.clients.conftest import (
     READY_THEN_WAIT,
+    SECRETS,
     api_requests,
     release,
     result_of,
@@ -138,6 +141,32 @@ def test_with_the_genius_breaker_open_no_request_reaches_the_sandbox(server, mak
     assert raised.value.retry_after_s and raised.value.retry_after_s > 50
     assert server.stats()["genius"]["requests"] == sent == 3
     assert 50 < open_breakers(["genius"], redis_url=settings.redis_url)["genius"] <= 60
+
+
+def test_a_429_met_by_the_half_open_trial_holds_for_its_retry_after_and_does_not_reopen_the_breaker(
+    server, make_settings
+):
+    # Given the Genius breaker opened by a fault, for 3 s, and a rate window of 1 request a second
+    # that another client has just used
+    settings = make_settings()
+    client = Genius(settings, retries=0, breaker_policy=BreakerPolicy(fail_max=1, reset_s=3))
+    server.configure(fault_rate={"genius": 1.0})
+    with pytest.raises(UpstreamUnavailable):
+        client.song(1)
+    server.configure(fault_rate={}, rate={"genius": (1, 1)})
+    time.sleep(3.1)  # the breaker is half-open: the next call is its trial
+    token = {"Authorization": f"Bearer {SECRETS['genius_access_token']}"}
+    assert requests.get(f"{server.url}/genius/songs/1", headers=token, timeout=5).status_code == 200
+
+    # When the trial call is refused with a 429
+    with pytest.raises(RateLimited):
+        client.song(2)
+
+    # Then Genius is held for the Retry-After (a second), not for the breaker's reset
+    broker = redis.Redis.from_url(settings.redis_url)
+    hold = read_hold(broker, "genius")
+    assert hold is not None and hold.kind == "rate" and hold.remaining_s <= 1.0, hold
+    assert breaker_state(broker, "genius")[0] != "open"
 
 
 HAMMER = (
