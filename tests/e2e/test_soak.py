@@ -34,11 +34,8 @@ def test_the_short_soak_survives_every_fault_with_nothing_lost_or_doubled(tmp_pa
     assert result.attempts["postgres"] == 1 and result.attempts["beat"] == 1 and result.attempts["quota"] == 1
     # and every kind of fault took effect: a kill killed a process, the termination ended at
     # least one connection, the restarts stopped a running Redis and beat, a worker met the spent
-    # quota (holding Spotify for it), a request hung. The 429 burst is injected and counted, but
-    # not required to show a worker holding an API for it: in 3 of 6 runs beside the whole suite
-    # none was seen, though Spotify answered 429s (RELIABILITY.md)
-    assert result.attempts["burst"] == plan.bursts
-    kinds = ("kill", "postgres", "redis", "beat", "quota", "hang")
+    # quota and the 429 burst (each holding its API for that reason), a request hung
+    kinds = ("kill", "postgres", "redis", "beat", "quota", "burst", "hang")
     effective = {kind: result.faults[kind] for kind in kinds}
     assert all(count >= 1 for count in effective.values()), (effective, result.fault_log)
     assert sum(stats["faults"] for stats in result.sandbox.values()) > 0, "no 5xx was injected"
