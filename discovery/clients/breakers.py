@@ -44,9 +44,11 @@ if tonumber(ARGV[1]) > current then
 end
 return 0
 """
-# Clear a credential hold, only if it still is the one refused with fingerprint ARGV[1].
+# Clear a credential hold that refused another credential than ARGV[1], or whose time was up at
+# ARGV[2] (its recheck succeeded).
 _CLEAR_CREDENTIAL = """
-if redis.call('hget', KEYS[1], 'kind') == 'credential' and redis.call('hget', KEYS[1], 'credential') ~= ARGV[1] then
+if redis.call('hget', KEYS[1], 'kind') == 'credential' and (redis.call('hget', KEYS[1], 'credential') ~= ARGV[1]
+    or tonumber(redis.call('hget', KEYS[1], 'until')) <= tonumber(ARGV[2])) then
   return redis.call('del', KEYS[1])
 end
 return 0
@@ -85,13 +87,18 @@ def breaker_state(client: redis.Redis, api: str) -> tuple[str, int | None]:
     return (state.decode() if state else pybreaker.STATE_CLOSED, int(opened_at) if opened_at else None)
 
 
-def read_hold(client: redis.Redis, api: str) -> Hold | None:
-    """The API's deadline if it is still ahead."""
+def stored_hold(client: redis.Redis, api: str) -> Hold | None:
+    """The API's deadline as stored, ahead or not."""
     raw = client.hmget(_deadline_key(api), ["until", "kind", "credential"])
     if raw[0] is None:
         return None
-    hold = Hold(float(raw[0]), (raw[1] or b"breaker").decode(), (raw[2] or b"").decode())
-    return hold if hold.until > time.time() else None
+    return Hold(float(raw[0]), (raw[1] or b"breaker").decode(), (raw[2] or b"").decode())
+
+
+def read_hold(client: redis.Redis, api: str) -> Hold | None:
+    """The API's deadline if it is still ahead."""
+    hold = stored_hold(client, api)
+    return hold if hold is not None and hold.until > time.time() else None
 
 
 def applies(hold: Hold | None, credential: str | None) -> bool:
@@ -102,9 +109,19 @@ def applies(hold: Hold | None, credential: str | None) -> bool:
     return hold.kind != "credential" or credential is None or hold.credential == credential
 
 
+def read_refusal(client: redis.Redis, api: str) -> Hold | None:
+    """A refused credential's hold, also once its time is up and its recheck not yet answered
+    (a refusal renews it, a success clears it): what `discovery status` shows."""
+    hold = stored_hold(client, api)
+    return hold if hold is not None and hold.kind == "credential" else None
+
+
 def extend_hold(client: redis.Redis, api: str, until: float, kind: str, credential: str = "") -> bool:
-    """Move the API's deadline to `until` unless it is already later; true when it moved."""
+    """Move the API's deadline to `until` unless it is already later; true when it moved. A
+    credential hold is kept as long again past `until`, for its recheck to renew or clear it."""
     expire_at_ms = int(math.ceil(until * 1000)) + 1000
+    if kind == "credential":
+        expire_at_ms += int(max(until - time.time(), 0.0) * 1000)
     return bool(client.eval(_EXTEND_DEADLINE, 1, _deadline_key(api), repr(until), kind, expire_at_ms, credential))
 
 
@@ -178,8 +195,10 @@ class ApiBreaker:
 
     def check(self) -> None:
         """Raise the error a call would get now without sending anything, if any."""
-        hold = read_hold(self._redis, self.api)
-        if hold is not None and hold.kind == "credential" and not applies(hold, self.credential):
+        hold = stored_hold(self._redis, self.api)
+        if hold is not None and hold.kind == "credential" and (hold.remaining_s <= 0 or not applies(hold, self.credential)):
+            # A refusal of another credential, or one whose recheck this call is: a success
+            # clears it (clear_answered_credential_hold).
             self.foreign_hold_seen = True
         if hold is None or not applies(hold, self.credential):
             return
@@ -213,10 +232,11 @@ class ApiBreaker:
             log_refusal(self.api, detail, recheck_s)
         return Unauthorized(f"{refusal_line(self.api)} ({detail})", retry_after_s=recheck_s)
 
-    def clear_other_credential_hold(self) -> None:
-        """After a success: a hold for a credential other than ours (the one that was fixed) goes."""
+    def clear_answered_credential_hold(self) -> None:
+        """After a success: a refusal of a credential other than ours (the one that was fixed), or
+        one whose time was up (its recheck just succeeded), goes."""
         self.foreign_hold_seen = False
-        if self.credential and self._redis.eval(_CLEAR_CREDENTIAL, 1, _deadline_key(self.api), self.credential):
+        if self._redis.eval(_CLEAR_CREDENTIAL, 1, _deadline_key(self.api), self.credential or "", repr(time.time())):
             logger.info(
                 "%s accepted the new credential; hold cleared",
                 self.api,

@@ -140,7 +140,7 @@ class GuardedAdapter(HTTPAdapter):
             guard.rate_limit.acquire()
         response: requests.Response = guard.breaker.call(self._send_with_retries, request, kwargs)
         if guard.breaker.foreign_hold_seen and response.status_code < 400:
-            guard.breaker.clear_other_credential_hold()
+            guard.breaker.clear_answered_credential_hold()
         return response
 
     def _send_with_retries(self, request: requests.PreparedRequest, kwargs: dict[str, Any]) -> requests.Response:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import psycopg
 import redis
 
-from discovery.clients.breakers import BreakerPolicy, breaker_state, read_hold
+from discovery.clients.breakers import BreakerPolicy, breaker_state, read_hold, read_refusal
 from discovery.clients.cache import hit_ratio
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
 from discovery.clients.spotify import mode_state
@@ -115,8 +115,8 @@ def _read_breakers(client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
     reset_s = BreakerPolicy().reset_s
     now = time.time()
     for api, found in apis.items():
-        hold = read_hold(client, api)
-        if hold is not None and hold.remaining_s > 0:
+        hold = read_hold(client, api) or read_refusal(client, api)  # a refusal awaiting its recheck too
+        if hold is not None:
             found.paused_for_s = round(hold.remaining_s, 1)
             found.pause_kind = hold.kind
         found.breaker, opened_at = breaker_state(client, api)

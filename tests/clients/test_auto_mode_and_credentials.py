@@ -5,13 +5,14 @@ the sandbox (a stand-in answers the malformed JSON the sandbox never gives)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from discovery.clients.breakers import read_hold
+from discovery.clients.breakers import read_hold, read_refusal
 from discovery.clients.genius import Genius
 from discovery.clients.redis_pool import shared_redis
 from discovery.clients.spotify import MODE_MEMORY_S, spotify_client
@@ -105,6 +106,32 @@ def test_a_refused_genius_token_holds_genius_for_every_process_until_one_with_th
     fixed = Genius(make_settings(genius_access_token="the-right-token"))
     assert fixed.song(1)["id"] == 1
     assert read_hold(shared_redis(redis_url), "genius") is None
+
+
+def test_a_refusal_stays_shown_until_its_recheck_is_answered_and_a_successful_recheck_clears_it(
+    server, make_settings, redis_url
+):
+    # Given Genius refused the token for a 1 s hold, and the hold's time is up
+    server.configure(credentials={**ACCEPTED, "genius": {"token": "the-right-token"}})
+    client = Genius(make_settings(genius_access_token="a-typo", discovery_credential_recheck_s=1))
+    with pytest.raises(Unauthorized):
+        client.song(1)
+    time.sleep(1.2)
+
+    # Then nothing is held back any more, yet the refusal is still there for status to show
+    broker = shared_redis(redis_url)
+    assert read_hold(broker, "genius") is None
+    refusal = read_refusal(broker, "genius")
+    assert refusal is not None and refusal.remaining_s == 0
+
+    # When the recheck is refused again, the refusal is renewed; when it succeeds, it is gone
+    with pytest.raises(Unauthorized):
+        client.song(1)
+    assert read_hold(broker, "genius") is not None
+    time.sleep(1.2)
+    server.configure(credentials={**ACCEPTED, "genius": {"token": "a-typo"}})  # Genius takes it now
+    assert client.song(1)["id"] == 1
+    assert read_refusal(broker, "genius") is None
 
 
 def test_an_unset_genius_token_is_a_credential_hold_not_a_message_problem(make_settings, redis_url):
