@@ -167,17 +167,23 @@ def test_a_superseded_delivery_records_no_issue(database_url, redis_url):
         assert current.read_ct == one(conn, f"SELECT read_ct FROM pgmq.q_{QUEUE} WHERE msg_id = %s", msg_id)
 
 
-def test_the_bridge_reads_only_what_the_rate_window_can_serve_soon_and_nothing_while_it_is_full(database_url, redis_url):
-    # Given ten artists waiting, and Spotify's shared window (3 per 3 s) already full
-    settings = Settings(
-        database_url=database_url, redis_url=redis_url, discovery_rate_limits="spotify=3/3", discovery_max_in_flight=100
-    )
+def ten_artists_behind_a_full_spotify_window(database_url: str, redis_url: str) -> SharedRateLimit:
+    """Ten artist_discovery messages waiting, and Spotify's shared window (3 per 3 s) taken."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         for n in range(10):
             conn.execute("SELECT start_artist_discovery(%s)", (f"Waiting Artist {n}",))
     limit = SharedRateLimit("spotify", Rate(3, 3), redis_url)
     for _ in range(3):
         limit.acquire()
+    return limit
+
+
+def test_the_bridge_reads_only_what_the_rate_window_can_serve_soon_and_nothing_while_it_is_full(database_url, redis_url):
+    # Given ten artists waiting, and Spotify's shared window (3 per 3 s) already full
+    settings = Settings(
+        database_url=database_url, redis_url=redis_url, discovery_rate_limits="spotify=3/3", discovery_max_in_flight=100
+    )
+    limit = ten_artists_behind_a_full_spotify_window(database_url, redis_url)
     dispatched: list[Delivery] = []
 
     # When the artist bridge ticks: it reads nothing, and says why
@@ -209,12 +215,7 @@ def test_a_full_window_of_the_workers_second_api_holds_its_bridge_back_too(datab
         discovery_max_in_flight=100,
         discovery_workers=f"{QUEUE}=tests.integration.test_throttling:CallsGeniusThenSpotify",
     )
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        for n in range(10):
-            conn.execute("SELECT start_artist_discovery(%s)", (f"Waiting Artist {n}",))
-    spotify = SharedRateLimit("spotify", Rate(3, 3), redis_url)
-    for _ in range(3):
-        spotify.acquire()
+    spotify = ten_artists_behind_a_full_spotify_window(database_url, redis_url)
     dispatched: list[Delivery] = []
 
     # When its bridge ticks: it reads nothing, and names the full window
