@@ -10,6 +10,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -106,10 +107,10 @@ _CLAIM_KEY = "discovery-tests:claimed-by"
 CLAIM_WAIT_S = 120
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
+@contextmanager
+def claimed_redis() -> Iterator[str]:
     """A Redis database number that was empty when we claimed it, and the next one (where
-    DISCOVERY_CACHE_URL defaults: settings.next_database), also empty; both flushed after the test."""
+    DISCOVERY_CACHE_URL defaults: settings.next_database), also empty; both flushed afterwards."""
     try:
         redis.Redis.from_url(f"{REDIS_BASE_URL}/0").ping()
     except redis.RedisError as error:
@@ -124,3 +125,17 @@ def redis_url() -> Iterator[str]:
         yield f"{REDIS_BASE_URL}/{db}"
     finally:
         scratch.release_pair(REDIS_BASE_URL, db, _CLAIM_KEY, token)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """This test's Redis database pair (claimed_redis)."""
+    with claimed_redis() as url:
+        yield url
+
+
+@pytest.fixture
+def second_redis_url(redis_url: str) -> Iterator[str]:
+    """Another pair, for a test that runs two pipelines side by side."""
+    with claimed_redis() as url:
+        yield url

@@ -1,7 +1,8 @@
 """Lost tasks come back fast: Redis is flushed in the middle of a run, both of this test's
 databases (the broker's: Celery's queues, the bridge's in-flight sets, the limiter, the breakers;
 and the HTTP cache's, as a FLUSHALL of a server holding both would), and the run finishes within
-1.5x the time of the same run without the flush, both measured here. Each run starts with both
+1.5x the time of the same run without the flush, both measured here side by side
+(tests/support/side_by_side), each with its own databases. Each run starts with both of its Redis
 databases empty, so neither finds the Spotify objects cached by the other."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from discovery.sandbox.generator import generate_catalog
 from discovery.settings import QUEUE_POOLS, QUEUES, Settings
 from tests.conftest import _CLAIM_KEY
 from tests.support.processes import pipeline_env, running
+from tests.support.side_by_side import side_by_side, wait_for_tracks
 
 pytestmark = pytest.mark.integration
 
@@ -49,20 +51,18 @@ def cold(redis_url: str) -> bool:
     return all(redis.Redis.from_url(url).dbsize() == 1 for url in our_databases(redis_url))
 
 
-def flush_mid_run(redis_url: str, not_before: float) -> None:
-    """Flush once `not_before` has passed and tasks wait in the broker's pool queues (so the
+def flush_mid_run(redis_url: str, database_url: str, tracks: int, deadline: float) -> None:
+    """Flush once `tracks` tracks are stored and tasks wait in the broker's pool queues (so the
     flush loses work, as a broker restart or an eviction would)."""
     client = redis.Redis.from_url(redis_url)
-    deadline = not_before + 60
-    while time.monotonic() < not_before or (
-        sum(client.llen(pool) for pool in QUEUE_POOLS.values()) < 3 and time.monotonic() < deadline
-    ):
+    wait_for_tracks(database_url, tracks, deadline)
+    while sum(client.llen(pool) for pool in QUEUE_POOLS.values()) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     flush_keeping_our_claim(redis_url)
 
 
 def timed_run(
-    tmp_path: Path, database_url: str, redis_url: str, sandbox: Any, names: list[str], flush_after_s: float | None
+    tmp_path: Path, database_url: str, redis_url: str, sandbox: Any, names: list[str], flush_at_tracks: int | None
 ) -> tuple[float, int]:
     """Beat and the five pools on a fresh database: seconds from seeding to every artist done,
     and how many messages had to be read more than once."""
@@ -76,8 +76,8 @@ def timed_run(
         started = time.monotonic()
         seeds = [progress.Seeded(seeding.start(database_url, name), name) for name in names]
         flusher = None
-        if flush_after_s is not None:
-            flusher = threading.Thread(target=flush_mid_run, args=(redis_url, started + flush_after_s))
+        if flush_at_tracks is not None:
+            flusher = threading.Thread(target=flush_mid_run, args=(redis_url, database_url, flush_at_tracks, started + 60))
             flusher.start()
         with open(tmp_path / "follow.log", "a") as out:
             last = progress.follow(database_url, redis_url, seeds, out=out, poll_s=0.25, timeout_s=240)
@@ -94,17 +94,22 @@ def timed_run(
     return elapsed_s, read_again
 
 
-def test_a_redis_flush_mid_run_costs_at_most_half_the_run_again(tmp_path, make_database, redis_url, sandbox_factory):
+def test_a_redis_flush_mid_run_costs_at_most_half_the_run_again(
+    tmp_path, make_database, redis_url, second_redis_url, sandbox_factory
+):
     catalog, truth = generate_catalog(artists=6, albums=3, tracks=5, seed=5, long_album_tracks=0)
     names = [artist["name"] for artist in truth["artists"]]
     # Slow enough an upstream that a run lasts a while and a flush finds work in flight
     # (in Spotify's Development Mode, the sandbox's default: auto mode switches itself)
     knobs = {"latency_ms": {"spotify": 300, "genius": 300, "musicbrainz": 300}}
 
-    quiet_s, _ = timed_run(tmp_path / "quiet", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, None)
-    flush_keeping_our_claim(redis_url)
-    flushed_s, lost = timed_run(
-        tmp_path / "flushed", make_database(), redis_url, sandbox_factory(catalog, **knobs), names, quiet_s / 3
+    # (the flush once a third of the tracks are stored)
+    quiet_url, flushed_url = make_database(), make_database()
+    quiet_api, flushed_api = (sandbox_factory(catalog, **knobs) for _ in range(2))
+    (quiet_s, _), (flushed_s, lost) = side_by_side(
+        lambda: timed_run(tmp_path / "quiet", quiet_url, redis_url, quiet_api, names, None),
+        lambda: timed_run(tmp_path / "flushed", flushed_url, second_redis_url, flushed_api, names,
+                          len(truth["tracks"]) // 3),
     )
 
     print(f"\nwithout the flush {quiet_s:.1f}s, with it {flushed_s:.1f}s ({flushed_s / quiet_s:.2f}x); "
