@@ -15,6 +15,7 @@ from typing import Any
 
 from discovery.catalog import store
 from discovery.catalog.credits import (
+    RECORDING,
     Credit,
     genius_credits,
     musicbrainz_credits,
@@ -96,7 +97,13 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             looked.musicbrainz_recordings.append(recording["id"])
             found = musicbrainz_credits(recording, looked.isrc)
             credits.extend(found or _release_credits(mb, recording, looked.isrc))
-        return list(dict.fromkeys(credits))
+        # Another recording of the ISRC may credit the same person itself: that credit wins.
+        on_recordings = {(c.name, c.role, c.musicbrainz_id) for c in credits if c.level == RECORDING}
+        return [
+            credit
+            for credit in dict.fromkeys(credits)
+            if credit.level == RECORDING or (credit.name, credit.role, credit.musicbrainz_id) not in on_recordings
+        ]
 
     def _isrc_from_spotify(self, track_id: str) -> str | None:
         # Development mode gives no ISRCs in batches; look one up only when MusicBrainz needs it.
