@@ -139,3 +139,16 @@ def test_a_token_lock_that_cannot_be_had_is_a_throttle_not_a_failure(server, mak
 
     # Then it is throttled (the message waits without spending an attempt), not an error
     assert waited.value.retry_after_s == spotify_token.TOKEN_LOCK_RETRY_S
+
+
+def test_the_premium_403_on_a_batch_endpoint_is_no_verdict_on_the_quota_mode(server, make_settings):
+    # Given an auto-mode client (extended: batch endpoints) and Spotify refusing the app
+    client = Spotify(make_settings(spotify_quota_mode="auto"))
+    server.configure(spotify_premium_required=True)
+
+    # When it asks for albums in a batch
+    with pytest.raises(ServiceRefused):
+        client.albums(["a01", "a02"])
+
+    # Then the refusal is a hold, not a switch to development mode
+    assert client.mode == "extended"
