@@ -10,6 +10,7 @@ it lasts."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import psycopg
@@ -65,6 +66,8 @@ def test_every_live_behaviour_at_once_loses_nothing_and_finds_the_same_producers
         env={"DISCOVERY_CREDENTIAL_RECHECK_S": str(RECHECK_S), "DISCOVERY_RATE_LIMITS": RATE_LIMITS},
         **KNOBS,
     )
+    started = time.monotonic()
+    phases: dict[str, float] = {}
     names = [artist["name"] for artist in truth["artists"]]
     seeds = [progress.Seeded(seeding.start(pipeline.database_url, name), name) for name in names]
 
@@ -76,6 +79,7 @@ def test_every_live_behaviour_at_once_loses_nothing_and_finds_the_same_producers
     assert pipeline.dead_letters() == []
 
     # When Spotify accepts the app again, Genius answers Cloudflare challenges: its own hold
+    phases["premium hold seen"] = time.monotonic() - started
     pipeline.sandbox.configure(spotify_premium_required=False)
     wait_for(lambda: refused_hold(pipeline.redis_url, "genius") is not None, 90, "the Genius Cloudflare hold")
     report = status_of(pipeline)
@@ -85,10 +89,12 @@ def test_every_live_behaviour_at_once_loses_nothing_and_finds_the_same_producers
     assert pipeline.dead_letters() == []
 
     # And once Genius answers again, the catalog finishes
+    phases["cloudflare hold seen"] = time.monotonic() - started
     pipeline.sandbox.configure(genius_cloudflare=False)
     with open(pipeline.procs.log_dir / "follow.log", "a") as out:
         last = progress.follow(pipeline.database_url, pipeline.redis_url, seeds, out=out, poll_s=0.5, timeout_s=240)
     assert [item.stage for item in last] == ["done"] * len(names), [item.line() for item in last]
+    phases["done"] = time.monotonic() - started
 
     # Then nothing was dead-lettered, and the credits are the answer key's (same producers, roles, sources)
     assert pipeline.dead_letters() == []
@@ -103,6 +109,9 @@ def test_every_live_behaviour_at_once_loses_nothing_and_finds_the_same_producers
 
     # MusicBrainz answered at most 3 over-limit refusals in the whole run
     stats = pipeline.sandbox.stats()
+    print(f"phases (s since the seeds): {phases}; requests: "
+          + ", ".join(f"{api} {stats[api]['requests']}" for api in ("spotify", "genius", "musicbrainz", "instagram"))
+          + f"; MusicBrainz over limit {stats['musicbrainz']['over_limit']}")
     assert stats["musicbrainz"]["over_limit"] <= 3, stats["musicbrainz"]
     assert stats["spotify"]["refused"] >= 1 and stats["genius"]["refused"] >= 1
 
