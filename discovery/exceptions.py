@@ -41,6 +41,18 @@ class QuotaExhausted(Throttled):
         self.until = until
 
 
+class ServiceRefused(Throttled):
+    """The API refuses the whole app or machine, not this request: Spotify's "Active premium
+    subscription required for the owner of the app", a Cloudflare challenge from Genius, an IP
+    MusicBrainz blocks. Held for every process (kind "refused", with the reason) until its
+    recheck; the message waits without spending an attempt."""
+
+    def __init__(self, api: str, reason: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(f"{api} refused the service: {reason}", retry_after_s=retry_after_s)
+        self.api = api
+        self.reason = reason
+
+
 class UpstreamUnavailable(TransientError):
     """5xx, timeout, connection refused, or an open circuit breaker."""
 

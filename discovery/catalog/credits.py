@@ -15,11 +15,16 @@ MusicBrainz: a recording's relations of type "producer" to an artist, role from 
 attributes: none -> "producer", "co" -> "co-producer", "additional" -> "additional producer",
 "executive" -> "executive producer", "assistant" -> "assistant producer", any other attribute
 -> "<attribute> producer"; several attributes combine in a fixed order ("additional co-producer").
+Where a recording has no producer relation, its releases' producer relations count, at the
+release level (`level="release"`): editors put a producer on the release when they do not know
+which tracks they produced, so such a credit says less about this track.
 
 Confidence per credit (`confidence`): the source and the role decide it.
 - Genius, role "producer" (the song page's own producer field): 0.95;
 - Genius, any other production label (custom_performances): 0.90;
 - MusicBrainz: 0.85 (community relations, reached through an ISRC rather than a title);
+- MusicBrainz at the release level: 0.70 (the producer of the release, not necessarily of this
+  track);
 - minus 0.05 for a supporting role (assistant, additional, vocal), minus 0.10 for an executive
   producer (often a label or management credit rather than hands on the recording).
 """
@@ -35,6 +40,7 @@ from discovery.catalog.evidence import (
     Evidence,
     genius_evidence,
     musicbrainz_evidence,
+    release_evidence,
 )
 from discovery.catalog.names import normalize_name, titles_match
 
@@ -63,7 +69,9 @@ _MB_ATTRIBUTE_PREFIX = {
     "co": "co-",
 }
 
-BASE_CONFIDENCE = {"genius_producer": 0.95, "genius": 0.90, "musicbrainz": 0.85}
+BASE_CONFIDENCE = {"genius_producer": 0.95, "genius": 0.90, "musicbrainz": 0.85, "musicbrainz_release": 0.70}
+RECORDING = "recording"
+RELEASE = "release"
 SUPPORTING_ROLE_PENALTY = 0.05
 EXECUTIVE_ROLE_PENALTY = 0.10
 
@@ -77,6 +85,8 @@ class Credit:
     source: Source
     genius_id: int | None = None
     musicbrainz_id: str | None = None
+    # "release": read from a release the recording is on, not from the recording itself.
+    level: str = RECORDING
     # What the credit rests on; not part of its identity (the same credit from two recordings is one).
     evidence: Evidence | None = field(default=None, compare=False)
 
@@ -107,7 +117,7 @@ def genius_credits(song: Mapping[str, Any]) -> list[Credit]:
                 "genius",
                 int(genius_id) if genius_id is not None else None,
                 None,
-                genius_evidence(song, artist, section),
+                evidence=genius_evidence(song, artist, section),
             )
         )
 
@@ -149,7 +159,31 @@ def musicbrainz_credits(recording: Mapping[str, Any], isrc: str | None = None) -
             "musicbrainz",
             None,
             artist.get("id"),
-            musicbrainz_evidence(recording, relation, isrc),
+            evidence=musicbrainz_evidence(recording, relation, isrc),
+        )
+        if credit not in found:
+            found.append(credit)
+    return found
+
+
+def musicbrainz_release_credits(
+    release: dict[str, Any], recording: dict[str, Any], isrc: str | None = None
+) -> list[Credit]:
+    """Production credits a MusicBrainz release (ws/2/release/{mbid}?inc=artist-rels) gives a
+    recording on it that has none of its own: level "release", evidence naming the release."""
+    found: list[Credit] = []
+    for relation in release.get("relations") or []:
+        artist = relation.get("artist")
+        if relation.get("type") != "producer" or relation.get("target-type") != "artist" or not artist:
+            continue
+        credit = Credit(
+            artist["name"],
+            musicbrainz_role(list(relation.get("attributes") or [])),
+            "musicbrainz",
+            None,
+            artist.get("id"),
+            RELEASE,
+            evidence=release_evidence(release, recording, relation, isrc),
         )
         if credit not in found:
             found.append(credit)
@@ -213,7 +247,7 @@ def confidence(credit: Credit) -> float:
     if credit.source == "genius":
         base = BASE_CONFIDENCE["genius_producer" if credit.role == "producer" else "genius"]
     else:
-        base = BASE_CONFIDENCE["musicbrainz"]
+        base = BASE_CONFIDENCE["musicbrainz_release" if credit.level == RELEASE else "musicbrainz"]
     role = credit.role
     if "executive" in role:
         base -= EXECUTIVE_ROLE_PENALTY

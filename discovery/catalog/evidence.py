@@ -2,7 +2,8 @@
 
 Genius: the song's id and URL and the section the name sat in, as written (`producer_artists`,
 or the `custom_performances` label such as "Additional Production"). MusicBrainz: the recording's
-id, the relation's type and attributes, and the ISRC that reached the recording. Both: the name
+id, the relation's type and attributes, and the ISRC that reached the recording; for a
+release-level credit also the release (id and title) whose relation it is. Both: the name
 as the source wrote it and the source's own id for the person (a split hands each credit back by
 it)."""
 
@@ -26,6 +27,8 @@ class Evidence:
     musicbrainz_relation_type: str | None = None
     musicbrainz_attributes: tuple[str, ...] = ()
     isrc: str | None = None
+    musicbrainz_release_id: str | None = None
+    musicbrainz_release_title: str | None = None
 
     def as_params(self) -> dict[str, Any]:
         """The evidence columns of a track_producers row."""
@@ -39,6 +42,8 @@ class Evidence:
             "musicbrainz_relation_type": self.musicbrainz_relation_type,
             "musicbrainz_attributes": list(self.musicbrainz_attributes) if self.musicbrainz_recording_id else None,
             "isrc": self.isrc,
+            "musicbrainz_release_id": self.musicbrainz_release_id,
+            "musicbrainz_release_title": self.musicbrainz_release_title,
         }
 
 
@@ -64,4 +69,18 @@ def musicbrainz_evidence(recording: Mapping[str, Any], relation: Mapping[str, An
         musicbrainz_relation_type=relation.get("type"),
         musicbrainz_attributes=tuple(relation.get("attributes") or ()),
         isrc=isrc,
+    )
+
+
+def release_evidence(
+    release: dict[str, Any], recording: dict[str, Any], relation: dict[str, Any], isrc: str | None
+) -> Evidence:
+    """A release-level relation: the recording that reached it, and the release that holds it."""
+    on_recording = musicbrainz_evidence(recording, relation, isrc)
+    return Evidence(
+        **{
+            **on_recording.__dict__,
+            "musicbrainz_release_id": release.get("id"),
+            "musicbrainz_release_title": release.get("title"),
+        }
     )

@@ -291,7 +291,8 @@ def enrichment_wanted(conn: Connection, producer_id: int) -> str | None:
 
 CREDIT_KEYS = ("spotify_track_id", "track", "album", "role", "source", "confidence", "credited_as",
                "genius_song_id", "genius_song_url", "genius_section", "musicbrainz_recording_id",
-               "musicbrainz_relation_type", "musicbrainz_attributes", "isrc")
+               "musicbrainz_relation_type", "musicbrainz_attributes", "isrc", "musicbrainz_release_id",
+               "musicbrainz_release_title")
 
 
 def credit_evidence(conn: Connection, producer_id: int) -> dict[tuple[str, str, str], dict[str, Any]]:

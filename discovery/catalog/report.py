@@ -21,7 +21,8 @@ def _q(name: str) -> LiteralString:
 
 # What each credit rests on (catalog/evidence.py), after the credit's own keys.
 EVIDENCE_KEYS = ("genius_song_id", "genius_song_url", "genius_section", "musicbrainz_recording_id",
-                 "musicbrainz_relation_type", "musicbrainz_attributes", "isrc", "credited_as")
+                 "musicbrainz_relation_type", "musicbrainz_attributes", "isrc", "credited_as",
+                 "musicbrainz_release_id", "musicbrainz_release_title")
 
 
 class ArtistNotKnown(LookupError):

@@ -183,9 +183,11 @@ def producer_for_enrichment(conn: Connection, producer_id: int) -> tuple[int, st
 
 
 def upsert_social(conn: Connection, producer_id: int, platform: str, source: str, **fields: Any) -> None:
-    """One platform's profile; a None handle records that none was found, and when."""
-    params = dict.fromkeys(("handle", "url", "followers", "verified", "biography", "external_url"))
+    """One platform's profile; a None handle records that none was found, and when. `evidence`
+    (a dict) says what a profile not from the Genius artist's own fields rests on."""
+    params: dict[str, Any] = dict.fromkeys(("handle", "url", "followers", "verified", "biography", "external_url"))
     params.update(fields)
+    params["evidence"] = Jsonb(params["evidence"]) if params.get("evidence") is not None else None
     conn.execute(_q("upsert_social"), {"producer_id": producer_id, "platform": platform, "source": source, **params})
 
 

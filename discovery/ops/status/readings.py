@@ -119,6 +119,7 @@ def _read_breakers(client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
         if hold is not None:
             found.paused_for_s = round(hold.remaining_s, 1)
             found.pause_kind = hold.kind
+            found.pause_reason = hold.reason or None
         found.breaker, opened_at = breaker_state(client, api)
         if found.breaker != "closed" and opened_at is not None:
             found.breaker_open_for_s = round(max(now - opened_at, 0.0), 1)
