@@ -26,6 +26,10 @@ RETURNING (xmax = 0) AS created, artist_spotify_id;
 INSERT INTO artists (spotify_id, name) VALUES (%(spotify_id)s, %(name)s)
 ON CONFLICT (spotify_id) DO NOTHING;
 
+-- known_albums --
+-- Which of these albums are stored already (a refresh fetches only the others in full).
+SELECT spotify_id FROM albums WHERE spotify_id = ANY(%(spotify_ids)s);
+
 -- link_album_artist --
 -- The artist owns the album (a joint album is owned by each of its artists); true when the
 -- link is new.
@@ -39,8 +43,14 @@ RETURNING true;
 SELECT recording_key FROM recordings WHERE recording_key = %(recording_key)s FOR UPDATE;
 
 -- mark_recording_identified --
--- Remember that (and how) a recording was identified.
-UPDATE recordings SET identified_at = now(), genius_song_id = %(genius_song_id)s, credit_source = %(credit_source)s
+-- Remember that (and how) a recording was identified, and when to identify it again: credited,
+-- after %(credited_s)s; uncredited, after %(uncredited_first_s)s doubled for each identification in
+-- a row that found nobody, at most %(uncredited_max_s)s (catalog/history.py has the defaults).
+UPDATE recordings SET identified_at = now(), genius_song_id = %(genius_song_id)s, credit_source = %(credit_source)s,
+    empty_checks = CASE WHEN %(credit_source)s::text IS NULL THEN empty_checks + 1 ELSE 0 END,
+    recheck_at = now() + make_interval(secs => CASE WHEN %(credit_source)s::text IS NULL
+        THEN least(%(uncredited_first_s)s * power(2, least(empty_checks, 30)), %(uncredited_max_s)s)
+        ELSE %(credited_s)s END)
 WHERE recording_key = %(recording_key)s;
 
 -- request_recordings --
