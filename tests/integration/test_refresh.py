@@ -6,6 +6,7 @@ the next UTC day without a call; a listing the cache holds is asked again by a r
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from discovery.runtime import refresh as refresh_tick
 from discovery.settings import Settings
 from discovery.workers.album import AlbumWorker
 from discovery.workers.base import process
+from discovery.workers.registry import worker_for
 from tests.sandbox.catalogs import album, artist, artist_ref
 
 pytestmark = pytest.mark.integration
@@ -159,3 +161,40 @@ def test_a_refresh_asks_the_api_for_a_listing_the_cache_holds_and_stores_the_fre
     assert server.stats()["spotify"]["endpoints"]["artist_albums"]["requests"] == listings + 1
     assert len(spotify.artist_albums(ARTIST_ID)["items"]) == 3
     assert server.stats()["spotify"]["endpoints"]["artist_albums"]["requests"] == listings + 1
+
+
+def drain(settings: Settings, stages: tuple[str, ...]) -> list[str]:
+    """Run every message of these stages through its worker type, as the pools would; the outcomes."""
+    outcomes = []
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        while deliveries := [d for stage in stages for d in queues.read(conn, stage, 30, 10)]:
+            for delivery in deliveries:
+                worker = worker_for(delivery.queue, settings)
+                assert worker is not None
+                outcomes.append(process(worker, delivery, settings).status)
+    return outcomes
+
+
+def test_refreshing_an_unchanged_artist_with_55_releases_costs_three_spotify_calls(database_url, redis_url, sandbox_factory):
+    # Given Rhea watched, her 55 records all stored, and Spotify in extended mode (pages of 50)
+    server = sandbox_factory(catalog(55), spotify_mode="extended")
+    settings = settings_for(database_url, redis_url, server.url)
+    a_watched_artist_due(database_url, albums=55)
+    spotify_client(settings).artist(ARTIST_ID)  # the client's token
+    server.reset()
+
+    # When beat queues her refresh and the pools run it
+    assert refresh_tick.tick(settings).artists == 1
+    outcomes = drain(settings, ("artist_discovery", "album_discovery", "track_discovery"))
+
+    # Then it cost ceil(55 / 50) + 1 Spotify calls: the artist and two listing pages, nothing fetched
+    stats = server.stats()["spotify"]
+    assert outcomes == ["archived"] * 3
+    assert (stats["requests"], stats["endpoints"]["artist"]["requests"], stats["endpoints"]["artist_albums"]["requests"]) == (
+        math.ceil(55 / 50) + 1, 1, 2)
+    assert budget.left_today(settings)["spotify"] == 100 - 3
+    with psycopg.connect(database_url) as conn:
+        [(refreshed, releases)] = conn.execute(
+            "SELECT w.refreshed_at IS NOT NULL, a.releases_total FROM watched_artists w"
+            " JOIN artists a ON a.spotify_id = w.artist_spotify_id").fetchall()
+    assert (refreshed, releases) == (True, 55)
