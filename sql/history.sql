@@ -57,5 +57,19 @@ JOIN album_artists aa ON aa.album_spotify_id = t.album_spotify_id
 JOIN producers p ON p.id = tp.producer_id
 WHERE aa.artist_spotify_id = %(spotify_id)s;
 
+-- artist_producer_ids --
+-- The producers credited (now) on the artist's tracks.
+SELECT DISTINCT tp.producer_id FROM track_producers tp
+JOIN tracks t ON t.id = tp.track_id
+JOIN album_artists aa ON aa.album_spotify_id = t.album_spotify_id
+WHERE aa.artist_spotify_id = %(spotify_id)s;
+
+-- ended_socials --
+-- The handles these producers' sources no longer list, newest first.
+SELECT p.name, e.platform, e.handle, e.source, e.first_seen_at, e.ended_at, e.ended_because
+FROM ended_socials e JOIN producers p ON p.id = e.producer_id
+WHERE e.producer_id = ANY(%(producer_ids)s)
+ORDER BY e.ended_at DESC, p.name, e.platform;
+
 -- recent_changes --
 SELECT changed_at, kind, artist, track, producer, source, album, role, detail FROM recent_changes(%(since)s);

@@ -123,10 +123,14 @@ ON CONFLICT DO NOTHING;
 UPDATE ended_credits SET producer_id = %(into_id)s WHERE producer_id = %(merged_id)s;
 
 -- move_socials --
-INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source, checked_at)
-SELECT %(into_id)s, platform, handle, url, followers, verified, biography, external_url, source, checked_at
+INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source,
+                              checked_at, handle_since)
+SELECT %(into_id)s, platform, handle, url, followers, verified, biography, external_url, source, checked_at, handle_since
 FROM producer_socials WHERE producer_id = %(merged_id)s
 ON CONFLICT DO NOTHING;
+
+-- move_ended_socials --
+UPDATE ended_socials SET producer_id = %(into_id)s WHERE producer_id = %(merged_id)s;
 
 -- delete_producer --
 DELETE FROM producers WHERE id = %(producer_id)s;

@@ -146,13 +146,27 @@ WHERE recording_key = %(recording_key)s;
 
 -- upsert_social --
 -- One platform's profile for a producer; handle NULL records "looked, none found" with the time.
-INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source, checked_at)
+-- A handle found again keeps when it was first seen; one the source no longer lists is ended.
+WITH previous AS (
+    SELECT producer_id, platform, handle, url, followers, source, handle_since FROM producer_socials
+    WHERE producer_id = %(producer_id)s AND platform = %(platform)s
+), ended AS (
+    INSERT INTO ended_socials (producer_id, platform, handle, url, followers, source, first_seen_at, ended_because)
+    SELECT producer_id, platform, handle, url, followers, source, handle_since,
+           CASE WHEN %(handle)s::text IS NULL THEN %(source)s || ' no longer lists ' || handle
+                ELSE %(source)s || ' lists ' || %(handle)s::text || ' instead of ' || handle END
+    FROM previous WHERE handle IS NOT NULL AND handle IS DISTINCT FROM %(handle)s::text
+)
+INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source,
+                              checked_at, handle_since)
 VALUES (%(producer_id)s, %(platform)s, %(handle)s, %(url)s, %(followers)s, %(verified)s, %(biography)s,
-        %(external_url)s, %(source)s, now())
+        %(external_url)s, %(source)s, now(), CASE WHEN %(handle)s::text IS NULL THEN NULL ELSE now() END)
 ON CONFLICT (producer_id, platform) DO UPDATE SET
     handle = EXCLUDED.handle, url = EXCLUDED.url, followers = EXCLUDED.followers, verified = EXCLUDED.verified,
     biography = EXCLUDED.biography, external_url = EXCLUDED.external_url, source = EXCLUDED.source,
-    checked_at = now();
+    checked_at = now(),
+    handle_since = CASE WHEN producer_socials.handle IS NOT DISTINCT FROM EXCLUDED.handle
+                        THEN producer_socials.handle_since ELSE EXCLUDED.handle_since END;
 
 -- mark_enriched --
 UPDATE producers SET enriched_at = now(), genius_url = COALESCE(%(genius_url)s, genius_url), updated_at = now()

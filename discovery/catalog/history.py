@@ -110,14 +110,23 @@ def first_seen(conn: Connection, spotify_id: str) -> dict[tuple[str, str, str, s
 
 
 def with_history(conn: Connection, report: dict[str, Any]) -> dict[str, Any]:
-    """The report (catalog/report.build) with each credit's first_seen and the artist's ended
-    credits (`ended_credits`, newest first)."""
+    """The report (catalog/report.build) with each credit's first_seen, the artist's ended credits
+    (`ended_credits`, newest first) and its producers' ended social handles (`ended_socials`)."""
     spotify_id = report["artist"]["spotify_id"]
     seen = first_seen(conn, spotify_id)
     for producer in report["producers"]:
         for credit in producer["credits"]:
             credit["first_seen"] = seen.get((credit["spotify_track_id"], producer["name"], credit["source"], credit["role"]))
-    return {**report, "ended_credits": ended_credits(conn, spotify_id)}
+    producer_ids = [int(pid) for (pid,) in conn.execute(_q("artist_producer_ids"), {"spotify_id": spotify_id})]
+    return {**report, "ended_credits": ended_credits(conn, spotify_id), "ended_socials": ended_socials(conn, producer_ids)}
+
+
+def ended_socials(conn: Connection, producer_ids: list[int]) -> list[dict[str, Any]]:
+    """The social handles these producers' sources no longer list, newest first."""
+    keys = ("producer", "platform", "handle", "source", "first_seen", "ended_at", "ended_because")
+    rows = conn.execute(_q("ended_socials"), {"producer_ids": producer_ids}) if producer_ids else []
+    return [{key: value.isoformat() if isinstance(value, datetime) else value
+             for key, value in zip(keys, row, strict=True)} for row in rows]
 
 
 def changes(conn: Connection, since: datetime) -> list[dict[str, Any]]:

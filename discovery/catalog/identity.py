@@ -210,6 +210,7 @@ def merge(conn: Connection, into_id: int, merged_id: int, reason: str, manual: b
     conn.execute(_q("move_credits"), params)
     conn.execute(_q("move_ended_credits"), params)  # their history goes with them
     conn.execute(_q("move_socials"), params)
+    conn.execute(_q("move_ended_socials"), params)
     _, _, genius_id, musicbrainz_id = rows[merged_id]
     conn.execute(_q("delete_producer"), {"producer_id": merged_id})
     _, _, own_genius, own_mb = rows[into_id]

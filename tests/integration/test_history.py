@@ -158,3 +158,28 @@ def test_an_uncredited_recording_is_checked_after_7_14_28_days_up_to_180_and_a_c
     assert recheck_days(database_url) == 7  # found nobody again: the count starts over
     assert [history.recheck_after_s(False, n) / 86400 for n in range(7)] == empty
     assert history.recheck_after_s(True, 3) / 86400 == 90
+
+
+def test_a_social_handle_the_source_no_longer_lists_is_ended_and_one_found_again_keeps_its_first_seen(database_url):
+    # Given Ann credited, her Instagram handle found by Genius a while ago
+    given_a_track(database_url)
+    identify(database_url, (1, "Ann Lee"))
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        [ann] = conn.execute("SELECT id FROM producers").fetchone()
+        store.upsert_social(conn, ann, "instagram", "genius", handle="ann.beats")
+        conn.execute("UPDATE producer_socials SET handle_since = now() - interval '30 days'")
+        [since] = conn.execute("SELECT handle_since FROM producer_socials").fetchone()
+
+        # When enrichment finds it again, then another handle, then none
+        store.upsert_social(conn, ann, "instagram", "genius", handle="ann.beats")
+        kept = conn.execute("SELECT handle_since FROM producer_socials").fetchone()[0]
+        store.upsert_social(conn, ann, "instagram", "genius", handle="annlee")
+        store.upsert_social(conn, ann, "instagram", "genius", handle=None)
+        full = history.with_history(conn, report.build(database_url, "Nova"))
+
+    # Then the first keeps when it was first seen, and both ended handles are kept with why
+    assert kept == since
+    assert [(e["handle"], e["ended_because"]) for e in full["ended_socials"]] == [
+        ("annlee", "genius no longer lists annlee"), ("ann.beats", "genius lists annlee instead of ann.beats")]
+    assert full["ended_socials"][1]["first_seen"] == since.isoformat()
+    assert full["producers"][0]["socials"]["instagram"] is None
