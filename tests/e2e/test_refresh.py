@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from discovery.ops.cli import cli as cli_group
+from discovery.cli import cli as cli_group
 from discovery.pgmq import queues
 from discovery.sandbox.catalog import load_demo_catalog
 from discovery.settings import QUEUES, get_settings
