@@ -198,3 +198,31 @@ def test_refreshing_an_unchanged_artist_with_55_releases_costs_three_spotify_cal
             "SELECT w.refreshed_at IS NOT NULL, a.releases_total FROM watched_artists w"
             " JOIN artists a ON a.spotify_id = w.artist_spotify_id").fetchall()
     assert (refreshed, releases) == (True, 55)
+
+
+def test_status_shows_the_refresh_due_done_today_and_the_budget_left(database_url, redis_url):
+    from rich.console import Console
+
+    from discovery.ops import status
+
+    settings = settings_for(database_url, redis_url)
+    # Given Rhea watched and due, and refresh work that spent 3 Spotify calls today
+    a_watched_artist_due(database_url)
+    shared_redis(redis_url).set(budget.KEY.format(api="spotify", day=budget.utc_day()), 3)
+    due = status.collect(settings, inspect_timeout_s=0.1).refresh
+    assert due is not None and (due.watched, due.artists_due, due.artists_refreshed_today) == (1, 1, 0)
+    assert due.budget == {"genius": {"budget": 100, "spent": 0, "left": 100},
+                          "spotify": {"budget": 100, "spent": 3, "left": 97}}
+
+    # When her releases have been listed by a refresh
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        watching.mark_refreshed(conn, ARTIST_ID)
+    found = status.collect(settings, inspect_timeout_s=0.1)
+
+    # Then she is no longer due, she counts as refreshed today, and the table says so
+    assert found.refresh is not None and (found.refresh.artists_due, found.refresh.artists_refreshed_today) == (0, 1)
+    console = Console(width=200, record=True)
+    console.print(status.render(found))
+    assert ("Refresh: 1 watched artists, 0 due, 0 recordings due; today 1 artists and 0 recordings refreshed; "
+            "budget left genius 100/100, spotify 97/100") in console.export_text()
+    assert found.as_dict()["refresh"]["budget"]["spotify"]["left"] == 97
