@@ -124,7 +124,9 @@ def with_history(conn: Connection, report: dict[str, Any]) -> dict[str, Any]:
 def ended_socials(conn: Connection, producer_ids: list[int]) -> list[dict[str, Any]]:
     """The social handles these producers' sources no longer list, newest first."""
     keys = ("producer", "platform", "handle", "source", "first_seen", "ended_at", "ended_because")
-    rows = conn.execute(_q("ended_socials"), {"producer_ids": producer_ids}) if producer_ids else []
+    rows: list[tuple[Any, ...]] = (
+        conn.execute(_q("ended_socials"), {"producer_ids": producer_ids}).fetchall() if producer_ids else []
+    )
     return [{key: value.isoformat() if isinstance(value, datetime) else value
              for key, value in zip(keys, row, strict=True)} for row in rows]
 
