@@ -44,7 +44,8 @@ def given_a_track(database_url: str) -> None:
 
 
 def identify(database_url: str, *producers: tuple[int, str]) -> None:
-    """The producer worker's write for what Genius lists now (nobody: no production credit)."""
+    """The producer worker's write for what Genius lists now (nobody: no production credit), with
+    the rights the pools have (the discovery_worker role)."""
     credits = genius_credits(song(*producers))
     found = Identified(credits, 77, "genius" if credits else None,
                        CREDITED_BY_GENIUS if credits else GENIUS_WITHOUT_PRODUCTION_CREDITS, {})
@@ -52,6 +53,7 @@ def identify(database_url: str, *producers: tuple[int, str]) -> None:
     message = ProducerIdentification(recordingKey=KEY, trackId="t" * 22, trackName="First", artistId=ARTIST_ID,
                                      artistName="Nova", refresh=True)
     with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SET LOCAL ROLE discovery_worker")
         worker.write(Transaction(conn), message, found)
 
 
