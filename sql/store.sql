@@ -86,13 +86,14 @@ ON CONFLICT (spotify_id) DO UPDATE SET
 RETURNING spotify_id, id;
 
 -- copy_recordings_credits --
--- Give each of these tracks the credits its recording already has (found on another release).
+-- Give each of these tracks the credits its recording already has (found on another release),
+-- first seen when the recording's credit was (catalog/history: a credit is the recording's).
 INSERT INTO track_producers (track_id, producer_id, source, role, confidence, genius_song_id, genius_song_url,
     genius_section, musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc,
-    credited_as, source_artist_id)
+    credited_as, source_artist_id, created_at)
 SELECT t.id, tp.producer_id, tp.source, tp.role, tp.confidence, tp.genius_song_id, tp.genius_song_url,
     tp.genius_section, tp.musicbrainz_recording_id, tp.musicbrainz_relation_type, tp.musicbrainz_attributes,
-    tp.isrc, tp.credited_as, tp.source_artist_id
+    tp.isrc, tp.credited_as, tp.source_artist_id, tp.created_at
 FROM tracks t
 JOIN tracks other ON other.recording_key = t.recording_key AND other.id <> t.id
 JOIN track_producers tp ON tp.track_id = other.id
