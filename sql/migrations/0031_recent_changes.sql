@@ -14,19 +14,25 @@ BEGIN
     END IF;
     RETURN QUERY
     WITH owners AS (
-        SELECT aa.album_spotify_id, ar.name, aa.position
+        SELECT aa.album_spotify_id, ar.name
         FROM album_artists aa JOIN artists ar ON ar.spotify_id = aa.artist_spotify_id
     ), touched AS (
-        -- Recordings with a credit row written since: the only ones that can hold a new credit.
-        SELECT DISTINCT coalesce(t.recording_key, t.spotify_id) AS rec
+        -- Recordings with a credit row written since: the only ones that can hold a new credit
+        -- (a track without a recording key is a recording of its own).
+        SELECT DISTINCT t.recording_key, t.spotify_id
         FROM track_producers tp JOIN tracks t ON t.id = tp.track_id
         WHERE tp.created_at >= since
+    ), touched_tracks AS (
+        SELECT t.id, t.recording_key AS rec FROM tracks t
+        WHERE t.recording_key IN (SELECT recording_key FROM touched)
+        UNION
+        SELECT t.id, t.spotify_id FROM tracks t
+        WHERE t.recording_key IS NULL AND t.spotify_id IN (SELECT spotify_id FROM touched WHERE recording_key IS NULL)
     ), new_credits AS (
         SELECT min(tp.created_at) AS first_seen, tp.producer_id, tp.source, tp.role,
                (array_agg(tp.track_id ORDER BY tp.created_at, tp.track_id))[1] AS track_id
-        FROM track_producers tp JOIN tracks t ON t.id = tp.track_id
-        WHERE coalesce(t.recording_key, t.spotify_id) IN (SELECT rec FROM touched)
-        GROUP BY coalesce(t.recording_key, t.spotify_id), tp.producer_id, tp.source, tp.role
+        FROM touched_tracks tt JOIN track_producers tp ON tp.track_id = tt.id
+        GROUP BY tt.rec, tp.producer_id, tp.source, tp.role
         HAVING min(tp.created_at) >= since
     ), ended AS (
         SELECT e.ended_at, e.producer_id, e.source, e.role, min(e.ended_because) AS why,
@@ -34,13 +40,16 @@ BEGIN
         FROM ended_credits e JOIN tracks t ON t.id = e.track_id
         WHERE e.ended_at >= since
         GROUP BY coalesce(t.recording_key, t.spotify_id), e.ended_at, e.producer_id, e.source, e.role
+    ), new_producers AS (
+        SELECT p.id FROM producers p WHERE p.created_at >= since
     ), first_credits AS (
         -- Where each new producer was first credited (a credit in force, or one ended since).
         SELECT DISTINCT ON (c.producer_id) c.producer_id, c.track_id, c.source
         FROM (SELECT tp.producer_id, tp.track_id, tp.source, tp.created_at AS seen FROM track_producers tp
+              WHERE tp.producer_id IN (SELECT id FROM new_producers)
               UNION ALL
-              SELECT e.producer_id, e.track_id, e.source, e.first_seen_at FROM ended_credits e) c
-        JOIN producers p ON p.id = c.producer_id AND p.created_at >= since
+              SELECT e.producer_id, e.track_id, e.source, e.first_seen_at FROM ended_credits e
+              WHERE e.producer_id IN (SELECT id FROM new_producers)) c
         ORDER BY c.producer_id, c.seen, c.track_id
     )
     SELECT a.created_at, 'new_release'::text, o.name, NULL::text, NULL::text, 'spotify'::text, a.name,
