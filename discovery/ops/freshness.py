@@ -20,6 +20,7 @@ from discovery.pgmq import queues
 from discovery.pgmq.messages import validate
 from discovery.settings import Settings, get_settings
 
+SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
 SPOTIFY_ARTIST = re.compile(r"(?:spotify:artist:|open\.spotify\.com/artist/)([0-9A-Za-z]{22})")
 DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 UNITS_S = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -52,6 +53,8 @@ def add_one(conn: psycopg.Connection, name: str | None, spotify_id: str | None) 
     if found is not None:
         new = watching.watch(conn, found[0], watching.BY_HAND)
         return f"{'watching' if new else 'already watching'} {found[1]} ({found[0]})"
+    if spotify_id is not None and not SPOTIFY_ID.fullmatch(spotify_id):
+        raise InvalidMessage(f"a Spotify artist id is 22 letters and digits, got {spotify_id!r}")
     message: dict[str, Any] = {"artistId": spotify_id} if spotify_id else {"artistName": name}
     validate("artist_discovery", message | {"watch": True})
     msg_id = queues.send(conn, "artist_discovery", message | {"watch": True})
