@@ -103,3 +103,14 @@ def test_a_seeded_artist_is_watched_once_found_unless_the_setting_or_the_seed_sa
     with psycopg.connect(database_url) as conn, conn.transaction():
         worker.write(Transaction(conn), message, FoundArtist({"id": ARTIST_ID, "name": "Nova"}, []))
         assert bool(watching.watched(conn, 60.0)) is watched
+
+
+def test_watch_add_refuses_a_blank_name_or_a_malformed_id_and_seeds_nothing(database_url, redis_url):
+    for args in (["watch", "add", "   "], ["watch", "add", "--spotify-id", "not-an-id"]):
+        get_settings.cache_clear()
+        try:
+            done = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url, "REDIS_URL": redis_url})
+        finally:
+            get_settings.cache_clear()
+        assert done.exit_code != 0 and "watch add" in done.output, done.output
+    assert seeds(database_url) == []
