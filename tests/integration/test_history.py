@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from discovery.catalog import history, identity, report, store
+from discovery.catalog import graph, history, identity, producer_page, report, store
 from discovery.catalog.credits import genius_credits
 from discovery.catalog.outcomes import CREDITED_BY_GENIUS, GENIUS_WITHOUT_PRODUCTION_CREDITS
 from discovery.pgmq.messages import ProducerIdentification
@@ -86,6 +86,12 @@ def test_a_credit_no_longer_listed_is_ended_and_shows_only_with_its_history(data
     assert (ended["producer"], ended["role"], ended["first_seen"]) == ("Bo Ray", "producer", first_seen.isoformat())
     assert ended["ended_because"] == "Genius song 77 no longer credits Bo Ray as producer"
     assert ended["ended_evidence"]["credited_now"] == ["Ann Lee", "Cy Tan"]
+    # And it left search, Bo's page, the artist's producers and the graph, which keep Ann and Cy
+    [bo] = producer_page.search(database_url, "Bo Ray", 5)
+    assert bo["credits"] == 0 and producer_page.build(database_url, genius_id=2)["credits"] == []
+    assert {row["name"] for row in producer_page.of_artist(database_url, "Nova")} == {"Ann Lee", "Cy Tan"}
+    assert {data["label"] for _, data in graph.of_artist(database_url, "Nova").nodes(data=True)} == {
+        "Nova", "Ann Lee", "Cy Tan"}
     # And the changes since then name the new credit and the ended one, nothing for Ann
     assert {(row["kind"], row["producer"]) for row in changes} == {("new_credit", "Cy Tan"), ("new_producer", "Cy Tan"),
                                                                   ("ended_credit", "Bo Ray")}
