@@ -57,7 +57,7 @@ class ProducerIdentification(_Refreshable):
     isrc: str | None = Field(default=None, min_length=1, max_length=32)
 
 
-class SocialEnrichment(_Message):
+class SocialEnrichment(_Refreshable):
     # The producer worker also says which `identities` the producer had when asked (a producer
     # that gains one is asked again); the social worker reads the ids from the database.
     producerId: int = Field(ge=1)

@@ -103,7 +103,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             kept.append((producer_id, credit.source, credit.role))
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
             if wanted is not None:
-                tx.send("social_enrichment", wanted)
+                tx.send("social_enrichment", wanted | ({"refresh": True} if message.refresh else {}))
         # Identified again: what the source no longer lists is ended, kept in the history.
         history.end_unlisted_credits(
             tx.conn, message.recordingKey, kept, credit_source=fetched.source, genius_song_id=fetched.genius_song_id,

@@ -14,6 +14,7 @@ import pytest
 from discovery.catalog import graph, history, identity, producer_page, report, store
 from discovery.catalog.credits import genius_credits
 from discovery.catalog.outcomes import CREDITED_BY_GENIUS, GENIUS_WITHOUT_PRODUCTION_CREDITS
+from discovery.pgmq import queues
 from discovery.pgmq.messages import ProducerIdentification
 from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
@@ -54,7 +55,9 @@ def identify(database_url: str, *producers: tuple[int, str]) -> None:
                                      artistName="Nova", refresh=True)
     with psycopg.connect(database_url) as conn, conn.transaction():
         conn.execute("SET LOCAL ROLE discovery_worker")
-        worker.write(Transaction(conn), message, found)
+        tx = Transaction(conn)
+        worker.write(tx, message, found)
+        tx.flush()  # its downstream messages, as the delivery's commit sends them
 
 
 def credited(database_url: str) -> set[str]:
@@ -72,6 +75,10 @@ def test_a_credit_no_longer_listed_is_ended_and_shows_only_with_its_history(data
 
     # When it is identified again and Genius lists Ann and Cy
     identify(database_url, (1, "Ann Lee"), (3, "Cy Tan"))
+    with psycopg.connect(database_url) as conn:
+        asked = [d.message for d in queues.read(conn, "social_enrichment", 0, 10)]
+    # (the new producer's socials are asked for as refresh work too: the refresh budget applies)
+    assert [(m["producerName"], m.get("refresh")) for m in asked][-1] == ("Cy Tan", True)
 
     # Then the report shows Ann and Cy, not Bo
     assert credited(database_url) == {"Ann Lee", "Cy Tan"}
