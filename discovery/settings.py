@@ -183,6 +183,18 @@ class Settings(BaseSettings):
             raise ValueError("DISCOVERY_CROSS_CHECK must be empty or musicbrainz")
         return value
 
+    @field_validator("discovery_refresh_budget")
+    @classmethod
+    def _whole_calls(cls, value: str) -> str:
+        try:
+            pairs = parse_pairs(value, "DISCOVERY_REFRESH_BUDGET")
+        except ConfigurationError as error:
+            raise ValueError(str(error)) from None
+        for api, calls in pairs.items():
+            if not calls.isdigit():
+                raise ValueError(f"DISCOVERY_REFRESH_BUDGET: {api}={calls!r} is not a whole number of calls per day")
+        return value
+
     @model_validator(mode="after")
     def _coherent(self) -> Settings:
         """Settings that contradict each other refuse to start, naming both sides."""
