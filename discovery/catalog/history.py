@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 from psycopg.types.json import Jsonb
@@ -33,7 +33,7 @@ EVIDENCE_KEYS = ("genius_song_id", "genius_song_url", "genius_section", "musicbr
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("history.sql")[name])
+    return queries("history.sql")[name]
 
 
 def recheck_after_s(credited: bool, empty_checks_before: int) -> float:

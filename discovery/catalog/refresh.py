@@ -14,7 +14,7 @@ work goes.
 
 from __future__ import annotations
 
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 
@@ -24,7 +24,7 @@ from discovery.settings import QUEUES
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("refresh.sql")[name])
+    return queries("refresh.sql")[name]
 
 
 def refresh_queue(stage: str) -> str:

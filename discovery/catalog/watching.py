@@ -8,7 +8,7 @@ releases to the end marks it refreshed; the next refresh is due a cadence later.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 
@@ -19,7 +19,7 @@ BY_HAND = "added by hand"
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("refresh.sql")[name])
+    return queries("refresh.sql")[name]
 
 
 def watch(conn: Connection, spotify_id: str, reason: str) -> bool:
@@ -39,7 +39,7 @@ def mark_refreshed(conn: Connection, spotify_id: str) -> None:
 
 def find_artist(conn: Connection, name_or_id: str) -> tuple[str, str] | None:
     """A discovered artist (spotify id, name) by name or Spotify id, as `discovery report` finds it."""
-    row = conn.execute(cast(LiteralString, queries("report.sql")["find_artist"]), {"name": name_or_id}).fetchone()
+    row = conn.execute(queries("report.sql")["find_artist"], {"name": name_or_id}).fetchone()
     return (str(row[0]), str(row[1])) if row else None
 
 

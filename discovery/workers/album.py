@@ -7,11 +7,13 @@ stored; the last page marks the watched artist refreshed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from discovery.catalog import artist_outcomes, store, watching
 from discovery.clients.spotify import spotify_client
+from discovery.clients.types import SpotifyAlbum
 from discovery.pgmq.db import pool
 from discovery.pgmq.messages import AlbumDiscovery
 from discovery.workers.base import BaseWorker, Transaction
@@ -19,7 +21,7 @@ from discovery.workers.base import BaseWorker, Transaction
 
 @dataclass
 class AlbumPage:
-    albums: list[tuple[dict[str, Any], str | None]]  # (full album, album_group)
+    albums: list[tuple[SpotifyAlbum, str | None]]  # (full album, album_group)
     next_offset: int | None
     total: int | None  # the artist's releases in the groups asked for, from the first page
     artist_name: str | None  # as the albums (or, when none lists the artist, Spotify) name it
@@ -76,7 +78,7 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
             watching.mark_refreshed(tx.conn, message.artistId)
 
 
-def listed_name(albums: list[dict[str, Any]], artist_id: str) -> str | None:
+def listed_name(albums: Sequence[Mapping[str, Any]], artist_id: str) -> str | None:
     """The artist's name as the first album listing it gives it."""
     for album in albums:
         for artist in album.get("artists") or []:
