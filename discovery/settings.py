@@ -166,6 +166,16 @@ class Settings(BaseSettings):
     # `discovery status` flags a breaker or hold that has kept an API paused longer than this.
     discovery_stall_pause_s: float = Field(default=30 * 60, gt=0)
 
+    # Freshness (docs/operating.md "Keeping data true"): seeded artists are watched unless this is
+    # false; a watched artist's releases are listed again every cadence (listings are cached for
+    # less); beat looks for due refresh work every tick and queues at most a batch of artists and
+    # one of recordings; refresh work spends at most the day's budget of calls per API (UTC day).
+    discovery_watch_seeded: bool = True
+    discovery_refresh_cadence_s: float = Field(default=7 * 24 * 3600, ge=60)
+    discovery_refresh_tick_s: float = Field(default=15 * 60, gt=0)
+    discovery_refresh_batch: int = Field(default=500, ge=1)
+    discovery_refresh_budget: str = "spotify=20000,genius=20000,musicbrainz=5000,instagram=2000"
+
     @field_validator("spotify_quota_mode")
     @classmethod
     def _known_mode(cls, value: str) -> str:
@@ -185,6 +195,18 @@ class Settings(BaseSettings):
     def _known_cross_check(cls, value: str) -> str:
         if value not in {"", "musicbrainz"}:
             raise ValueError("DISCOVERY_CROSS_CHECK must be empty or musicbrainz")
+        return value
+
+    @field_validator("discovery_refresh_budget")
+    @classmethod
+    def _whole_calls(cls, value: str) -> str:
+        try:
+            pairs = parse_pairs(value, "DISCOVERY_REFRESH_BUDGET")
+        except ConfigurationError as error:
+            raise ValueError(str(error)) from None
+        for api, calls in pairs.items():
+            if not calls.isdigit():
+                raise ValueError(f"DISCOVERY_REFRESH_BUDGET: {api}={calls!r} is not a whole number of calls per day")
         return value
 
     @model_validator(mode="after")

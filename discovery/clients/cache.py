@@ -91,8 +91,14 @@ ENDPOINTS: dict[str, tuple[tuple[re.Pattern[str], str | None], ...]] = {
 }
 
 
-def parse_ttls(text: str) -> dict[str, int]:
-    """DEFAULT_TTLS_S with DISCOVERY_CACHE_TTLS ("genius=86400,spotify.search=3600") applied."""
+# Listings: what a refresh checks for change. Kept for less than the refresh cadence (half of it
+# at most), so a listing is never older than the refresh that should have seen a change.
+LISTINGS = ("spotify.search", "spotify.artist", "spotify.artist_albums")
+
+
+def parse_ttls(text: str, cadence_s: float | None = None) -> dict[str, int]:
+    """DEFAULT_TTLS_S with DISCOVERY_CACHE_TTLS ("genius=86400,spotify.search=3600") applied, the
+    LISTINGS capped at half the refresh cadence `cadence_s`."""
     ttls = dict(DEFAULT_TTLS_S)
     for name, value in parse_pairs(text, "DISCOVERY_CACHE_TTLS").items():
         if name not in DEFAULT_TTLS_S:
@@ -102,6 +108,9 @@ def parse_ttls(text: str) -> dict[str, int]:
         if not value.isdigit():
             raise ConfigurationError(f"DISCOVERY_CACHE_TTLS: {name}={value!r} is not whole seconds")
         ttls[name] = int(value)
+    if cadence_s is not None:
+        for name in LISTINGS:
+            ttls[name] = min(ttls[name], int(cadence_s // 2))
     return ttls
 
 

@@ -23,6 +23,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests_cache import DO_NOT_CACHE, CachedSession
 
+from discovery.clients import budget
 from discovery.clients.breakers import ApiBreaker
 from discovery.clients.cache import IGNORED_PARAMETERS, count_lookup, expiry_s, redis_backend
 from discovery.clients.ratelimit import SharedRateLimit
@@ -147,6 +148,7 @@ class GuardedAdapter(HTTPAdapter):
         guard.breaker.check()
         if guard.rate_limit is not None:
             guard.rate_limit.acquire()
+        budget.take(guard.api)  # refresh work only: a unit of today's refresh budget
         response: requests.Response = guard.breaker.call(self._send_with_retries, request, kwargs)
         if guard.breaker.foreign_hold_seen and response.status_code < 400:
             guard.breaker.clear_answered_credential_hold()
@@ -298,6 +300,8 @@ class ApiSession(CachedSession):
         # The session's default is "do not cache" (which also skips reading): name the expiry.
         expire = expiry_s(self.api, self._path(url), self.ttls) if method.upper() == "GET" else DO_NOT_CACHE
         kwargs["expire_after"] = expire
+        if budget.asking_fresh():  # a refresh asks the API, not the cache (and stores the answer)
+            kwargs["force_refresh"] = True
         with translating_errors(self.api):
             response: requests.Response = super().request(method, url, *args, **kwargs)
         if expire != DO_NOT_CACHE:

@@ -15,9 +15,17 @@ class _Message(BaseModel):
     model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
 
 
-class ArtistDiscovery(_Message):
+class _Refreshable(_Message):
+    # Refresh work (catalog/refresh): asks the APIs rather than the cache, within the daily
+    # refresh budget (clients/budget); passed on to the messages it sends.
+    refresh: bool = False
+
+
+class ArtistDiscovery(_Refreshable):
     artistId: str | None = Field(default=None, min_length=1, max_length=64)
     artistName: str | None = Field(default=None, min_length=1, max_length=200)
+    # Watch the artist once found (catalog/watching); unset: DISCOVERY_WATCH_SEEDED decides.
+    watch: bool | None = None
 
     @model_validator(mode="after")
     def _needs_id_or_name(self) -> ArtistDiscovery:
@@ -26,19 +34,19 @@ class ArtistDiscovery(_Message):
         return self
 
 
-class AlbumDiscovery(_Message):
+class AlbumDiscovery(_Refreshable):
     artistId: str = Field(min_length=1, max_length=64)
     offset: int = Field(default=0, ge=0)
 
 
-class TrackDiscovery(_Message):
+class TrackDiscovery(_Refreshable):
     albumId: str = Field(min_length=1, max_length=64)
     artistId: str = Field(min_length=1, max_length=64)
     albumName: str = Field(default="", max_length=1000)
     offset: int = Field(default=0, ge=0)
 
 
-class ProducerIdentification(_Message):
+class ProducerIdentification(_Refreshable):
     """One recording: identified once, its credits applied to every track carrying it."""
 
     recordingKey: str = Field(min_length=1, max_length=1200)
@@ -49,7 +57,7 @@ class ProducerIdentification(_Message):
     isrc: str | None = Field(default=None, min_length=1, max_length=32)
 
 
-class SocialEnrichment(_Message):
+class SocialEnrichment(_Refreshable):
     # The producer worker also says which `identities` the producer had when asked (a producer
     # that gains one is asked again); the social worker reads the ids from the database.
     producerId: int = Field(ge=1)

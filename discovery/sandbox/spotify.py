@@ -100,6 +100,10 @@ class SpotifyApi:
             return Reply(reply.status, development_view(reply.body), reply.headers)
         return reply
 
+    def adopt_tokens(self, other: SpotifyApi) -> None:
+        """The tokens `other` issued stay good here (the server swapped its catalog)."""
+        self._tokens = other._tokens
+
     # accounts: POST /api/token (client credentials)
 
     def _token(self, request: Request) -> Reply:

@@ -23,6 +23,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -30,6 +31,7 @@ import psycopg
 from celery.exceptions import SoftTimeLimitExceeded
 from pydantic import BaseModel
 
+from discovery.clients import budget
 from discovery.exceptions import InvalidMessage, PermanentError, Throttled, TransientError
 from discovery.pgmq import attempts, queues, records
 from discovery.pgmq.db import in_transaction, pool
@@ -153,7 +155,9 @@ def process(
             message = validate(delivery.queue, delivery.message)
             worker = worker_cls(delivery, settings)
             worker.lease = lease
-            fetched = worker.fetch(message)
+            # Refresh work asks the APIs, not the cache, within the day's refresh budget.
+            with budget.refresh_work(settings) if getattr(message, "refresh", False) else nullcontext():
+                fetched = worker.fetch(message)
     except (InvalidMessage, PermanentError) as error:
         outcome = _dead_letter(delivery, settings, error, started)
     except Throttled as error:

@@ -87,6 +87,7 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                         "artistId": message.artistId,
                         "artistName": artist_name,
                         "isrc": fetched.isrcs.get(track["id"]),
+                        **_refresh(message.refresh),
                     },
                 )
             else:
@@ -96,8 +97,13 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
             tx.send(
                 "track_discovery",
                 {"albumId": message.albumId, "artistId": message.artistId, "albumName": message.albumName,
-                 "offset": fetched.next_offset},
+                 "offset": fetched.next_offset, **_refresh(message.refresh)},
             )
+
+
+def _refresh(refresh: bool) -> dict[str, bool]:
+    """What a message passes on of refresh work (catalog/refresh): the flag, when set."""
+    return {"refresh": True} if refresh else {}
 
 
 def _album_artist_name(album: Mapping[str, Any], artist_id: str) -> str | None:
