@@ -10,8 +10,13 @@ SELECT * FROM pgmq.send(%(queue)s, %(message)s::jsonb, %(delay_s)s::integer) AS 
 SELECT * FROM pgmq.send_batch(%(queue)s, %(messages)s::jsonb[]) AS msg_id;
 
 -- read --
--- Read up to qty visible messages, hiding them for vt_s seconds (read_ct goes up by one).
-SELECT msg_id, read_ct, enqueued_at, message FROM pgmq.read(%(queue)s, %(vt_s)s::integer, %(qty)s::integer);
+-- Read up to qty visible messages, hiding them for vt_s seconds (read_ct goes up by one). Each
+-- message as JSON text with its size in bytes, the text held back past max_bytes: the bridge
+-- decodes it within bounds (pgmq/decoding) rather than letting the driver parse any JSON.
+SELECT msg_id, read_ct, enqueued_at,
+       CASE WHEN octet_length(text) <= %(max_bytes)s THEN text END, octet_length(text)
+FROM (SELECT msg_id, read_ct, enqueued_at, message::text AS text
+      FROM pgmq.read(%(queue)s, %(vt_s)s::integer, %(qty)s::integer)) AS batch;
 
 -- archive --
 -- Move a message to its queue's archive table (never deleted: the archive is the audit trail).

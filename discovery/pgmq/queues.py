@@ -14,6 +14,7 @@ from typing import Any, LiteralString, cast
 from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
 
+from discovery.pgmq.decoding import DEFAULT_BOUNDS, Bounds, decode
 from discovery.pgmq.sql import queries, query
 from discovery.settings import dlq_name
 
@@ -27,6 +28,7 @@ class Delivery:
     read_ct: int
     message: Any
     enqueued_at: datetime | None = None
+    refused: str | None = None  # why the message could not be decoded within bounds (pgmq/decoding)
 
 
 def send(conn: Connection, queue: str, message: dict[str, Any], delay_s: int = 0) -> int:
@@ -42,10 +44,15 @@ def send_batch(conn: Connection, queue: str, messages: list[dict[str, Any]]) -> 
     return [int(row[0]) for row in rows]
 
 
-def read(conn: Connection, queue: str, vt_s: int, qty: int) -> list[Delivery]:
-    """pgmq.read: take up to `qty` visible messages and hide them for `vt_s` seconds."""
-    rows = conn.execute(query("read"), {"queue": queue, "vt_s": vt_s, "qty": qty}).fetchall()
-    return [Delivery(queue, msg_id, read_ct, message, enqueued_at) for msg_id, read_ct, enqueued_at, message in rows]
+def read(conn: Connection, queue: str, vt_s: int, qty: int, bounds: Bounds = DEFAULT_BOUNDS) -> list[Delivery]:
+    """pgmq.read: take up to `qty` visible messages and hide them for `vt_s` seconds. A message
+    past `bounds` (bytes, nesting) is a Delivery with no message and the reason it was refused."""
+    params = {"queue": queue, "vt_s": vt_s, "qty": qty, "max_bytes": bounds.max_bytes}
+    deliveries = []
+    for msg_id, read_ct, enqueued_at, text, size in conn.execute(query("read"), params).fetchall():
+        decoded = decode(text, int(size), bounds)
+        deliveries.append(Delivery(queue, msg_id, read_ct, decoded.value, enqueued_at, decoded.refused))
+    return deliveries
 
 
 def archive(conn: Connection, queue: str, msg_id: int) -> bool:
