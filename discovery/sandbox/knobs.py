@@ -10,6 +10,10 @@ from typing import Any
 from discovery.settings import APIS
 
 SPOTIFY_MODES = ("development", "extended")
+# How a broken upstream pages (Spotify's album and track lists), beyond the first page: an empty
+# page that still says next; a page that claims an earlier offset and always says next; pages
+# that say next past `total`, repeating the last items.
+BROKEN_PAGING = ("", "empty_next", "backward", "endless")
 QUOTA_RETRY_AFTER_S = 43200
 HANG_S = 30.0
 
@@ -32,6 +36,7 @@ class Knobs:
     # {"spotify": {"client_id", "client_secret"}, "genius": {"token"}, "instagram": {"key"}};
     # None (or a missing API) accepts any non-empty credentials.
     credentials: dict[str, dict[str, str]] | None = None
+    broken_paging: str = ""
 
     def updated(self, **changes: Any) -> Knobs:
         """A copy with `changes` applied; values may be JSON-ish (lists, "N/S" strings)."""
@@ -101,6 +106,12 @@ def _mode(value: Any) -> str:
     return str(value)
 
 
+def _broken_paging(value: Any) -> str:
+    if value not in BROKEN_PAGING:
+        raise KnobError(f"broken_paging is one of {BROKEN_PAGING}, got {value!r}")
+    return str(value)
+
+
 def _credentials(value: Any) -> dict[str, dict[str, str]] | None:
     if value is None:
         return None
@@ -120,4 +131,5 @@ _PARSERS: dict[str, Any] = {
     "latency_ms": _per_api(_non_negative(float)),
     "seed": int,
     "credentials": _credentials,
+    "broken_paging": _broken_paging,
 }

@@ -12,6 +12,7 @@ from discovery.catalog import artist_outcomes, store
 from discovery.clients.spotify import spotify_client
 from discovery.pgmq.messages import AlbumDiscovery
 from discovery.workers.base import BaseWorker, Transaction
+from discovery.workers.paging import next_page
 
 
 @dataclass
@@ -20,6 +21,7 @@ class AlbumPage:
     next_offset: int | None
     total: int | None  # the artist's releases in the groups asked for, from the first page
     artist_name: str | None  # as the albums (or, when none lists the artist, Spotify) name it
+    paging_stopped: str | None = None
 
 
 class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
@@ -34,12 +36,14 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
         # album_type says the same.
         groups = {item["id"]: item.get("album_group") or item.get("album_type") for item in items}
         full = spotify.albums([item["id"] for item in items]) if items else []
-        next_offset = message.offset + len(items) if page.get("next") and items else None
+        following = next_page(message.offset, page, items=len(items), max_offset=self.settings.discovery_max_page_offset)
         total = int(page.get("total") or len(items)) if message.offset == 0 else None
         name = listed_name(full, message.artistId)
         if full and name is None:  # albums it only appears on: ask Spotify for the name
             name = spotify.artist(message.artistId)["name"]
-        return AlbumPage([(album, groups.get(album["id"])) for album in full], next_offset, total, name)
+        return AlbumPage(
+            [(album, groups.get(album["id"])) for album in full], following.offset, total, name, following.stopped_because
+        )
 
     def write(self, tx: Transaction, message: AlbumDiscovery, fetched: AlbumPage) -> None:
         if fetched.artist_name is not None:
@@ -57,6 +61,8 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
             tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": album["name"]})
         if fetched.next_offset is not None:
             tx.send("album_discovery", {"artistId": message.artistId, "offset": fetched.next_offset})
+        if fetched.paging_stopped:
+            self.note(tx, "PagingStopped", f"artist {message.artistId}'s albums: {fetched.paging_stopped}")
 
 
 def listed_name(albums: list[dict[str, Any]], artist_id: str) -> str | None:

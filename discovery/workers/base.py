@@ -92,6 +92,15 @@ class BaseWorker(Generic[M, R]):
         """Upsert what `fetch` found and send downstream messages through `tx`."""
         raise NotImplementedError
 
+    def note(self, tx: Transaction, kind: str, reason: str) -> None:
+        """Record, with this delivery's commit, that a bound cut what upstream sent (a page, a
+        song's credits): one worker_issues row of `kind`, and a warning."""
+        records.record_delivery_issue(tx.conn, self.delivery, kind, reason)
+        logger.warning(
+            "%s msg %s: %s", self.delivery.queue, self.delivery.msg_id, reason,
+            extra={"action": "bound_applied", "queue": self.delivery.queue, "msg_id": self.delivery.msg_id, "kind": kind},
+        )
+
 
 @dataclass
 class Outcome:
