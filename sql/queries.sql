@@ -80,10 +80,18 @@ ON CONFLICT (spotify_id) DO UPDATE SET
 RETURNING id;
 
 -- queue_metrics --
--- Every PGMQ queue's size, visible part, oldest and newest message ages and messages ever sent
--- (work queues and DLQs alike); read-only, for status and the exporter.
-SELECT queue_name, queue_length, queue_visible_length, oldest_msg_age_sec, newest_msg_age_sec, total_messages
-FROM pgmq.metrics_all();
+-- The size, visible part, oldest and newest message ages and messages ever sent of every PGMQ
+-- queue this role may read (work queues and DLQs alike: the worker role only this project's,
+-- 0060); read-only, for status and the exporter. Not pgmq.metrics_all(), which reads every queue.
+WITH readable AS MATERIALIZED (
+    SELECT substr(c.relname, 3) AS queue_name
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'pgmq' AND c.relname LIKE 'q\_%' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      AND has_table_privilege(c.oid, 'SELECT')
+)
+SELECT m.queue_name, m.queue_length, m.queue_visible_length, m.oldest_msg_age_sec, m.newest_msg_age_sec,
+       m.total_messages
+FROM readable, LATERAL pgmq.metrics(readable.queue_name) AS m;
 
 -- ops_task_outcomes_since --
 -- Task outcomes per queue over the last window_s seconds (processed and failed lately).

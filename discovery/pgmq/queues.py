@@ -116,7 +116,7 @@ def dead_letter(
 
 @dataclass(frozen=True)
 class QueueMetrics:
-    """pgmq.metrics_all() for one queue (work queue or DLQ)."""
+    """pgmq.metrics() for one queue (work queue or DLQ)."""
 
     queue: str
     length: int
@@ -127,7 +127,8 @@ class QueueMetrics:
 
 
 def metrics(conn: Connection) -> dict[str, QueueMetrics]:
-    """pgmq.metrics_all: every PGMQ queue's size, visible part, message ages and total sent."""
+    """pgmq.metrics of every PGMQ queue this role may read (the worker role: this project's):
+    size, visible part, message ages and total sent."""
     return {
         name: QueueMetrics(
             name,
