@@ -35,6 +35,7 @@ class Identified:
     outcome_detail: dict[str, Any] = field(default_factory=dict)
     cross_check: str | None = None
     cross_check_detail: dict[str, Any] = field(default_factory=dict)
+    capped: str | None = None  # why only some of the credits are kept
 
 
 class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
@@ -65,6 +66,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
                 found.credits = musicbrainz
                 looked.musicbrainz_credits = len(musicbrainz)
                 found.source = "musicbrainz" if musicbrainz else None
+        found.credits, found.capped = self._capped(found.credits)
         for credit in found.credits:
             if identity_of(credit) is None:
                 raise BadResponse(f"{credit.source} credits {credit.name!r} without an artist id")
@@ -73,6 +75,17 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             found.cross_check = ONLY_MUSICBRAINZ  # Genius was asked first and named nobody
             found.cross_check_detail = {"only_musicbrainz": sorted({c.name for c in found.credits})}
         return found
+
+    def _capped(self, credits: list[Credit]) -> tuple[list[Credit], str | None]:
+        """At most DISCOVERY_MAX_CREDITS_PER_SONG credits, in upstream's order: a song crediting
+        100,000 names would take one lock per name to the commit (the server's lock table is shared
+        by every database on it) and send as many social_enrichment messages."""
+        most = self.settings.discovery_max_credits_per_song
+        if len(credits) <= most:
+            return credits, None
+        return credits[:most], (
+            f"{len(credits)} credits; kept the first {most} (DISCOVERY_MAX_CREDITS_PER_SONG)"
+        )
 
     def _musicbrainz(self, looked: Looked) -> list[Credit]:
         assert looked.isrc is not None
@@ -101,6 +114,8 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
             if wanted is not None:
                 tx.send("social_enrichment", wanted)
+        if fetched.capped:
+            self.note(tx, "CreditsCapped", f"recording {message.recordingKey}: {fetched.capped}")
         store.mark_recording_identified(tx.conn, message.recordingKey, fetched.genius_song_id, fetched.source)
         store.record_outcome(
             tx.conn, message.recordingKey, fetched.outcome, fetched.outcome_detail,
