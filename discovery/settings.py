@@ -141,6 +141,8 @@ class Settings(BaseSettings):
     discovery_max_message_depth: int = Field(default=MAX_MESSAGE_DEPTH, ge=2, le=200)
     discovery_max_page_offset: int = Field(default=10_000, ge=50)
     discovery_max_credits_per_song: int = Field(default=100, ge=1)
+    # An API response's body past this many bytes is refused (clients/response_cap).
+    discovery_max_response_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
     discovery_task_soft_time_limit_s: int = Field(default=240, ge=1)
     discovery_task_time_limit_s: int = Field(default=270, ge=1)
     # Backoff base for retries that go back to PGMQ: attempt n waits up to base * 2**(n-1).

@@ -13,6 +13,9 @@ from discovery.exceptions import InvalidMessage
 CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 # A Postgres bigint: an id past it would pass validation and fail later in Postgres.
 MAX_BIGINT = 2**63 - 1
+# The longest name (track, artist, producer) a message carries; a worker cuts a longer one from
+# an API and records it (workers/base.bounded_name).
+NAME_LIMIT = 1000
 
 
 class _Message(BaseModel):
@@ -47,7 +50,7 @@ class AlbumDiscovery(_Message):
 class TrackDiscovery(_Message):
     albumId: str = Field(min_length=1, max_length=64)
     artistId: str = Field(min_length=1, max_length=64)
-    albumName: str = Field(default="", max_length=1000)
+    albumName: str = Field(default="", max_length=NAME_LIMIT)
     offset: int = Field(default=0, ge=0)
 
 
@@ -56,9 +59,9 @@ class ProducerIdentification(_Message):
 
     recordingKey: str = Field(min_length=1, max_length=1200)
     trackId: str = Field(min_length=1, max_length=64)
-    trackName: str = Field(min_length=1, max_length=1000)
+    trackName: str = Field(min_length=1, max_length=NAME_LIMIT)
     artistId: str = Field(min_length=1, max_length=64)
-    artistName: str = Field(default="", max_length=1000)
+    artistName: str = Field(default="", max_length=NAME_LIMIT)
     isrc: str | None = Field(default=None, min_length=1, max_length=32)
 
 
@@ -66,7 +69,7 @@ class SocialEnrichment(_Message):
     # The producer worker also says which `identities` the producer had when asked (a producer
     # that gains one is asked again); the social worker reads the ids from the database.
     producerId: int = Field(ge=1, le=MAX_BIGINT)
-    producerName: str = Field(min_length=1, max_length=1000)
+    producerName: str = Field(min_length=1, max_length=NAME_LIMIT)
 
 
 MODELS: dict[str, type[_Message]] = {

@@ -58,7 +58,8 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
                 # A joint album another of its artists discovered first: its tracks are (being)
                 # fetched and identified for that artist; this one only owns it too.
                 continue
-            tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": album["name"]})
+            name = self.bounded_name(tx, f"album {album['id']}'s name", album["name"])
+            tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": name})
         if fetched.next_offset is not None:
             tx.send("album_discovery", {"artistId": message.artistId, "offset": fetched.next_offset})
         if fetched.paging_stopped:

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from discovery.exceptions import InvalidMessage, PermanentError, Throttled, TransientError
 from discovery.pgmq import attempts, queues, records
 from discovery.pgmq.db import in_transaction, pool
-from discovery.pgmq.messages import validate
+from discovery.pgmq.messages import NAME_LIMIT, validate
 from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
 from discovery.workers.lease import Lease
@@ -91,6 +91,14 @@ class BaseWorker(Generic[M, R]):
     def write(self, tx: Transaction, message: M, fetched: R) -> None:
         """Upsert what `fetch` found and send downstream messages through `tx`."""
         raise NotImplementedError
+
+    def bounded_name(self, tx: Transaction, what: str, name: str) -> str:
+        """`name` as a downstream message may carry it: one longer than NAME_LIMIT (from an API)
+        is cut, and the cut recorded, rather than dead-lettered without a word by the next queue."""
+        if len(name) <= NAME_LIMIT:
+            return name
+        self.note(tx, "NameTooLong", f"{what} is {len(name)} characters; cut to {NAME_LIMIT} for the next queue")
+        return name[:NAME_LIMIT]
 
     def note(self, tx: Transaction, kind: str, reason: str) -> None:
         """Record, with this delivery's commit, that a bound cut what upstream sent (a page, a

@@ -113,7 +113,8 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             store.credit_recording(tx.conn, message.recordingKey, producer_id, credit)
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
             if wanted is not None:
-                tx.send("social_enrichment", wanted)
+                name = self.bounded_name(tx, f"producer {wanted['producerId']}'s name", wanted["producerName"])
+                tx.send("social_enrichment", {**wanted, "producerName": name})
         if fetched.capped:
             self.note(tx, "CreditsCapped", f"recording {message.recordingKey}: {fetched.capped}")
         store.mark_recording_identified(tx.conn, message.recordingKey, fetched.genius_song_id, fetched.source)

@@ -84,9 +84,9 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                     {
                         "recordingKey": key,
                         "trackId": track["id"],
-                        "trackName": track["name"],
+                        "trackName": self.bounded_name(tx, f"track {track['id']}'s name", track["name"]),
                         "artistId": message.artistId,
-                        "artistName": artist_name,
+                        "artistName": self.bounded_name(tx, f"artist {message.artistId}'s name", artist_name),
                         "isrc": fetched.isrcs.get(track["id"]),
                     },
                 )
