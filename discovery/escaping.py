@@ -51,5 +51,11 @@ def svg_label(text: str) -> str:
 
 
 def graph_text(text: str) -> str:
-    """A name for GraphML and DOT: no character XML cannot hold, no control character."""
+    """A name for GraphML: no character XML cannot hold, no control character."""
     return without_controls(_NOT_XML.sub("\ufffd", text))
+
+
+def dot_text(text: str) -> str:
+    """A name for DOT: as for GraphML, and a backslash doubled (pydot quotes the string and
+    escapes its quotes, not its backslashes: a name ending in one ended the string early)."""
+    return graph_text(text).replace("\\", "\\\\")

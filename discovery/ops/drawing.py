@@ -5,11 +5,12 @@ outside: each format gets them escaped for it (discovery/escaping)."""
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
-from discovery.escaping import graph_text, svg_label
+from discovery.escaping import dot_text, graph_text, svg_label
 
 ARTIST_COLOUR, PRODUCER_COLOUR = "#e07a5f", "#3d5a80"
 
@@ -17,20 +18,20 @@ ARTIST_COLOUR, PRODUCER_COLOUR = "#e07a5f", "#3d5a80"
 def write_graph(graph: nx.Graph, out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix == ".graphml":
-        nx.write_graphml(_inert(graph), out)
+        nx.write_graphml(_inert(graph, graph_text), out)
     elif suffix == ".dot":
-        nx.nx_pydot.write_dot(_inert(graph), out)
+        nx.nx_pydot.write_dot(_inert(graph, dot_text), out)
     elif suffix == ".svg":
         _draw_svg(graph, out)
     else:
         raise ValueError(f"cannot write a graph as {suffix!r}")
 
 
-def _inert(graph: nx.Graph) -> nx.Graph:
-    """A copy whose node ids and text attributes hold no character XML or DOT cannot carry."""
+def _inert(graph: nx.Graph, escape: Callable[[str], str]) -> nx.Graph:
+    """A copy whose node ids and text attributes are escaped for the format."""
 
     def clean(value: Any) -> Any:
-        return graph_text(value) if isinstance(value, str) else value
+        return escape(value) if isinstance(value, str) else value
 
     copy = nx.relabel_nodes(graph, {node: clean(node) for node in graph}, copy=True)
     for _, attributes in copy.nodes(data=True):

@@ -1,6 +1,7 @@
 """Hostile messages on real PGMQ and Redis: one nested thousands deep, or megabytes long, goes to
 its DLQ with a reason naming the bound, once, while its batch-mates are dispatched; what is
-dispatched carries only its model's fields (unknown keys stay in PGMQ, out of the broker)."""
+dispatched carries only its model's fields (unknown keys stay in PGMQ, out of the broker); and
+any batch of JSON (hypothesis) is handed on or dead-lettered, none lost."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import bridge
@@ -104,3 +107,37 @@ def test_an_oversized_message_is_dead_lettered_and_unknown_keys_are_not_carried_
     with psycopg.connect(database_url) as conn:
         [(kept,)] = conn.execute("SELECT message FROM pgmq.a_artist_discovery WHERE msg_id = %s", (huge,)).fetchall()
     assert len(kept["padding"]) == 2_000_000
+
+
+json_leaves = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(blacklist_characters="\x00"), max_size=30)
+)
+json_values = st.recursive(
+    json_leaves,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["artistName", "artistId", "x"]) | st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+texts = json_values.map(json.dumps) | st.integers(1, 4000).map(nested) | st.just('{"artistName": "Real One"}')
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(texts, min_size=1, max_size=5))
+def test_any_batch_of_json_is_each_dispatched_or_dead_lettered_and_none_is_lost(database_url, redis_url, batch):
+    # Given any batch of JSON messages on the entry queue
+    sent = send_raw(database_url, batch)
+    dispatched: list[Delivery] = []
+
+    # When the bridge runs
+    bridge.run("artist_discovery", settings_for(database_url, redis_url), dispatched.append)
+
+    # Then each message was handed on or dead-lettered, exactly one of the two, and none is left behind
+    dead = {source for source, _, _ in dead_letters(database_url)} & set(sent)
+    handed = {delivery.msg_id for delivery in dispatched} & set(sent)
+    assert handed | dead == set(sent) and not handed & dead
+    with psycopg.connect(database_url) as conn:
+        visible = conn.execute(
+            "SELECT count(*) FROM pgmq.q_artist_discovery WHERE msg_id = ANY(%s) AND vt <= clock_timestamp()", (sent,)
+        ).fetchone()[0]
+    assert visible == 0

@@ -70,10 +70,11 @@ def csv_cells(name: str) -> list[str]:
     return cells
 
 
-def terminal_output(name: str) -> str:
-    """The report's, the producer page's and coverage's tables as a terminal would get them."""
+def terminal_output(name: str, colour: bool = True) -> str:
+    """The report's, the producer page's and coverage's tables as a terminal would get them
+    (without colour: only what the names and the tables' lines put there)."""
     out = io.StringIO()
-    console = Console(file=out, force_terminal=True, color_system="truecolor", width=200)
+    console = Console(file=out, force_terminal=colour, color_system="truecolor" if colour else None, width=200)
     for renderable in (report.as_table(a_report(name)), producer_page.as_table(a_page(name)),
                        coverage.as_table(a_coverage(name))):
         console.print(renderable)

@@ -52,7 +52,7 @@ def test_terminal_sequences_in_a_name_never_reach_the_terminal():
     assert "Evil" in out and "Nova" in out
 
 
-@pytest.mark.parametrize("name", ["$x^2$", "$\\frac{$", "a $ b $ c", "Ctrl\x01\x0b\x1f\ufffe"])
+@pytest.mark.parametrize("name", ["$x^2$", "$\\frac{$", "a $ b $ c", "Ctrl\x01\x0b\x1f\ufffe", "Ends\\", "Say \"hi\""])
 def test_math_text_and_control_characters_leave_every_graph_format_readable(name, tmp_path):
     # When the graph is written as SVG, DOT and GraphML with that name on both nodes
     files = graph_files(name, tmp_path)
