@@ -9,6 +9,7 @@ bound the connection is dropped and the call fails with a reason naming the boun
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import requests
 
@@ -22,7 +23,7 @@ def read_capped(response: requests.Response, api: str, max_bytes: int, deadline_
     """Read `response`'s body (asked for as a stream) into it, as requests would have: refuse one
     over `max_bytes` (BadResponse, permanent) or slower in all than `deadline_s` (UpstreamUnavailable,
     retried later)."""
-    where = f"{api} {response.request.method} {requests.utils.urlparse(response.url).path}"
+    where = f"{api} {response.request.method} {urlsplit(response.url).path}"
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         response.close()
