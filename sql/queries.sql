@@ -102,8 +102,12 @@ GROUP BY queue, outcome;
 -- dead_letters --
 -- The dead letters still in one DLQ ({dlq_table}, filled in by queues.dead_letters from the list
 -- of queues; only msg_ids when given; only those dead-lettered more than older_than_s ago when
--- given), with the first and last failure recorded for the original message. Reads only.
-SELECT dead.msg_id, dead.enqueued_at, dead.message,
+-- given), with the first and last failure recorded for the original message. Reads only. The
+-- dead letter as JSON text with its size (no text past max_bytes) and its wrapper without the
+-- original message: queues.dead_letters decodes them within bounds (pgmq/decoding).
+SELECT dead.msg_id, dead.enqueued_at,
+       CASE WHEN octet_length(dead.message::text) <= %(max_bytes)s THEN dead.message::text END,
+       octet_length(dead.message::text), (dead.message - 'message')::text,
        issues.first_failure_at, issues.last_failure_at
 FROM {dlq_table} AS dead
 LEFT JOIN LATERAL (

@@ -152,6 +152,7 @@ class DeadRow:
     message: Any
     first_failure_at: datetime | None
     last_failure_at: datetime | None
+    refused: str | None = None  # why the original message is past the bounds (then message holds no original)
 
 
 def dead_letters(
@@ -164,12 +165,18 @@ def dead_letters(
     """The messages in each queue's DLQ (only `msg_ids` when given; only those dead-lettered more
     than `older_than_s` ago when given), oldest first per queue. Reads only: no read_ct changes."""
     wanted = None if msg_ids is None else list(msg_ids)
+    # A DLQ wrapper adds one level and a reason to the original message's bounds.
+    bounds = Bounds(DEFAULT_BOUNDS.max_bytes * 2 + 16384, DEFAULT_BOUNDS.max_depth + 1)
     found: list[DeadRow] = []
     for queue in queues:
-        rows = conn.execute(
-            _on("dead_letters", queue), {"queue": queue, "msg_ids": wanted, "older_than_s": older_than_s}
-        ).fetchall()
-        found.extend(DeadRow(queue, *row) for row in rows)
+        params = {"queue": queue, "msg_ids": wanted, "older_than_s": older_than_s, "max_bytes": bounds.max_bytes}
+        for msg_id, enqueued_at, text, size, wrapper, first, last in conn.execute(_on("dead_letters", queue), params):
+            decoded = decode(text, int(size), bounds)
+            message = decoded.value
+            if decoded.refused is not None:  # keep the wrapper (reason, attempts), without the original
+                kept = decode(wrapper, len(wrapper.encode()), bounds).value
+                message = {**(kept if isinstance(kept, dict) else {}), "message": None}
+            found.append(DeadRow(queue, msg_id, enqueued_at, message, first, last, decoded.refused))
     return found
 
 

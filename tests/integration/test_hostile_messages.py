@@ -141,3 +141,25 @@ def test_any_batch_of_json_is_each_dispatched_or_dead_lettered_and_none_is_lost(
             "SELECT count(*) FROM pgmq.q_artist_discovery WHERE msg_id = ANY(%s) AND vt <= clock_timestamp()", (sent,)
         ).fetchone()[0]
     assert visible == 0
+
+
+def test_a_dead_lettered_message_nested_3000_deep_is_listed_with_its_reason_and_never_replayed(
+    database_url, redis_url
+):
+    # Given the nested message dead-lettered by the bridge
+    [poison] = send_raw(database_url, [nested(3000)])
+    bridge.run("artist_discovery", settings_for(database_url, redis_url), lambda delivery: None)
+
+    # When the operator lists and replays the DLQ
+    from discovery.ops import dlq
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        [letter] = dlq.list_dead(conn, "artist_discovery")
+        replayed = dlq.replay(conn, "artist_discovery")
+
+    # Then it is listed with its reason (its body held back), and stays in the DLQ rather than being
+    # sent again to be refused again
+    assert (letter.source_msg_id, letter.message) == (poison, None)
+    assert "nests 3001 deep" in letter.reason
+    assert [item.new_msg_id for item in replayed] == [None]
+    assert [source for source, _, _ in dead_letters(database_url)] == [poison]
