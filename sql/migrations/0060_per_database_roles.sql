@@ -105,8 +105,15 @@ BEGIN
     EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA pgmq FROM %I', worker);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA pgmq REVOKE ALL ON TABLES FROM %I', worker);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA pgmq REVOKE ALL ON SEQUENCES FROM %I', worker);
-    FOREACH queue IN ARRAY ARRAY['artist_discovery', 'album_discovery', 'track_discovery',
-                                 'producer_identification', 'social_enrichment'] LOOP
+    -- Every queue named after one of the five stages: the stage's own and its DLQ, and any lane
+    -- (`<stage>_bulk`, ...) an earlier-numbered migration of a parallel branch made. Queues made
+    -- after this migration are granted by the migration that makes them.
+    FOR queue IN
+        SELECT queue_name FROM pgmq.meta
+        WHERE queue_name NOT LIKE '%\_dlq'
+          AND split_part(queue_name, '_', 1) || '_' || split_part(queue_name, '_', 2) IN
+              ('artist_discovery', 'album_discovery', 'track_discovery', 'producer_identification', 'social_enrichment')
+    LOOP
         PERFORM discovery_grant_queue(queue);
     END LOOP;
     -- The fast lane's insert trigger (0015) runs as whoever sends: it reads the throttle and
