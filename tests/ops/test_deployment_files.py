@@ -148,3 +148,11 @@ def test_the_compose_sandbox_listens_on_every_interface_of_its_container_and_loc
     sandbox = compose()["services"]["sandbox"]
     assert sandbox["command"][sandbox["command"].index("--host") + 1] == "0.0.0.0"
     assert sandbox["ports"] == ["127.0.0.1:8765:8765"]
+
+
+def test_compose_connects_as_the_worker_role_0060_makes_for_its_database() -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    url = compose()["x-app"]["environment"]["DATABASE_URL"].replace("${DISCOVERY_WORKER_PASSWORD:?set DISCOVERY_WORKER_PASSWORD}", "pw")
+    parts = conninfo_to_dict(url)
+    assert parts["user"] == f"{parts['dbname']}_worker"  # discovery_role_name('worker') in that database
