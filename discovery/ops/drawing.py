@@ -4,8 +4,8 @@ outside: each format gets them escaped for it (discovery/escaping)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
