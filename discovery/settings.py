@@ -66,6 +66,12 @@ SANDBOX_API_PATHS: dict[str, str] = {
 }
 
 
+# Our messages are flat objects of a few short fields (under 3 KB with names at their 1,000
+# character bound); a DLQ wrapper adds one level of nesting.
+MAX_MESSAGE_BYTES = 64 * 1024
+MAX_MESSAGE_DEPTH = 32
+
+
 def dlq_name(queue: str) -> str:
     return queue + DLQ_SUFFIX
 
@@ -135,6 +141,15 @@ class Settings(BaseSettings):
     discovery_max_in_flight: int | None = Field(default=None, ge=1)
     discovery_in_flight_per_process: int = Field(default=4, ge=1)
     discovery_bridge_max_per_tick: int = Field(default=1000, ge=1)
+    # Bounds on what comes from outside (SECURITY.md): a message past its bytes or nesting is
+    # dead-lettered by the bridge naming the bound; a song's credits past the cap are dropped
+    # and recorded once; a page offset past the cap ends the paging.
+    discovery_max_message_bytes: int = Field(default=MAX_MESSAGE_BYTES, ge=1024)
+    discovery_max_message_depth: int = Field(default=MAX_MESSAGE_DEPTH, ge=2, le=200)
+    discovery_max_page_offset: int = Field(default=10_000, ge=50)
+    discovery_max_credits_per_song: int = Field(default=100, ge=1)
+    # An API response's body past this many bytes is refused (clients/response_cap).
+    discovery_max_response_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
     discovery_task_soft_time_limit_s: int = Field(default=240, ge=1)
     discovery_task_time_limit_s: int = Field(default=270, ge=1)
     # Backoff base for retries that go back to PGMQ: attempt n waits up to base * 2**(n-1).

@@ -34,6 +34,7 @@ from discovery.clients.refusals import (
     overload_reason,
     service_refusal,
 )
+from discovery.clients.response_cap import MAX_RESPONSE_BYTES, read_capped
 from discovery.exceptions import (
     BadRequest,
     BadResponse,
@@ -178,7 +179,8 @@ class GuardedAdapter(HTTPAdapter):
         """One send: the response, or the failure worth a retry (raises what is not)."""
         api = self.session.api
         try:
-            response = super().send(request, **kwargs)
+            response = super().send(request, **{**kwargs, "stream": True})
+            read_capped(response, api, self.session.max_response_bytes, self.session.body_deadline_s)
         except requests.ConnectionError as error:
             return UpstreamUnavailable(f"{api} unreachable ({type(error).__name__})")
         except requests.Timeout:
@@ -256,6 +258,7 @@ class ApiSession(CachedSession):
         retries: int = RETRIES,
         headers: dict[str, str] | None = None,
         credential_recheck_s: float = CREDENTIAL_RECHECK_S,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self._redis = shared_redis(redis_url)  # hit and miss counts: never evicted
         self.ttls = ttls
@@ -273,6 +276,11 @@ class ApiSession(CachedSession):
         self.breaker = breaker
         self.timeout_s = timeout_s
         self.credential_recheck_s = credential_recheck_s
+        # Bounds on a body (clients/response_cap): its bytes, and its whole read (the read
+        # timeout is per chunk), a few read timeouts long.
+        self.max_response_bytes = max_response_bytes
+        read_s = timeout_s[1] if isinstance(timeout_s, tuple) else timeout_s
+        self.body_deadline_s = 3 * read_s
         # A client that may recover from a 401 itself (Spotify fetches a new token) holds later.
         self.hold_on_401 = True
         self.headers.update({"User-Agent": USER_AGENT, **(headers or {})})

@@ -50,4 +50,5 @@ def api_session(
         retries=options.get("retries", DEFAULT_RETRIES),
         headers=headers,
         credential_recheck_s=settings.discovery_credential_recheck_s,
+        max_response_bytes=settings.discovery_max_response_bytes,
     )

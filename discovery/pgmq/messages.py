@@ -3,11 +3,19 @@ once with an error naming the bad field; it is never retried."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from discovery.exceptions import InvalidMessage
+
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# A Postgres bigint: an id past it would pass validation and fail later in Postgres.
+MAX_BIGINT = 2**63 - 1
+# The longest name (track, artist, producer) a message carries; a worker cuts a longer one from
+# an API and records it (workers/base.bounded_name).
+NAME_LIMIT = 1000
 
 
 class _Message(BaseModel):
@@ -27,6 +35,14 @@ class ArtistDiscovery(_Refreshable):
     # Watch the artist once found (catalog/watching); unset: DISCOVERY_WATCH_SEEDED decides.
     watch: bool | None = None
 
+    @field_validator("artistName")
+    @classmethod
+    def _no_controls(cls, value: str | None) -> str | None:
+        # As start_artist_discovery refuses them (0061), for messages sent around it.
+        if value is not None and CONTROLS.search(value):
+            raise ValueError("must not contain control characters")
+        return value
+
     @model_validator(mode="after")
     def _needs_id_or_name(self) -> ArtistDiscovery:
         if self.artistId is None and (self.artistName is None or not self.artistName.strip()):
@@ -42,7 +58,7 @@ class AlbumDiscovery(_Refreshable):
 class TrackDiscovery(_Refreshable):
     albumId: str = Field(min_length=1, max_length=64)
     artistId: str = Field(min_length=1, max_length=64)
-    albumName: str = Field(default="", max_length=1000)
+    albumName: str = Field(default="", max_length=NAME_LIMIT)
     offset: int = Field(default=0, ge=0)
 
 
@@ -51,17 +67,17 @@ class ProducerIdentification(_Refreshable):
 
     recordingKey: str = Field(min_length=1, max_length=1200)
     trackId: str = Field(min_length=1, max_length=64)
-    trackName: str = Field(min_length=1, max_length=1000)
+    trackName: str = Field(min_length=1, max_length=NAME_LIMIT)
     artistId: str = Field(min_length=1, max_length=64)
-    artistName: str = Field(default="", max_length=1000)
+    artistName: str = Field(default="", max_length=NAME_LIMIT)
     isrc: str | None = Field(default=None, min_length=1, max_length=32)
 
 
 class SocialEnrichment(_Refreshable):
     # The producer worker also says which `identities` the producer had when asked (a producer
     # that gains one is asked again); the social worker reads the ids from the database.
-    producerId: int = Field(ge=1)
-    producerName: str = Field(min_length=1, max_length=1000)
+    producerId: int = Field(ge=1, le=MAX_BIGINT)
+    producerName: str = Field(min_length=1, max_length=NAME_LIMIT)
 
 
 MODELS: dict[str, type[_Message]] = {

@@ -44,10 +44,23 @@ def create_database_if_missing(database_url: str) -> bool:
 
 
 def drop_database(database_url: str) -> None:
-    """Drop the database named in the URL (its connections closed), through `postgres`."""
+    """Drop the database named in the URL (its connections closed), through `postgres`, and the
+    roles of its own (0060) that no other database still grants anything."""
     name = str(conninfo_to_dict(database_url).get("dbname") or "")
+    roles: list[str] = []
+    try:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            if conn.execute("SELECT to_regclass('discovery_roles') IS NOT NULL").fetchone() == (True,):
+                roles = [str(row[0]) for row in conn.execute("SELECT role FROM discovery_roles")]
+    except psycopg.OperationalError:
+        pass  # no such database: nothing of its own to drop
     with psycopg.connect(make_conninfo(database_url, dbname="postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        for role in roles:
+            try:
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+            except psycopg.errors.DependentObjectsStillExist:
+                pass  # a copy of this database (or another database) still grants it
 
 
 def pgmq_installed(conn: psycopg.Connection) -> bool:
@@ -76,22 +89,37 @@ def ensure_pgmq(conn: psycopg.Connection) -> str:
     return how
 
 
-WORKER_ROLE = "discovery_worker"
+def role_of(conn: psycopg.Connection, kind: str = "worker") -> str:
+    """This database's role of `kind` (0060: `<database>_<kind>`, e.g. `discovery_worker` for the
+    database `discovery`), as its migrations recorded it."""
+    row = conn.execute("SELECT role FROM discovery_roles WHERE kind = %s", (kind,)).fetchone()
+    if row is None:
+        raise LookupError(f"this database has no {kind} role (is it migrated?)")
+    return str(row[0])
 
 
-def enable_worker_login(conn: psycopg.Connection, password: str) -> None:
-    """Let discovery_worker log in with `password` (the owner runs this; migrations made the role)."""
+def scram_verifier(conn: psycopg.Connection, role: str, password: str) -> str:
+    """`password` as the SCRAM-SHA-256 verifier Postgres stores, computed here by libpq: the
+    password itself never travels in SQL (pg_stat_activity, the server's statement log)."""
+    return conn.pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode("ascii")
+
+
+def enable_worker_login(conn: psycopg.Connection, password: str) -> str:
+    """Let this database's worker role log in with `password` (the owner runs this; migrations
+    made the role); returns the role."""
+    role = role_of(conn, "worker")
     conn.execute(
         sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
-            sql.Identifier(WORKER_ROLE), sql.Literal(password)
+            sql.Identifier(role), sql.Literal(scram_verifier(conn, role, password))
         )
     )
-    logger.info("worker role may log in", extra={"action": "worker_login_enabled", "role": WORKER_ROLE})
+    logger.info("worker role may log in", extra={"action": "worker_login_enabled", "role": role})
+    return role
 
 
 def migrate(database_url: str, *, create_db: bool = False, worker_password: str = "") -> list[str]:
     """Apply what has not been applied yet; returns the versions applied by this run. With a
-    worker_password, the discovery_worker role can then log in with it."""
+    worker_password, this database's worker role can then log in with it."""
     if create_db:
         create_database_if_missing(database_url)
     applied: list[str] = []

@@ -17,8 +17,9 @@ once when work arrives (runtime/fastlane.py). A bridge run:
   heartbeats. After a Redis flush the set is empty like the broker's queues, so the lost
   deliveries' leases run out within one lease and their messages are read again;
 - dead-letters, in one transaction each, messages that have spent `max_attempts` attempts
-  (reads that were not throttled give-backs, pgmq/attempts) and messages that fail their
-  queue's model;
+  (reads that were not throttled give-backs, pgmq/attempts), messages past the bounds on bytes or
+  nesting (read as text and decoded within them, pgmq/decoding), and messages that fail their
+  queue's model; what it hands on carries only its model's fields;
 - records one queue_metrics row per batch.
 """
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import psycopg
@@ -40,6 +41,7 @@ from discovery.clients.redis_pool import shared_redis, text
 from discovery.exceptions import InvalidMessage
 from discovery.pgmq import attempts, queues, records
 from discovery.pgmq.db import pool
+from discovery.pgmq.decoding import Bounds
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import capacity
@@ -246,7 +248,7 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
         started = time.monotonic()
         qty = min(settings.discovery_batch_size, room, most - result.read)
         with pool(settings.database_url).connection() as conn:
-            batch = queues.read(conn, queue, vt_s, qty)
+            batch = queues.read(conn, queue, vt_s, qty, Bounds.of(settings))
             if not batch:
                 break
             dispatched = dead = 0
@@ -254,11 +256,12 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
             try:
                 throttled = attempts.throttled_reads(conn, queue, [delivery.msg_id for delivery in batch])
                 for delivery in batch:
-                    if _dead_letter_if_hopeless(conn, delivery, settings, throttled.get(delivery.msg_id, 0)):
+                    known = _dispatchable(conn, delivery, settings, throttled.get(delivery.msg_id, 0))
+                    if known is None:
                         dead += 1
                     else:
-                        inflight.add(delivery, vt_s)
-                        dispatch(delivery)
+                        inflight.add(known, vt_s)
+                        dispatch(known)
                         dispatched += 1
                     waiting.remove(delivery)
             except Exception:
@@ -303,14 +306,20 @@ def _give_back(settings: Settings, deliveries: list[Delivery]) -> None:
         )
 
 
-def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, settings: Settings, throttled: int) -> bool:
-    """Every attempt spent, or a message its worker can never accept: to the DLQ now.
-    `throttled`: how many of its reads were give-backs while an API was held (not attempts)."""
+def _dispatchable(conn: psycopg.Connection, delivery: Delivery, settings: Settings, throttled: int) -> Delivery | None:
+    """The delivery to hand on, carrying only its model's fields (unknown keys stay in PGMQ, not
+    in the broker); None once it went to the DLQ: every attempt spent, past a bound, or a message
+    its worker can never accept. `throttled`: how many of its reads were give-backs while an API
+    was held (not attempts)."""
     spent = delivery.read_ct - 1 - throttled
+    if delivery.refused is not None:
+        _dead_letter(conn, delivery, "InvalidMessage", f"{delivery.queue} {delivery.refused}", spent)
+        return None
     try:
-        validate(delivery.queue, delivery.message)
+        known = validate(delivery.queue, delivery.message).model_dump(exclude_unset=True)
     except InvalidMessage as error:
-        return _dead_letter(conn, delivery, "InvalidMessage", str(error), spent)
+        _dead_letter(conn, delivery, "InvalidMessage", str(error), spent)
+        return None
     if spent >= settings.discovery_max_attempts:
         last = records.last_issue(conn, delivery.queue, delivery.msg_id)
         last_text = f"{last[0]}: {last[1]}" if last else "no error recorded (the worker died or timed out)"
@@ -318,8 +327,9 @@ def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, setti
             f"exceeded {settings.discovery_max_attempts} attempts (read {delivery.read_ct} times, "
             f"{throttled} of them throttled); last error: {last_text}"
         )
-        return _dead_letter(conn, delivery, "MaxAttemptsExceeded", reason, spent)
-    return False
+        _dead_letter(conn, delivery, "MaxAttemptsExceeded", reason, spent)
+        return None
+    return replace(delivery, message=known)
 
 
 def _dead_letter(conn: psycopg.Connection, delivery: Delivery, error_type: str, reason: str, spent: int) -> bool:

@@ -17,6 +17,7 @@ from discovery.clients.types import SpotifyAlbum
 from discovery.pgmq.db import pool
 from discovery.pgmq.messages import AlbumDiscovery
 from discovery.workers.base import BaseWorker, Transaction
+from discovery.workers.paging import next_page
 
 
 @dataclass
@@ -26,6 +27,7 @@ class AlbumPage:
     total: int | None  # the artist's releases in the groups asked for, from the first page
     artist_name: str | None  # as the albums (or, when none lists the artist, Spotify) name it
     known: list[dict[str, Any]] = field(default_factory=list)  # a refresh's listed albums already stored
+    paging_stopped: str | None = None
 
 
 class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
@@ -47,12 +49,15 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
             known = [item for item in items if item["id"] in stored]
             wanted = [album_id for album_id in wanted if album_id not in stored]
         full = spotify.albums(wanted) if wanted else []
-        next_offset = message.offset + len(items) if page.get("next") and items else None
+        following = next_page(message.offset, page, items=len(items), max_offset=self.settings.discovery_max_page_offset)
         total = int(page.get("total") or len(items)) if message.offset == 0 else None
         name = listed_name(full, message.artistId)
         if full and name is None:  # albums it only appears on: ask Spotify for the name
             name = spotify.artist(message.artistId)["name"]
-        return AlbumPage([(album, groups.get(album["id"])) for album in full], next_offset, total, name, known)
+        return AlbumPage(
+            [(album, groups.get(album["id"])) for album in full], following.offset, total, name, known,
+            following.stopped_because,
+        )
 
     def write(self, tx: Transaction, message: AlbumDiscovery, fetched: AlbumPage) -> None:
         refreshing = {"refresh": True} if message.refresh else {}
@@ -68,7 +73,8 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
                 # A joint album another of its artists discovered first: its tracks are (being)
                 # fetched and identified for that artist; this one only owns it too.
                 continue
-            tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": album["name"],
+            name = self.bounded_name(tx, f"album {album['id']}'s name", album["name"])
+            tx.send("track_discovery", {"albumId": album["id"], "artistId": message.artistId, "albumName": name,
                                         **refreshing})
         for listed in fetched.known:  # known already; this artist owns it too (a new joint album's link)
             store.link_album_artist(tx.conn, listed, message.artistId)
@@ -76,6 +82,8 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
             tx.send("album_discovery", {"artistId": message.artistId, "offset": fetched.next_offset, **refreshing})
         elif message.refresh:
             watching.mark_refreshed(tx.conn, message.artistId)
+        if fetched.paging_stopped:
+            self.note(tx, "PagingStopped", f"artist {message.artistId}'s albums: {fetched.paging_stopped}")
 
 
 def listed_name(albums: Sequence[Mapping[str, Any]], artist_id: str) -> str | None:

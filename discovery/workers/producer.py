@@ -48,6 +48,7 @@ class Identified:
     outcome_detail: dict[str, Any] = field(default_factory=dict)
     cross_check: str | None = None
     cross_check_detail: dict[str, Any] = field(default_factory=dict)
+    capped: str | None = None  # why only some of the credits are kept
 
 
 class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
@@ -78,6 +79,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
                 found.credits = musicbrainz
                 looked.musicbrainz_credits = len(musicbrainz)
                 found.source = "musicbrainz" if musicbrainz else None
+        found.credits, found.capped = self._capped(found.credits)
         for credit in found.credits:
             if identity_of(credit) is None:
                 raise BadResponse(f"{credit.source} credits {credit.name!r} without an artist id")
@@ -86,6 +88,17 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             found.cross_check = ONLY_MUSICBRAINZ  # Genius was asked first and named nobody
             found.cross_check_detail = {"only_musicbrainz": sorted({c.name for c in found.credits})}
         return found
+
+    def _capped(self, credits: list[Credit]) -> tuple[list[Credit], str | None]:
+        """At most DISCOVERY_MAX_CREDITS_PER_SONG credits, in upstream's order: a song crediting
+        100,000 names would take one lock per name to the commit (the server's lock table is shared
+        by every database on it) and send as many social_enrichment messages."""
+        most = self.settings.discovery_max_credits_per_song
+        if len(credits) <= most:
+            return credits, None
+        return credits[:most], (
+            f"{len(credits)} credits; kept the first {most} (DISCOVERY_MAX_CREDITS_PER_SONG)"
+        )
 
     def _musicbrainz(self, looked: Looked) -> list[Credit]:
         assert looked.isrc is not None
@@ -122,7 +135,10 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             kept.append((producer_id, credit.source, credit.role))
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
             if wanted is not None:
-                tx.send("social_enrichment", wanted | ({"refresh": True} if message.refresh else {}))
+                name = self.bounded_name(tx, f"producer {wanted['producerId']}'s name", wanted["producerName"])
+                tx.send("social_enrichment", {**wanted, "producerName": name} | ({"refresh": True} if message.refresh else {}))
+        if fetched.capped:
+            self.note(tx, "CreditsCapped", f"recording {message.recordingKey}: {fetched.capped}")
         # Identified again: what the source no longer lists is ended, kept in the history.
         history.end_unlisted_credits(
             tx.conn, message.recordingKey, kept, credit_source=fetched.source, genius_song_id=fetched.genius_song_id,

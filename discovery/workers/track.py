@@ -14,6 +14,7 @@ from discovery.clients.spotify import spotify_client
 from discovery.clients.types import SpotifyAlbum
 from discovery.pgmq.messages import TrackDiscovery
 from discovery.workers.base import BaseWorker, Transaction
+from discovery.workers.paging import next_page
 
 ALBUM_TRACKS_PAGE = 50
 
@@ -24,6 +25,7 @@ class TrackPage:
     tracks: list[dict[str, Any]]
     isrcs: dict[str, str]
     next_offset: int | None
+    paging_stopped: str | None = None
 
 
 def recording_key(track: dict[str, Any], isrc: str | None, artist_id: str) -> str:
@@ -60,9 +62,10 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                 isrc = (track.get("external_ids") or {}).get("isrc")
                 if isrc:
                     isrcs[track["id"]] = isrc
-        offset = int(page.get("offset") or message.offset)
-        next_offset = offset + len(page.get("items") or []) if page.get("next") else None
-        return TrackPage(album, tracks, isrcs, next_offset)
+        following = next_page(
+            message.offset, page, items=len(page.get("items") or []), max_offset=self.settings.discovery_max_page_offset
+        )
+        return TrackPage(album, tracks, isrcs, following.offset, following.stopped_because)
 
     def write(self, tx: Transaction, message: TrackDiscovery, fetched: TrackPage) -> None:
         """The page in three statements (recordings, tracks, copied credits), whatever its size."""
@@ -83,9 +86,9 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                     {
                         "recordingKey": key,
                         "trackId": track["id"],
-                        "trackName": track["name"],
+                        "trackName": self.bounded_name(tx, f"track {track['id']}'s name", track["name"]),
                         "artistId": message.artistId,
-                        "artistName": artist_name,
+                        "artistName": self.bounded_name(tx, f"artist {message.artistId}'s name", artist_name),
                         "isrc": fetched.isrcs.get(track["id"]),
                         **_refresh(message.refresh),
                     },
@@ -93,6 +96,8 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
             else:
                 known.append(ids[track["id"]])
         store.copy_recordings_credits(tx.conn, known)
+        if fetched.paging_stopped:
+            self.note(tx, "PagingStopped", f"album {message.albumId}: {fetched.paging_stopped}")
         if fetched.next_offset is not None:
             tx.send(
                 "track_discovery",

@@ -10,12 +10,14 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from discovery.catalog import graph, history, identity, producer_page, report, store
 from discovery.catalog.credits import genius_credits
 from discovery.catalog.outcomes import CREDITED_BY_GENIUS, GENIUS_WITHOUT_PRODUCTION_CREDITS
 from discovery.pgmq import queues
 from discovery.pgmq.messages import ProducerIdentification
+from discovery.pgmq.migrations import role_of
 from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
 from discovery.workers.base import Transaction
@@ -46,7 +48,7 @@ def given_a_track(database_url: str) -> None:
 
 def identify(database_url: str, *producers: tuple[int, str]) -> None:
     """The producer worker's write for what Genius lists now (nobody: no production credit), with
-    the rights the pools have (the discovery_worker role)."""
+    the rights the pools have (this database's worker role)."""
     credits = genius_credits(song(*producers))
     found = Identified(credits, 77, "genius" if credits else None,
                        CREDITED_BY_GENIUS if credits else GENIUS_WITHOUT_PRODUCTION_CREDITS, {})
@@ -54,7 +56,7 @@ def identify(database_url: str, *producers: tuple[int, str]) -> None:
     message = ProducerIdentification(recordingKey=KEY, trackId="t" * 22, trackName="First", artistId=ARTIST_ID,
                                      artistName="Nova", refresh=True)
     with psycopg.connect(database_url) as conn, conn.transaction():
-        conn.execute("SET LOCAL ROLE discovery_worker")
+        conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role_of(conn))))
         tx = Transaction(conn)
         worker.write(tx, message, found)
         tx.flush()  # its downstream messages, as the delivery's commit sends them
