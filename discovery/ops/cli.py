@@ -47,6 +47,7 @@ def migrate(create_db: bool) -> None:
         settings.database_url,
         create_db=create_db,
         worker_password=settings.discovery_worker_password.get_secret_value(),
+        reader_password=settings.discovery_reader_password.get_secret_value(),
     )
     click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
 
@@ -208,6 +209,10 @@ cli.add_command(producers.graph)
 from discovery.ops import dev  # noqa: E402  (embedded services for development)
 
 cli.add_command(dev.dev)
+
+from discovery.web.cli import web  # noqa: E402  (the platform's page; the top-level entry point takes it over)
+
+cli.add_command(web)
 
 
 def main() -> None:

@@ -78,21 +78,29 @@ def ensure_pgmq(conn: psycopg.Connection) -> str:
 
 
 WORKER_ROLE = "discovery_worker"
+# The platform's page (discovery web) reads as this role (migration 0070).
+READER_ROLE = "discovery_reader"
+
+
+def enable_login(conn: psycopg.Connection, role: str, password: str) -> None:
+    """Let `role` log in with `password` (the owner runs this; migrations made the role)."""
+    conn.execute(
+        sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
+    )
+    logger.info("role may log in", extra={"action": "role_login_enabled", "role": role})
 
 
 def enable_worker_login(conn: psycopg.Connection, password: str) -> None:
-    """Let discovery_worker log in with `password` (the owner runs this; migrations made the role)."""
-    conn.execute(
-        sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
-            sql.Identifier(WORKER_ROLE), sql.Literal(password)
-        )
-    )
-    logger.info("worker role may log in", extra={"action": "worker_login_enabled", "role": WORKER_ROLE})
+    """Let discovery_worker log in with `password`."""
+    enable_login(conn, WORKER_ROLE, password)
 
 
-def migrate(database_url: str, *, create_db: bool = False, worker_password: str = "") -> list[str]:
+def migrate(
+    database_url: str, *, create_db: bool = False, worker_password: str = "", reader_password: str = ""
+) -> list[str]:
     """Apply what has not been applied yet; returns the versions applied by this run. With a
-    worker_password, the discovery_worker role can then log in with it."""
+    worker_password (reader_password), the discovery_worker (discovery_reader) role can then log
+    in with it."""
     if create_db:
         create_database_if_missing(database_url)
     applied: list[str] = []
@@ -118,6 +126,8 @@ def migrate(database_url: str, *, create_db: bool = False, worker_password: str 
                 )
             if worker_password:
                 enable_worker_login(conn, worker_password)
+            if reader_password:
+                enable_login(conn, READER_ROLE, reader_password)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_KEY,))
     return applied
