@@ -13,6 +13,8 @@ import networkx as nx
 from discovery.ops.drawing import ARTIST_COLOUR, PRODUCER_COLOUR
 
 WIDTH, HEIGHT, MARGIN = 720, 420, 70
+# A graph of a few nodes needs less height than one of dozens.
+SMALL_NODES, SMALL_HEIGHT = 4, 200
 LAYOUT_SEED = 7
 
 
@@ -20,6 +22,7 @@ def layout(graph: nx.Graph) -> dict[str, Any]:
     """{"width", "height", "nodes": [{x, y, label, colour, href, centre}], "edges": [{x1, y1, x2, y2, width}]}."""
     if graph.number_of_nodes() == 0:
         return {"width": WIDTH, "height": HEIGHT, "nodes": [], "edges": []}
+    height = SMALL_HEIGHT if graph.number_of_nodes() <= SMALL_NODES else HEIGHT
     positions = nx.spring_layout(graph, weight="weight", seed=LAYOUT_SEED)
     xs = [float(x) for x, _ in positions.values()]
     ys = [float(y) for _, y in positions.values()]
@@ -28,7 +31,7 @@ def layout(graph: nx.Graph) -> dict[str, Any]:
         x, y = positions[node]
         span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
         return (MARGIN + (float(x) - min(xs)) / span_x * (WIDTH - 2 * MARGIN),
-                MARGIN / 2 + (float(y) - min(ys)) / span_y * (HEIGHT - MARGIN))
+                MARGIN / 2 + (float(y) - min(ys)) / span_y * (height - MARGIN))
 
     weights = [float(graph.edges[edge].get("weight", 1)) for edge in graph.edges]
     heaviest = max(weights, default=1.0) or 1.0
@@ -45,7 +48,7 @@ def layout(graph: nx.Graph) -> dict[str, Any]:
             "colour": ARTIST_COLOUR if kind == "artist" else PRODUCER_COLOUR,
             "href": _href(str(node)), "centre": index == 0,
         })
-    return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges}
+    return {"width": WIDTH, "height": height, "nodes": nodes, "edges": edges}
 
 
 def _href(node: str) -> str:
