@@ -13,52 +13,60 @@ ORDER BY producer_name_key(a.name) = producer_name_key(%(query)s) DESC, a.follow
 LIMIT %(max_rows)s;
 
 -- producer_totals --
--- How many credits, tracks and artists a producer has in all.
-SELECT count(*) AS credits, count(DISTINCT tp.track_id) AS tracks,
-       (SELECT count(DISTINCT aa.artist_spotify_id) FROM track_producers x JOIN tracks t ON t.id = x.track_id
-        JOIN album_artists aa ON aa.album_spotify_id = t.album_spotify_id WHERE x.producer_id = %(producer_id)s) AS artists
-FROM track_producers tp WHERE tp.producer_id = %(producer_id)s;
+-- How many credits and tracks a producer has in all (an index-only scan of their credits).
+SELECT count(*) AS credits, count(DISTINCT track_id) AS tracks FROM track_producers WHERE producer_id = %(producer_id)s;
 
 -- producer_socials_sourced --
 -- A producer's social profiles with where each came from (a NULL handle: looked for, not found).
 SELECT platform, handle, url, followers, verified, source, checked_at
 FROM producer_socials WHERE producer_id = %(producer_id)s ORDER BY platform;
 
--- producer_artists_page --
--- The artists a producer worked with, the most shared tracks first, one page of them.
-SELECT ar.spotify_id, ar.name, count(DISTINCT tp.track_id) AS tracks
-FROM track_producers tp
-JOIN tracks t ON t.id = tp.track_id
-JOIN album_artists aa ON aa.album_spotify_id = t.album_spotify_id
-JOIN artists ar ON ar.spotify_id = aa.artist_spotify_id
-WHERE tp.producer_id = %(producer_id)s
-GROUP BY ar.spotify_id, ar.name
-ORDER BY count(DISTINCT tp.track_id) DESC, ar.name, ar.spotify_id
-LIMIT %(max_rows)s OFFSET %(skip)s;
+-- producer_artists --
+-- Every artist a producer worked with and how many of their tracks, the most first: the
+-- producer's tracks counted per album, then the albums' artists (a joint album counts for each).
+SELECT ar.spotify_id, ar.name, ranked.tracks
+FROM (
+    SELECT aa.artist_spotify_id, sum(per_album.tracks)::bigint AS tracks
+    FROM (
+        SELECT t.album_spotify_id, count(*) AS tracks
+        FROM (SELECT DISTINCT track_id FROM track_producers WHERE producer_id = %(producer_id)s) mine
+        JOIN tracks t ON t.id = mine.track_id
+        GROUP BY t.album_spotify_id
+    ) per_album
+    JOIN album_artists aa ON aa.album_spotify_id = per_album.album_spotify_id
+    GROUP BY aa.artist_spotify_id
+) ranked
+JOIN artists ar ON ar.spotify_id = ranked.artist_spotify_id
+ORDER BY ranked.tracks DESC, ar.name, ar.spotify_id;
 
 -- producer_credits_of_artists --
 -- A producer's credits on these artists' releases, with what each rests on (the Genius song,
--- the MusicBrainz recording), by artist, then release (oldest first), then track.
+-- the MusicBrainz recording), by release (oldest first), then track; read from the artists'
+-- tracks, so a page of a producer with thousands of credits reads only that page's.
 SELECT aa.artist_spotify_id, al.spotify_id AS album_spotify_id, al.name AS album, al.release_date,
        t.spotify_id AS spotify_track_id, t.name AS track, tp.role, tp.source, tp.confidence,
        tp.genius_song_url, tp.musicbrainz_recording_id, tp.credited_as
-FROM track_producers tp
-JOIN tracks t ON t.id = tp.track_id
-JOIN album_artists aa ON aa.album_spotify_id = t.album_spotify_id
-JOIN albums al ON al.spotify_id = t.album_spotify_id
-WHERE tp.producer_id = %(producer_id)s AND aa.artist_spotify_id = ANY(%(artist_ids)s)
+FROM album_artists aa
+JOIN albums al ON al.spotify_id = aa.album_spotify_id
+JOIN tracks t ON t.album_spotify_id = aa.album_spotify_id
+JOIN track_producers tp ON tp.track_id = t.id AND tp.producer_id = %(producer_id)s
+WHERE aa.artist_spotify_id = ANY(%(artist_ids)s)
 ORDER BY aa.artist_spotify_id, al.release_date NULLS LAST, al.name, t.disc_number, t.track_number, tp.source, tp.role;
 
 -- producer_top_collaborators --
 -- The producers credited on the same tracks, the most shared first (the page shows the first few).
-SELECT p.id, p.name, count(DISTINCT other.track_id) AS shared_tracks
-FROM track_producers mine
-JOIN track_producers other ON other.track_id = mine.track_id AND other.producer_id <> mine.producer_id
-JOIN producers p ON p.id = other.producer_id
-WHERE mine.producer_id = %(producer_id)s
-GROUP BY p.id, p.name
-ORDER BY count(DISTINCT other.track_id) DESC, p.name, p.id
-LIMIT %(max_rows)s;
+SELECT p.id, p.name, shared.tracks AS shared_tracks
+FROM (
+    SELECT other.producer_id, count(*) AS tracks
+    FROM (SELECT DISTINCT o.track_id, o.producer_id
+          FROM track_producers mine JOIN track_producers o ON o.track_id = mine.track_id
+          WHERE mine.producer_id = %(producer_id)s AND o.producer_id <> %(producer_id)s) other
+    GROUP BY other.producer_id
+    ORDER BY count(*) DESC, other.producer_id
+    LIMIT %(max_rows)s
+) shared
+JOIN producers p ON p.id = shared.producer_id
+ORDER BY shared.tracks DESC, p.name, p.id;
 
 -- artist_by_spotify_id --
 SELECT spotify_id, name, followers, genres, releases_total FROM artists WHERE spotify_id = %(spotify_id)s;

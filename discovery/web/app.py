@@ -34,8 +34,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from discovery.catalog.graph import producer_graph
 from discovery.settings import Settings
 from discovery.web import graph_svg, live, reader, reads
+from discovery.web.summaries import Summaries
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ def create_app(settings: Settings, *, check_role: bool = True) -> Starlette:
     if check_role:
         reader.check(database_url)
     connections = reader.pool(database_url)
+    summaries = Summaries()
+    graph_svg.layout(producer_graph({"id": 0, "name": ""}, [], []))  # networkx loads its layout code once, here
     web_dir = files("discovery.web")
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(web_dir / "templates")),
@@ -83,7 +87,7 @@ def create_app(settings: Settings, *, check_role: bool = True) -> Starlette:
         producer_id = _int(request.path_params["producer_id"], "A producer's id is a number.")
         page_number = _int(request.query_params.get("page", "1"), "A page is a number.")
         with connections.connection() as conn:
-            found = reads.producer(conn, producer_id, page_number)
+            found = reads.producer(conn, producer_id, page_number, summaries)
         return page(request, "producer.html", page=found, graph=graph_svg.layout(found["graph"]))
 
     def artist(request: Request) -> Response:

@@ -17,12 +17,12 @@ from discovery.catalog import identity
 from discovery.catalog.graph import producer_graph
 from discovery.catalog.outcomes import OUTCOMES, reason_text
 from discovery.pgmq.sql import queries
+from discovery.web.summaries import Summaries
 
 SEARCH_ROWS = 20
 # The longest text search_producers accepts (migration 0012).
 SEARCH_MAX_CHARS = 200
 ARTISTS_PER_PAGE = 10
-COLLABORATORS_SHOWN = 12
 CHANGES_SHOWN = 50
 # A track's outcome (catalog/outcomes.py, as `discovery coverage` counts them) in a reader's words.
 OUTCOME_WORDS = {
@@ -74,35 +74,33 @@ def search(conn: Connection[Any], text: str) -> dict[str, Any]:
     }
 
 
-def producer(conn: Connection[Any], producer_id: int, page: int = 1) -> dict[str, Any]:
+def producer(conn: Connection[Any], producer_id: int, page: int, summaries: Summaries) -> dict[str, Any]:
     """One producer: names and aliases, socials with their source, one page of the artists they
     worked with (their credits grouped by release, each with its evidence), the first
-    collaborators, and the collaboration graph of what the first page shows."""
+    collaborators, and the collaboration graph of what the page shows."""
     if page < 1:
         raise BadRequest("Pages are numbered from 1.")
     found = _row(conn, "producer", {"producer_id": producer_id}, "producers.sql")
     if found is None:
         raise NotFound(f"There is no producer with id {producer_id}.")
     which = {"producer_id": producer_id}
-    artists = _rows(
-        conn, "producer_artists_page", {**which, "max_rows": ARTISTS_PER_PAGE + 1, "skip": (page - 1) * ARTISTS_PER_PAGE}
-    )
-    more = len(artists) > ARTISTS_PER_PAGE
-    artists = artists[:ARTISTS_PER_PAGE]
+    summary = summaries.of(conn, producer_id)
+    artists = summary.artists[(page - 1) * ARTISTS_PER_PAGE:page * ARTISTS_PER_PAGE]
+    if page > 1 and not artists:
+        raise NotFound(f"{found['name']} has no page {page} of artists.")
     credits = _rows(
         conn, "producer_credits_of_artists", {**which, "artist_ids": [artist["spotify_id"] for artist in artists]}
     )
-    collaborators = _rows(conn, "producer_top_collaborators", {**which, "max_rows": COLLABORATORS_SHOWN})
     return {
         "producer": found,
         "names": identity.producer_aliases(conn, producer_id),
-        "totals": _row(conn, "producer_totals", which),
+        "totals": {"credits": summary.credits, "tracks": summary.tracks, "artists": len(summary.artists)},
         "socials": _rows(conn, "producer_socials_sourced", which),
         "artists": _with_releases(artists, credits),
         "page": page,
-        "more": more,
-        "collaborators": collaborators,
-        "graph": producer_graph(found, artists, collaborators),
+        "more": len(summary.artists) > page * ARTISTS_PER_PAGE,
+        "collaborators": summary.collaborators,
+        "graph": producer_graph(found, artists, summary.collaborators),
     }
 
 
