@@ -87,7 +87,7 @@ def free_port() -> int:
 
 def serve(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": url, "DISCOVERY_WEB_DATABASE_URL": "", "PYTHONPATH": str(REPO_ROOT)}
-    web = subprocess.Popen([sys.executable, "-m", "discovery.ops.cli", "web", "--port", str(port)], env=env,
+    web = subprocess.Popen([sys.executable, "-m", "discovery.cli", "web", "--port", str(port)], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

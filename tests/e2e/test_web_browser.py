@@ -82,7 +82,7 @@ def test_a_person_seeds_an_artist_watches_it_fill_in_and_browses_its_producers(s
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     pipeline = start_pipeline(None)
     port = free_port()
-    web = pipeline.procs.start("web", [sys.executable, "-m", "discovery.ops.cli", "web", "--port", str(port)])
+    web = pipeline.procs.start("web", [sys.executable, "-m", "discovery.cli", "web", "--port", str(port)])
     base = f"http://127.0.0.1:{port}"
     wait_for(lambda: answers(base + "/") or web.poll() is not None, 60, "discovery web answering")
     assert web.poll() is None, pipeline.procs.log("web")
