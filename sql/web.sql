@@ -3,13 +3,13 @@
 -- and an artist's releases. Everything here runs as discovery_reader.
 
 -- search_artists --
--- Artists whose name contains the text, accents and case ignored (the producers' key function);
--- the exact name first, then the most followed.
+-- Artists whose name contains the text, accents and case ignored (the producers' key, through the
+-- trigram index of migration 0071); the exact name first, then the most followed.
 SELECT a.spotify_id, a.name, a.followers,
        (SELECT count(*) FROM album_artists aa WHERE aa.artist_spotify_id = a.spotify_id) AS albums
 FROM artists a
-WHERE producer_name_key(a.name) LIKE '%%' || producer_name_key(%(query)s) || '%%'
-ORDER BY producer_name_key(a.name) = producer_name_key(%(query)s) DESC, a.followers DESC NULLS LAST, a.name
+WHERE artist_name_key(a.name) LIKE '%%' || producer_name_key(%(query)s) || '%%'
+ORDER BY artist_name_key(a.name) = producer_name_key(%(query)s) DESC, a.followers DESC NULLS LAST, a.name
 LIMIT %(max_rows)s;
 
 -- producer_totals --
