@@ -28,9 +28,17 @@ def reader_url(settings: Settings) -> str:
 
 
 def check(database_url: str) -> None:
-    """Refuse a connection that may write any table (a URL naming the owner, say)."""
-    with psycopg.connect(database_url) as conn:
-        row = conn.execute(cast(LiteralString, queries("web.sql")["reader_check"]), {}).fetchone()
+    """Refuse a connection that may write any table (a URL naming the owner, say), or that cannot
+    act as the reader (DATABASE_URL's user neither the owner nor a member of the role)."""
+    try:
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute(cast(LiteralString, queries("web.sql")["reader_check"]), {}).fetchone()
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise ConfigurationError(
+            f"discovery web cannot act as {READER_ROLE} ({error.diag.message_primary}): set "
+            f"DISCOVERY_WEB_DATABASE_URL to a login of {READER_ROLE} (DISCOVERY_READER_PASSWORD=... discovery "
+            f"migrate lets the role itself log in)"
+        ) from None
     assert row is not None
     user, may_write = row
     if may_write:
