@@ -138,12 +138,18 @@ def artist(conn: Connection[Any], spotify_id: str) -> dict[str, Any]:
     counted = Counter(track["outcome"] for track in tracks)
     producers = _rows(conn, "artist_producers", {"spotify_id": spotify_id}, "producers.sql")
     total = len(tracks)
+    outcomes = {name: counted.get(name, 0) for name in (*OUTCOMES, *sorted(set(counted) - set(OUTCOMES)))}
+    grouped: dict[str, list[tuple[str, int]]] = {}
+    for name, number in outcomes.items():
+        if number:
+            grouped.setdefault(OUTCOME_WORDS.get(name, name.replace("_", " ")), []).append((name.replace("_", " "), number))
     return {
         "artist": found,
         "releases": list(releases.values()),
         "tracks_total": total,
-        "outcomes": {name: counted.get(name, 0) for name in (*OUTCOMES, *sorted(set(counted) - set(OUTCOMES)))},
-        "outcome_words": OUTCOME_WORDS,
+        "outcomes": outcomes,
+        # In a reader's words, each with the outcomes it sums: {"credited": [("credited by genius", 6), ...]}
+        "outcome_groups": grouped,
         "producers": [{**row, "share": row["tracks"] / total if total else 0.0} for row in producers],
     }
 

@@ -83,7 +83,7 @@ def test_an_artists_page_shows_each_tracks_outcome_and_the_producers_share(clien
     assert page.status_code == 200
     seen = text_of(page.text)
     assert "Nova" in seen and "1 release, 2 tracks" in seen
-    assert "1 credited (credited by genius)" in seen and "1 held (not attempted)" in seen
+    assert "1 credited (1 credited by genius)" in seen and "1 held (1 not attempted)" in seen
     assert "1 First credited Ann Lee" in seen and "2 Second held" in seen
     assert "Ann Lee 1 50%" in seen
 
