@@ -24,6 +24,8 @@ SEARCH_ROWS = 20
 SEARCH_MAX_CHARS = 200
 ARTISTS_PER_PAGE = 10
 CHANGES_SHOWN = 50
+# An artist's producers listed with their share (the rest counted): a big catalog has hundreds.
+PRODUCERS_SHOWN = 40
 # A track's outcome (catalog/outcomes.py, as `discovery coverage` counts them) in a reader's words.
 OUTCOME_WORDS = {
     "credited_by_genius": "credited",
@@ -150,7 +152,8 @@ def artist(conn: Connection[Any], spotify_id: str) -> dict[str, Any]:
         "outcomes": outcomes,
         # In a reader's words, each with the outcomes it sums: {"credited": [("credited by genius", 6), ...]}
         "outcome_groups": grouped,
-        "producers": [{**row, "share": row["tracks"] / total if total else 0.0} for row in producers],
+        "producers": [{**row, "share": row["tracks"] / total if total else 0.0} for row in producers[:PRODUCERS_SHOWN]],
+        "producers_total": len(producers),
     }
 
 
