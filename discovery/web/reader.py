@@ -17,6 +17,8 @@ from discovery.pgmq.sql import queries
 from discovery.settings import Settings
 
 POOL_MAX = 8
+# How long a page waits for a connection before it says the database cannot be reached (503).
+POOL_WAIT_S = 5.0
 
 
 def reader_url(settings: Settings) -> str:
@@ -55,6 +57,6 @@ def pool(database_url: str) -> ConnectionPool[Any]:
     of credits reads every credit of the producer (700-900 ms for the most credited of the
     benchmark's, against 20-60 ms planned for the producer and artists at hand)."""
     return ConnectionPool(
-        database_url, min_size=1, max_size=POOL_MAX, open=False, name="web",
+        database_url, min_size=1, max_size=POOL_MAX, open=False, name="web", timeout=POOL_WAIT_S,
         kwargs={"autocommit": True, "prepare_threshold": None},
     )

@@ -123,9 +123,7 @@ def test_errors_are_one_sentence_pages(client):
 
 def test_an_unreachable_database_is_a_one_sentence_page(redis_url):
     settings = Settings(database_url="postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=1", redis_url=redis_url)
-    app = create_app(settings, check_role=False)
-    app.state  # noqa: B018  (made without starting: the pool opens on the first request)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, check_role=False), raise_server_exceptions=False) as client:
         page = client.get("/search", params={"q": "ann"})
 
     assert page.status_code == 503
