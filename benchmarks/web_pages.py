@@ -139,13 +139,15 @@ def main() -> None:
         first = [timed(connection, path, 1)[0] for path in first_views]
         for _, path in cases:
             timed(connection, path, 2)  # warm the pool's connections and the server's caches
-        print(f"\n{args.runs} requests per page, one after another; ceiling {CEILING_MS:.0f} ms\n")
+        print(f"\n{args.runs} requests per page, one after another; ceiling {CEILING_MS:.0f} ms; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the start\n")
         print("| page | median ms | p95 ms | ceiling / p95 |\n| --- | --- | --- | --- |")
         for label, path in cases:
             times = timed(connection, path, args.runs)
             p95 = statistics.quantiles(times, n=20)[18]
             print(f"| {label} | {statistics.median(times):.1f} | {p95:.1f} | {CEILING_MS / p95:.1f}x |")
-        print(f"\nfirst view of the {len(first)} next most credited producers (their counts read, then kept): "
+        print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
+        print(f"first view of the {len(first)} next most credited producers (their counts read, then kept): "
               + ", ".join(f"{ms:.0f}" for ms in first) + " ms")
     finally:
         if web is not None:
