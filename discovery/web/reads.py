@@ -138,7 +138,17 @@ def artist(conn: Connection[Any], spotify_id: str) -> dict[str, Any]:
             "reason": reason_text(track["outcome"], track["detail"]),
         })
     counted = Counter(track["outcome"] for track in tracks)
-    producers = _rows(conn, "artist_producers", {"spotify_id": spotify_id}, "producers.sql")
+    # Each producer's tracks, counted from the tracks' own producers (no second pass over the credits).
+    names: dict[int, str] = {}
+    tracks_of: Counter[int] = Counter()
+    for track in tracks:
+        for credited in track["producers"]:
+            names[credited["id"]] = credited["name"]
+            tracks_of[credited["id"]] += 1
+    producers = sorted(
+        ({"id": pid, "name": names[pid], "tracks": count} for pid, count in tracks_of.items()),
+        key=lambda row: (-row["tracks"], row["name"], row["id"]),
+    )
     total = len(tracks)
     outcomes = {name: counted.get(name, 0) for name in (*OUTCOMES, *sorted(set(counted) - set(OUTCOMES)))}
     grouped: dict[str, list[tuple[str, int]]] = {}
