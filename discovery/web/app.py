@@ -98,6 +98,10 @@ def create_app(settings: Settings, *, check_role: bool = True) -> Starlette:
     async def seed(request: Request) -> Response:
         if request.method == "GET":
             return page(request, "seed.html", refused="", typed="")
+        origin = request.headers.get("origin")
+        if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+            # Another site's form posted here (a browser says where from): seeding is this page's own.
+            return one_sentence(request, 403, "Discoveries are only started from this site's own form.")
         typed = str((await request.form()).get("artist", ""))
         try:
             wanted = live.parse(typed)

@@ -164,6 +164,9 @@ def test_the_seed_form_queues_a_name_or_a_spotify_url_and_refuses_nonsense_in_a_
     assert "Discovering Glass Season" in text_of(following.text)
     assert f'data-events="/seed/{name_msg}/events?name=Glass+Season"' in following.text
 
+    elsewhere = client.post("/seed", data={"artist": "Glass Season"}, headers={"Origin": "https://elsewhere.example"})
+    assert (elsewhere.status_code, text_of(elsewhere.text)) == (403, "Discoveries are only started from this site's own form.")
+
     for typed, sentence in (("   ", "Give an artist's name, Spotify id or Spotify URL."),
                             ("https://open.spotify.com/album/" + "B" * 22, "That Spotify address does not name an artist")):
         refused = client.post("/seed", data={"artist": typed})
