@@ -8,6 +8,8 @@ from discovery.ops.cli import cli
 from discovery.proving import commands as proving
 from discovery.web.cli import web
 
+__all__ = ["cli", "main"]  # cli: python -m discovery.seed runs the same group
+
 for _command in proving.COMMANDS:
     cli.add_command(_command)
 cli.add_command(web)

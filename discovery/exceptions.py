@@ -23,6 +23,8 @@ class Throttled(TransientError):
 class RateLimited(Throttled):
     """The upstream (or our own shared limiter) said: not now, try after `retry_after_s`."""
 
+    retry_after_s: float  # always known here
+
     def __init__(self, api: str, retry_after_s: float) -> None:
         super().__init__(f"{api} rate limited; retry after {retry_after_s:g}s", retry_after_s=retry_after_s)
         self.api = api
@@ -30,6 +32,8 @@ class RateLimited(Throttled):
 
 class QuotaExhausted(Throttled):
     """A daily (or longer) quota is spent; nothing will succeed before `until` (epoch seconds)."""
+
+    retry_after_s: float  # always known here
 
     def __init__(self, api: str, until: float, retry_after_s: float) -> None:
         super().__init__(f"{api} quota exhausted; resets in {retry_after_s:g}s", retry_after_s=retry_after_s)

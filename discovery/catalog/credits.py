@@ -26,8 +26,9 @@ Confidence per credit (`confidence`): the source and the role decide it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from discovery.catalog.evidence import (
     PRODUCER_ARTISTS,
@@ -38,6 +39,7 @@ from discovery.catalog.evidence import (
 from discovery.catalog.names import normalize_name, titles_match
 
 Source = Literal["genius", "musicbrainz"]
+A = TypeVar("A", bound=Mapping[str, Any])  # an artist object, as the client types it
 
 PRODUCTION_ROLES: tuple[str, ...] = (
     "producer",
@@ -85,7 +87,7 @@ def production_role(label: str) -> str | None:
     return _ROLE_KEYS.get(key)
 
 
-def genius_credits(song: dict[str, Any]) -> list[Credit]:
+def genius_credits(song: Mapping[str, Any]) -> list[Credit]:
     """Production credits of a Genius song (GET /songs/{id} -> response.song)."""
     found: list[Credit] = []
     seen: set[tuple[object, str]] = set()
@@ -129,7 +131,7 @@ def musicbrainz_role(attributes: list[str]) -> str:
     return f"{prefix}producer"
 
 
-def musicbrainz_credits(recording: dict[str, Any], isrc: str | None = None) -> list[Credit]:
+def musicbrainz_credits(recording: Mapping[str, Any], isrc: str | None = None) -> list[Credit]:
     """Production credits of a MusicBrainz recording (ws/2/recording/{mbid}?inc=artist-rels),
     reached through `isrc` (kept as evidence)."""
     found: list[Credit] = []
@@ -154,20 +156,20 @@ def musicbrainz_credits(recording: dict[str, Any], isrc: str | None = None) -> l
     return found
 
 
-def _song_of(hit: dict[str, Any]) -> dict[str, Any]:
+def _song_of(hit: Mapping[str, Any]) -> Mapping[str, Any]:
     # Accept a raw search hit ({"type": "song", "result": {...}}) as well as the song itself.
     result = hit.get("result")
     return result if isinstance(result, dict) else hit
 
 
-def _primary_artist_names(song: dict[str, Any]) -> list[str]:
+def _primary_artist_names(song: Mapping[str, Any]) -> list[str]:
     artists = [song.get("primary_artist") or {}] + list(song.get("primary_artists") or [])
     return [artist["name"] for artist in artists if artist.get("name")]
 
 
 def choose_genius_hit(
-    hits: list[dict[str, Any]], title: str, artist_name: str
-) -> dict[str, Any] | None:
+    hits: Sequence[Mapping[str, Any]], title: str, artist_name: str
+) -> Mapping[str, Any] | None:
     """The search hit that is this track: primary artist and normalised title match.
 
     Search rank is ignored: a cover by another artist fails the artist test and a remix fails the
@@ -183,9 +185,7 @@ def choose_genius_hit(
     return None
 
 
-def choose_spotify_artist(
-    items: list[dict[str, Any]], name: str
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def choose_spotify_artist(items: list[A], name: str) -> tuple[A | None, list[A]]:
     """The Spotify artist named `name` (after normalisation), and the other artists so named.
 
     Several matches: the one whose name is exactly as typed wins; then, when Spotify gives
@@ -201,7 +201,7 @@ def choose_spotify_artist(
     return best, [item for item in exact if item is not best]
 
 
-def _most_popular(items: list[dict[str, Any]]) -> dict[str, Any]:
+def _most_popular(items: list[A]) -> A:
     if all(item.get("popularity") is None for item in items):
         return items[0]
     # max() keeps the first of equals, so ties keep the search's order.

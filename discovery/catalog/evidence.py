@@ -8,6 +8,7 @@ it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,7 @@ class Evidence:
         }
 
 
-def genius_evidence(song: dict[str, Any], artist: dict[str, Any], section: str) -> Evidence:
+def genius_evidence(song: Mapping[str, Any], artist: Mapping[str, Any], section: str) -> Evidence:
     artist_id = artist.get("id")
     return Evidence(
         credited_as=str(artist.get("name") or ""),
@@ -52,7 +53,7 @@ def genius_evidence(song: dict[str, Any], artist: dict[str, Any], section: str) 
     )
 
 
-def musicbrainz_evidence(recording: dict[str, Any], relation: dict[str, Any], isrc: str | None) -> Evidence:
+def musicbrainz_evidence(recording: Mapping[str, Any], relation: Mapping[str, Any], isrc: str | None) -> Evidence:
     artist = relation.get("artist") or {}
     # target-credit is the name the recording credits the person as, when it differs.
     credited = relation.get("target-credit") or artist.get("name") or ""

@@ -12,6 +12,7 @@ the best candidate is the closest rejected one, in this order:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,8 @@ _SUFFIX = re.compile(r"(?:\s*[(\[][^()\[\]]*[)\]]\s*|\s+[-–—]\s+[^-–—]+)
 
 @dataclass(frozen=True)
 class GeniusMatch:
-    hit: dict[str, Any] | None
-    candidate: dict[str, Any] | None = None
+    hit: Mapping[str, Any] | None
+    candidate: Mapping[str, Any] | None = None
     reason: str | None = None
 
     def candidate_summary(self) -> dict[str, Any] | None:
@@ -57,12 +58,12 @@ def base_title(title: str) -> str:
         text = shorter
 
 
-def match_genius(hits: list[dict[str, Any]], title: str, artist_name: str) -> GeniusMatch:
+def match_genius(hits: Sequence[Mapping[str, Any]], title: str, artist_name: str) -> GeniusMatch:
     """The matching hit, or None with the best rejected candidate and the reason it was rejected."""
     hit = choose_genius_hit(hits, title, artist_name)
     if hit is not None:
         return GeniusMatch(hit)
-    best: tuple[int, dict[str, Any], str] | None = None
+    best: tuple[int, Mapping[str, Any], str] | None = None
     wanted_artist, wanted_title = normalize_name(artist_name), base_title(title)
     for raw in hits:
         song = _song_of(raw)

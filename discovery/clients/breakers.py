@@ -13,14 +13,15 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import pybreaker
 import redis
 
 from discovery.clients.credentials import log_refusal, refusal_line
-from discovery.clients.redis_pool import shared_redis
+from discovery.clients.redis_pool import shared_redis, text
 from discovery.exceptions import (
     BreakerOpen,
     PermanentError,
@@ -30,6 +31,9 @@ from discovery.exceptions import (
 )
 
 logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 DEADLINE_KEY = "discovery:breaker:{api}"
 BREAKER_NAMESPACE = "discovery-{api}"
@@ -84,7 +88,7 @@ def _breaker_key(api: str, field: str) -> str:
 def breaker_state(client: redis.Redis, api: str) -> tuple[str, int | None]:
     """pybreaker's shared state for an API ("closed" when it never opened) and when it opened."""
     state, opened_at = client.mget(_breaker_key(api, "state"), _breaker_key(api, "opened_at"))
-    return (state.decode() if state else pybreaker.STATE_CLOSED, int(opened_at) if opened_at else None)
+    return (text(state) if state else pybreaker.STATE_CLOSED, int(opened_at) if opened_at else None)
 
 
 def stored_hold(client: redis.Redis, api: str) -> Hold | None:
@@ -92,7 +96,7 @@ def stored_hold(client: redis.Redis, api: str) -> Hold | None:
     raw = client.hmget(_deadline_key(api), ["until", "kind", "credential"])
     if raw[0] is None:
         return None
-    return Hold(float(raw[0]), (raw[1] or b"breaker").decode(), (raw[2] or b"").decode())
+    return Hold(float(raw[0]), text(raw[1] or b"breaker"), text(raw[2] or b""))
 
 
 def read_hold(client: redis.Redis, api: str) -> Hold | None:
@@ -211,7 +215,7 @@ class ApiBreaker:
             raise Unauthorized(f"{refusal_line(self.api)} (held {remaining:g}s)", retry_after_s=remaining)
         raise BreakerOpen(f"{self.api} circuit breaker open for {remaining:g}s", retry_after_s=remaining)
 
-    def call(self, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def call(self, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run `func` under the breaker: its failures count, an open breaker refuses it."""
         try:
             # Not CircuitBreaker.call: that holds a process lock for the whole HTTP call.

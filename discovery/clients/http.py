@@ -133,7 +133,7 @@ class GuardedAdapter(HTTPAdapter):
         self.session = session
         self.retries = retries
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]  # requests' keywords pass on as **kwargs
         guard = self.session
         guard.breaker.check()
         if guard.rate_limit is not None:
@@ -254,7 +254,12 @@ class ApiSession(CachedSession):
         path = urlsplit(url).path
         return path[len(self.base_path) :] if path.startswith(self.base_path) else path.lstrip("/")
 
-    def request(  # type: ignore[override]
+    def close(self) -> None:
+        """Close the session (and the cache's connections if it owns them): requests-cache's
+        close, with the annotation it lacks."""
+        CachedSession.close(self)
+
+    def request(  # type: ignore[override]  # CachedSession's keywords pass on as **kwargs
         self, method: str, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
         url = url.decode() if isinstance(url, bytes) else url

@@ -22,6 +22,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, TypeVar, Unpack, cast
 
 import redis
@@ -75,7 +76,7 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-class SharedClientCredentials(SpotifyClientCredentials):
+class SharedClientCredentials(SpotifyClientCredentials):  # type: ignore[misc]  # spotipy ships no types
     """Client credentials whose token is shared through Redis and fetched by one process."""
 
     def __init__(
@@ -303,7 +304,7 @@ class Spotify:
         if missing and self.mode == "extended":
             try:
                 for chunk in _chunks(missing, batch):
-                    got = self._call(lambda chunk=chunk: fetch_batch(chunk))
+                    got = self._call(partial(fetch_batch, chunk))
                     objects = [o for o in got.get(f"{kind}s") or [] if isinstance(o, dict)]
                     self._remember(kind, objects)
                     found.update((o["id"], o) for o in objects)
@@ -329,7 +330,7 @@ class Spotify:
     def _fetch_single(self, kind: str, object_id: str) -> dict[str, Any]:
         """GET albums/{id} or tracks/{id}, and remember the object for every process."""
         fetch = self._sp.album if kind == "album" else self._sp.track
-        obj = self._call(lambda: fetch(object_id))
+        obj: dict[str, Any] = self._call(lambda: fetch(object_id))
         self._remember(kind, [obj])
         return obj
 

@@ -13,6 +13,7 @@ import redis
 from celery.signals import beat_init, worker_init
 
 from discovery.pgmq.sql import migration_files
+from discovery.runtime.typed_celery import on
 from discovery.settings import PIPELINE, Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def _missing_migrations(conn: psycopg.Connection) -> list[str]:
     return [path.stem for path in migration_files() if path.stem not in done]
 
 
-@worker_init.connect
+@on(worker_init)
 def _check_before_starting(sender: Any = None, **_: Any) -> None:
     pools = set(sender.app.amqp.queues.consume_from or {}) if sender is not None else set()
     settings = get_settings()
@@ -83,7 +84,7 @@ def _check_before_starting(sender: Any = None, **_: Any) -> None:
     _refuse(lines, "worker_start_refused")
 
 
-@beat_init.connect
+@on(beat_init)
 def _check_before_beating(sender: Any = None, **_: Any) -> None:
     _refuse(unreachable(get_settings(), postgres=False), "beat_start_refused")
 

@@ -58,11 +58,11 @@ class MusicBrainzApi:
         if endpoint == "isrc":
             if not ISRC.fullmatch(object_id):
                 return error(400, "Invalid isrc.")
-            found = self._by_isrc.get(object_id)
-            if not found:
+            recordings = self._by_isrc.get(object_id)
+            if not recordings:
                 return error(404, "Not Found")
             return Reply(
-                200, {"isrc": object_id, "recordings": [_shaped(r, includes) for r in found]}
+                200, {"isrc": object_id, "recordings": [_shaped(r, includes) for r in recordings]}
             )
         if not MBID.fullmatch(object_id):
             return error(400, "Invalid mbid.")

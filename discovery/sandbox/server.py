@@ -63,6 +63,7 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)  # an IP socket's address (a Unix socket's would be bytes)
         return f"http://{host}:{port}"
 
     def _current_knobs(self) -> Knobs:

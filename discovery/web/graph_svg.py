@@ -18,7 +18,7 @@ WIDTH, HEIGHT, MARGIN = 720, 420, 70
 SMALL_NODES, SMALL_HEIGHT = 4, 200
 
 
-def layout(graph: nx.Graph) -> dict[str, Any]:
+def layout(graph: nx.Graph[str]) -> dict[str, Any]:
     """{"width", "height", "nodes": [{x, y, label, colour, href, centre}], "edges": [{x1, y1, x2, y2, width}]}."""
     if graph.number_of_nodes() == 0:
         return {"width": WIDTH, "height": HEIGHT, "nodes": [], "edges": []}

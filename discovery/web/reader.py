@@ -5,7 +5,7 @@ The page refuses to start on a connection that could write."""
 
 from __future__ import annotations
 
-from typing import Any, LiteralString, cast
+from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -34,7 +34,7 @@ def check(database_url: str) -> None:
     act as the reader (DATABASE_URL's user neither the owner nor a member of the role)."""
     try:
         with psycopg.connect(database_url) as conn:
-            row = conn.execute(cast(LiteralString, queries("web.sql")["reader_check"]), {}).fetchone()
+            row = conn.execute(queries("web.sql")["reader_check"], {}).fetchone()
     except psycopg.errors.InsufficientPrivilege as error:
         raise ConfigurationError(
             f"discovery web cannot act as {READER_ROLE} ({error.diag.message_primary}): set "

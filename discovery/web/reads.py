@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 from psycopg.rows import dict_row
@@ -47,7 +47,7 @@ class BadRequest(ValueError):
 
 
 def _q(name: str, filename: str = "web.sql") -> LiteralString:
-    return cast(LiteralString, queries(filename)[name])
+    return queries(filename)[name]
 
 
 def _rows(conn: Connection[Any], name: str, params: dict[str, Any], filename: str = "web.sql") -> list[dict[str, Any]]:
@@ -145,10 +145,8 @@ def artist(conn: Connection[Any], spotify_id: str) -> dict[str, Any]:
         for credited in track["producers"]:
             names[credited["id"]] = credited["name"]
             tracks_of[credited["id"]] += 1
-    producers = sorted(
-        ({"id": pid, "name": names[pid], "tracks": count} for pid, count in tracks_of.items()),
-        key=lambda row: (-row["tracks"], row["name"], row["id"]),
-    )
+    ranked = sorted(tracks_of.items(), key=lambda item: (-item[1], names[item[0]], item[0]))
+    shown = ranked[:PRODUCERS_SHOWN]
     total = len(tracks)
     outcomes = {name: counted.get(name, 0) for name in (*OUTCOMES, *sorted(set(counted) - set(OUTCOMES)))}
     grouped: dict[str, list[tuple[str, int]]] = {}
@@ -162,8 +160,9 @@ def artist(conn: Connection[Any], spotify_id: str) -> dict[str, Any]:
         "outcomes": outcomes,
         # In a reader's words, each with the outcomes it sums: {"credited": [("credited by genius", 6), ...]}
         "outcome_groups": grouped,
-        "producers": [{**row, "share": row["tracks"] / total if total else 0.0} for row in producers[:PRODUCERS_SHOWN]],
-        "producers_total": len(producers),
+        "producers": [{"id": pid, "name": names[pid], "tracks": count, "share": count / total if total else 0.0}
+                      for pid, count in shown],
+        "producers_total": len(ranked),
     }
 
 

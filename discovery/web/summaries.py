@@ -13,7 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 from psycopg.rows import dict_row
@@ -72,4 +72,4 @@ class Summaries:
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("web.sql")[name])
+    return queries("web.sql")[name]

@@ -15,6 +15,7 @@ from discovery.catalog import identity, store
 from discovery.clients.genius import genius_client
 from discovery.clients.instagram import instagram_client
 from discovery.clients.musicbrainz import musicbrainz_client
+from discovery.clients.types import GeniusArtist, InstagramProfile
 from discovery.exceptions import NotFound
 from discovery.pgmq.db import pool
 from discovery.pgmq.messages import SocialEnrichment
@@ -28,11 +29,11 @@ _said_instagram_off = False
 @dataclass
 class Socials:
     producer_id: int
-    genius_artist: dict[str, Any] | None = None
+    genius_artist: GeniusArtist | None = None
     genius_id: int | None = None
     musicbrainz_id: str | None = None
     musicbrainz_aliases: list[str] = field(default_factory=list)
-    instagram_profile: dict[str, Any] | None = None
+    instagram_profile: InstagramProfile | None = None
     instagram_checked: bool = False
     handles: dict[str, str | None] = field(default_factory=dict)
 

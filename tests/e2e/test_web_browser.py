@@ -29,6 +29,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCRIPT = "<script>alert(1)</script>"
+PAGE_WAIT_MS = 90_000
+# As long as Pipeline.discover waits for a discovery to finish.
+DISCOVERY_WAIT_MS = 240_000
 
 
 @pytest.fixture
@@ -40,7 +43,10 @@ def browser_page() -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # Waits, not timings: a page or a click may be slow beside the whole suite on two cores.
+            page.set_default_timeout(PAGE_WAIT_MS)
+            yield page
         finally:
             browser.close()
 
@@ -93,7 +99,7 @@ def test_a_person_seeds_an_artist_watches_it_fill_in_and_browses_its_producers(s
     page.get_by_label("Artist's name, Spotify id or Spotify URL").fill("Glass Season")
     page.get_by_role("button", name="Discover").click()
     assert page.locator("h1").inner_text() == "Discovering Glass Season"
-    page.get_by_role("link", name="See Glass Season's page").wait_for(timeout=150_000)
+    page.get_by_role("link", name="See Glass Season's page").wait_for(timeout=DISCOVERY_WAIT_MS)
     assert page.locator('[data-field="stage"]').inner_text() == "done"
     assert int(page.locator('[data-field="tracks"]').inner_text()) == 4
     page.get_by_role("link", name="See Glass Season's page").click()

@@ -69,9 +69,9 @@ def read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
         found.throttled_last_hour = 0
         found.retrying = waiting.get(queue, (0, 0))[0]
     for queue, outcome, count in outcomes:
-        found = queues.get(queue)
-        if found is None:
+        if queue not in queues:
             continue
+        found = queues[queue]
         found.outcomes_last_hour[outcome] = int(count)
         if outcome in PROCESSED_OUTCOMES:
             found.processed_last_hour = (found.processed_last_hour or 0) + int(count)
