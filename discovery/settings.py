@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     # Set by `discovery migrate` (run as the owner) as the password of the discovery_worker
     # login role, which the pools, beat and the CLI then use; empty: left as it is.
     discovery_worker_password: SecretStr = SecretStr("")
+    # The same for discovery_reader, the read-only role the platform's page (discovery web) uses.
+    discovery_reader_password: SecretStr = SecretStr("")
+    # What `discovery web` connects with; empty: DATABASE_URL acting as discovery_reader (the
+    # connection's role set at login, which needs DATABASE_URL's user to be a member of it or
+    # the owner). Either way the page reads and seeds with discovery_reader's rights only.
+    discovery_web_database_url: str = ""
     # "spotify.search=3600,genius=86400" (seconds): overrides any subset of cache.DEFAULT_TTLS_S.
     discovery_cache_ttls: str = ""
 

@@ -146,7 +146,8 @@ def _work_keys(
     ]
 
 
-def _paused(redis_url: str) -> str:
+def paused_apis(redis_url: str) -> str:
+    """The APIs held right now and for how long, in words ("" when none, or when Redis cannot say)."""
     try:
         from discovery.clients.breakers import read_hold
         from discovery.clients.redis_pool import shared_redis
@@ -194,7 +195,7 @@ def follow(
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
 
         def take() -> list[Snapshot]:
-            paused = _paused(redis_url)
+            paused = paused_apis(redis_url)
             elapsed = time.monotonic() - started
             with conn.transaction():
                 looks = [snapshot(conn, seed.msg_id, seed.name, seed.spotify_id, paused) for seed in seeds]

@@ -7,6 +7,7 @@ installed. A database that already has PGMQ, either way, is left alone.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import psycopg
@@ -98,28 +99,42 @@ def role_of(conn: psycopg.Connection, kind: str = "worker") -> str:
     return str(row[0])
 
 
+def default_role_name(database: str, kind: str) -> str:
+    """The role 0060's discovery_role_name(kind) gives a database: `<database>_<kind>`, or
+    `db_<md5 of the database name>_<kind>` past Postgres's 63 bytes."""
+    name = f"{database}_{kind}"
+    return name if len(name.encode()) <= 63 else f"db_{hashlib.md5(database.encode()).hexdigest()}_{kind}"
+
+
 def scram_verifier(conn: psycopg.Connection, role: str, password: str) -> str:
     """`password` as the SCRAM-SHA-256 verifier Postgres stores, computed here by libpq: the
     password itself never travels in SQL (pg_stat_activity, the server's statement log)."""
     return conn.pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode("ascii")
 
 
-def enable_worker_login(conn: psycopg.Connection, password: str) -> str:
-    """Let this database's worker role log in with `password` (the owner runs this; migrations
-    made the role); returns the role."""
-    role = role_of(conn, "worker")
+def enable_login(conn: psycopg.Connection, kind: str, password: str) -> str:
+    """Let this database's role of `kind` (worker, reader) log in with `password` (the owner runs
+    this; migrations made the role); returns the role."""
+    role = role_of(conn, kind)
     conn.execute(
         sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
             sql.Identifier(role), sql.Literal(scram_verifier(conn, role, password))
         )
     )
-    logger.info("worker role may log in", extra={"action": "worker_login_enabled", "role": role})
+    logger.info("role may log in", extra={"action": "role_login_enabled", "role": role, "kind": kind})
     return role
 
 
-def migrate(database_url: str, *, create_db: bool = False, worker_password: str = "") -> list[str]:
+def enable_worker_login(conn: psycopg.Connection, password: str) -> str:
+    """Let this database's worker role log in with `password`; returns the role."""
+    return enable_login(conn, "worker", password)
+
+
+def migrate(
+    database_url: str, *, create_db: bool = False, worker_password: str = "", reader_password: str = ""
+) -> list[str]:
     """Apply what has not been applied yet; returns the versions applied by this run. With a
-    worker_password, this database's worker role can then log in with it."""
+    worker_password (reader_password), this database's worker (reader) role can then log in with it."""
     if create_db:
         create_database_if_missing(database_url)
     applied: list[str] = []
@@ -145,6 +160,8 @@ def migrate(database_url: str, *, create_db: bool = False, worker_password: str 
                 )
             if worker_password:
                 enable_worker_login(conn, worker_password)
+            if reader_password:
+                enable_login(conn, "reader", reader_password)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_KEY,))
     return applied
