@@ -13,8 +13,11 @@ task is the bench's no-op ceiling). It reports, per queue and in all:
 
 - CPU ms per message: this process's CPU time (user + system, `time.process_time`), so the
   sandbox's, Postgres's and Redis's sides are not in it;
-- Redis commands per message: the delta of `INFO commandstats` of REDIS_URL's server (use a
-  server of your own: every client of that server is counted);
+- Redis round trips per message: requests this process sent to Redis (a pipeline or a script is
+  one), counted at redis-py's connection;
+- Redis commands per message: the delta of `INFO commandstats` of REDIS_URL's server, which counts
+  the commands a script runs as well as the script (use a server of your own: every client of
+  that server is counted);
 - SQL statements per message: statements this process sent (psycopg cursors' execute calls);
 - with `--profile N`, cProfile's top N entries by own time and by cumulative time.
 
@@ -56,6 +59,7 @@ class Tally:
         self.cpu_s: Counter[str] = Counter()
         self.redis: Counter[str] = Counter()
         self.sql: Counter[str] = Counter()
+        self.trips: Counter[str] = Counter()
         self.count: Counter[str] = Counter()
         self.commands: Counter[str] = Counter()
 
@@ -65,23 +69,37 @@ class Tally:
 
     @contextmanager
     def measuring(self, label: str) -> Iterator[None]:
-        before_cmds, before_sql, before_cpu = self.redis_calls(), _statements[0], time.process_time()
+        before_cmds = self.redis_calls()
+        before_sql, before_trips, before_cpu = _statements[0], _trips[0], time.process_time()
         try:
             yield
         finally:
             cpu = time.process_time() - before_cpu
-            after_sql = _statements[0]
+            after_sql, after_trips = _statements[0], _trips[0]
             commands = self.redis_calls() - before_cmds
             commands["info"] -= 1  # the INFO that read the counts before
             commands = +commands
             self.cpu_s[label] += cpu
             self.sql[label] += after_sql - before_sql
+            self.trips[label] += after_trips - before_trips
             self.redis[label] += sum(commands.values())
             self.commands.update(commands)
             self.count[label] += 1
 
 
 _statements = [0]
+_trips = [0]
+
+
+def _count_round_trips() -> None:
+    """Count every request this process sends to Redis (a measurement, as `_count_statements`)."""
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _trips[0] += 1
+        return original(self, *args, **kwargs)
+
+    redis.connection.AbstractConnection.send_packed_command = counted  # type: ignore[method-assign]
 
 
 def _count_statements() -> None:
@@ -156,6 +174,8 @@ def main() -> None:
         handler.setStream(open(log_dir / "pipeline.log", "w"))  # noqa: SIM115 - lives as long as the run
         _count_statements()
         tally = Tally(redis.Redis.from_url(rd))
+        tally.redis_calls()  # connected before the round trips are counted
+        _count_round_trips()
         for name in names:
             seeding.start(db, name)
         # CPU time, not wall time: waits on other processes (and on a loaded machine) are not cost here.
@@ -185,15 +205,16 @@ def report(tally: Tally, archived: int, seconds: float, requests: dict[str, Any]
     messages = max(sum(tally.count[q] for q in QUEUES), 1)
     calls = sum(int(api.get("requests", 0)) for api in requests.values())
     print(f"{messages} tasks run ({archived} messages archived) in {seconds:.1f}s; {calls} API requests")
-    print(f"{'':28} {'tasks':>6} {'CPU ms':>8} {'Redis cmds':>10} {'SQL stmts':>10}   (each)")
+    print(f"{'':28} {'tasks':>6} {'CPU ms':>8} {'Redis trips':>11} {'Redis cmds':>10} {'SQL stmts':>10}   (each)")
     for label in [*QUEUES, "bridge (beat's ticks)"]:
         n = tally.count[label]
         if n:
-            print(f"{label:28} {n:6} {1000 * tally.cpu_s[label] / n:8.2f} {tally.redis[label] / n:10.1f} "
+            print(f"{label:28} {n:6} {1000 * tally.cpu_s[label] / n:8.2f} {tally.trips[label] / n:11.1f} "
+                  f"{tally.redis[label] / n:10.1f} "
                   f"{tally.sql[label] / n:10.1f}")
     total_cpu = sum(tally.cpu_s.values())
     print(f"{'per message, everything':28} {messages:6} {1000 * total_cpu / messages:8.2f} "
-          f"{sum(tally.redis.values()) / messages:10.1f} {sum(tally.sql.values()) / messages:10.1f}")
+          f"{sum(tally.trips.values()) / messages:11.1f} {sum(tally.redis.values()) / messages:10.1f} {sum(tally.sql.values()) / messages:10.1f}")
     top = ", ".join(f"{name} {count / messages:.1f}" for name, count in tally.commands.most_common(12))
     print(f"Redis commands per message, by command: {top}")
 

@@ -33,7 +33,7 @@ KEY_NAMESPACE = "discovery-rate"
 
 # limits' moving-window script, with the window (a float) apart from the key's TTL (an integer,
 # as EXPIRE wants): ARGV = timestamp, limit, window_s, amount, ttl_s.
-_ACQUIRE_MOVING_WINDOW = """
+ACQUIRE_MOVING_WINDOW = """
 local timestamp = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
@@ -51,6 +51,19 @@ end
 redis.call('ltrim', KEYS[1], 0, limit - 1)
 redis.call('expire', KEYS[1], ARGV[5])
 return true
+"""
+
+
+# ARGV = limit, cutoff: the stamps among the window's newest `limit` later than the cutoff.
+_TAKEN_SINCE = """
+local taken = 0
+local cutoff = tonumber(ARGV[2])
+for _, stamp in ipairs(redis.call('lrange', KEYS[1], 0, tonumber(ARGV[1]) - 1)) do
+  if tonumber(stamp) > cutoff then
+    taken = taken + 1
+  end
+end
+return taken
 """
 
 
@@ -90,17 +103,18 @@ class _MarginRedisStorage(RedisStorage):
     def __init__(self, uri: str, margin_s: float) -> None:
         super().__init__(uri)
         self.margin_s = margin_s
-        self._acquire = self.get_connection().register_script(_ACQUIRE_MOVING_WINDOW)
+        self._acquire = self.get_connection().register_script(ACQUIRE_MOVING_WINDOW)
+        self._taken_since = self.get_connection().register_script(_TAKEN_SINCE)
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         window_s = expiry + self.margin_s
         arguments = [time.time(), limit, window_s, amount, math.ceil(window_s)]
         return bool(self._acquire([self.prefixed_key(key)], arguments))
 
-    def slot_times(self, key: str, limit: int) -> list[float]:
-        """When each request counted in the key's window was taken (newest first)."""
-        raw = self.get_connection().lrange(self.prefixed_key(key), 0, limit - 1)
-        return [float(stamp) for stamp in raw]
+    def taken_since(self, key: str, limit: int, cutoff: float) -> int:
+        """How many of the requests counted in the key's window were taken after `cutoff`
+        (counted by Redis: the stamps do not cross the wire)."""
+        return int(self._taken_since([self.prefixed_key(key)], [limit, repr(cutoff)]))
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]
@@ -115,10 +129,18 @@ class SharedRateLimit:
     ) -> None:
         self.api = api
         self.rate = rate
+        self.redis_url = redis_url
         self.max_wait_s = max_wait_s
         self._item: RateLimitItem = RateLimitItemPerSecond(rate.requests, rate.per_s)
         self._storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
         self._limiter = MovingWindowRateLimiter(self._storage)
+
+    def slot_request(self) -> tuple[str, list[float | int]]:
+        """The Redis key and the arguments of `ACQUIRE_MOVING_WINDOW` that take one slot now, for
+        a caller that takes it inside a script of its own (clients/guard)."""
+        window_s = self._item.get_expiry() + self._storage.margin_s
+        key = self._storage.prefixed_key(self._item.key_for(KEY_NAMESPACE, self.api))
+        return key, [time.time(), self.rate.requests, window_s, 1, math.ceil(window_s)]
 
     def used(self) -> int:
         """Requests counted in the current window, across the cluster (reads only)."""
@@ -131,7 +153,7 @@ class SharedRateLimit:
         window_s = self.rate.per_s + window_margin_s(self.rate)
         cutoff = time.time() + horizon_s - window_s
         key = self._item.key_for(KEY_NAMESPACE, self.api)
-        taken = sum(1 for stamp in self._storage.slot_times(key, self.rate.requests) if stamp > cutoff)
+        taken = self._storage.taken_since(key, self.rate.requests, cutoff)
         return max(self.rate.requests - taken, 0)
 
     def next_free_s(self) -> float:

@@ -69,8 +69,10 @@ class InFlight:
 
     def count(self) -> int:
         # A delivery whose vt has passed is PGMQ's again, whether or not its task ever ran.
-        self.client.zremrangebyscore(self.key, "-inf", time.time())
-        return int(self.client.zcard(self.key))
+        pipe = self.client.pipeline(transaction=False)  # one round trip
+        pipe.zremrangebyscore(self.key, "-inf", time.time())
+        pipe.zcard(self.key)
+        return int(pipe.execute()[1])
 
     def live_count(self) -> int:
         """Deliveries still in flight, without removing expired ones (that is the bridge's job)."""
@@ -283,6 +285,10 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
             queue,
             extra={"action": "batch_dispatched", "queue": queue, "read": len(batch), "dead_lettered": dead},
         )
+        if len(batch) < qty:
+            # The queue had no more to give: another read would find nothing. A message sent
+            # since asks for a drain of its own (run's `wanted`), and beat's tick remains.
+            break
     return result
 
 
