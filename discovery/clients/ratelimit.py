@@ -54,16 +54,21 @@ return true
 """
 
 
-# ARGV = limit, cutoff: the stamps among the window's newest `limit` later than the cutoff.
+# For each window KEYS[i], ARGV[2i-1] = limit, ARGV[2i] = cutoff: how many of its newest `limit`
+# stamps are later than the cutoff.
 _TAKEN_SINCE = """
-local taken = 0
-local cutoff = tonumber(ARGV[2])
-for _, stamp in ipairs(redis.call('lrange', KEYS[1], 0, tonumber(ARGV[1]) - 1)) do
-  if tonumber(stamp) > cutoff then
-    taken = taken + 1
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local taken = 0
+  local cutoff = tonumber(ARGV[2 * i])
+  for _, stamp in ipairs(redis.call('lrange', key, 0, tonumber(ARGV[2 * i - 1]) - 1)) do
+    if tonumber(stamp) > cutoff then
+      taken = taken + 1
+    end
   end
+  counts[i] = taken
 end
-return taken
+return counts
 """
 
 
@@ -111,10 +116,14 @@ class _MarginRedisStorage(RedisStorage):
         arguments = [time.time(), limit, window_s, amount, math.ceil(window_s)]
         return bool(self._acquire([self.prefixed_key(key)], arguments))
 
-    def taken_since(self, key: str, limit: int, cutoff: float) -> int:
-        """How many of the requests counted in the key's window were taken after `cutoff`
-        (counted by Redis: the stamps do not cross the wire)."""
-        return int(self._taken_since([self.prefixed_key(key)], [limit, repr(cutoff)]))
+    def taken_since(self, windows: list[tuple[str, int, float]]) -> list[int]:
+        """For each (key, limit, cutoff): how many of the requests counted in the key's window
+        were taken after the cutoff. One round trip; the stamps do not cross the wire."""
+        arguments: list[int | str] = []
+        for _, limit, cutoff in windows:
+            arguments.extend((limit, repr(cutoff)))
+        keys = [self.prefixed_key(key) for key, _, _ in windows]
+        return [int(count) for count in self._taken_since(keys, arguments)]
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]
@@ -150,11 +159,11 @@ class SharedRateLimit:
     def free_within(self, horizon_s: float) -> int:
         """Slots free now or freeing within `horizon_s`, across the cluster (reads only): how many
         requests the window can serve soon."""
+        return free_within_each([self], horizon_s)[0]
+
+    def _window(self, horizon_s: float) -> tuple[str, int, float]:
         window_s = self.rate.per_s + window_margin_s(self.rate)
-        cutoff = time.time() + horizon_s - window_s
-        key = self._item.key_for(KEY_NAMESPACE, self.api)
-        taken = self._storage.taken_since(key, self.rate.requests, cutoff)
-        return max(self.rate.requests - taken, 0)
+        return self._item.key_for(KEY_NAMESPACE, self.api), self.rate.requests, time.time() + horizon_s - window_s
 
     def next_free_s(self) -> float:
         """Seconds until the window has a free slot (0 when it has one now)."""
@@ -180,3 +189,11 @@ class SharedRateLimit:
                 raise RateLimited(self.api, round(free_in_s, 3))
             # Another process may take the slot that frees; then we look again.
             time.sleep(free_in_s)
+
+
+def free_within_each(limits: list[SharedRateLimit], horizon_s: float) -> list[int]:
+    """`free_within` of each limit (all on one Redis), read in one round trip."""
+    if not limits:
+        return []
+    taken = limits[0]._storage.taken_since([limit._window(horizon_s) for limit in limits])
+    return [max(limit.rate.requests - count, 0) for limit, count in zip(limits, taken, strict=True)]
