@@ -26,6 +26,8 @@ from requests_cache import DO_NOT_CACHE, CachedSession
 from discovery.clients import budget
 from discovery.clients.breakers import ApiBreaker
 from discovery.clients.cache import IGNORED_PARAMETERS, count_lookup, expiry_s, redis_backend
+from discovery.clients.environment import SettledEnvironment
+from discovery.clients.guard import CallGuard
 from discovery.clients.ratelimit import SharedRateLimit
 from discovery.clients.redis_pool import shared_redis
 from discovery.clients.refusals import (
@@ -146,9 +148,7 @@ class GuardedAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]  # requests' keywords pass on as **kwargs
         guard = self.session
-        guard.breaker.check()
-        if guard.rate_limit is not None:
-            guard.rate_limit.acquire()
+        guard.guard.before_send()
         budget.take(guard.api)  # refresh work only: a unit of today's refresh budget
         response: requests.Response = guard.breaker.call(self._send_with_retries, request, kwargs)
         if guard.breaker.foreign_hold_seen and response.status_code < 400:
@@ -241,7 +241,7 @@ class GuardedAdapter(HTTPAdapter):
         )
 
 
-class ApiSession(CachedSession):
+class ApiSession(CachedSession, SettledEnvironment):
     """A requests session for one API; see the module docstring."""
 
     def __init__(
@@ -274,6 +274,7 @@ class ApiSession(CachedSession):
         self.base_path = urlsplit(base_url).path
         self.rate_limit = rate_limit
         self.breaker = breaker
+        self.guard = CallGuard(breaker, rate_limit)
         self.timeout_s = timeout_s
         self.credential_recheck_s = credential_recheck_s
         # Bounds on a body (clients/response_cap): its bytes, and its whole read (the read

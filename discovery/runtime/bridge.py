@@ -36,7 +36,13 @@ import redis
 
 from discovery.clients.breakers import open_breakers
 from discovery.clients.credentials import fingerprint
-from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, Rate, SharedRateLimit, parse_rate_limits
+from discovery.clients.ratelimit import (
+    DEFAULT_MAX_WAIT_S,
+    Rate,
+    SharedRateLimit,
+    free_within_each,
+    parse_rate_limits,
+)
 from discovery.clients.redis_pool import shared_redis, text
 from discovery.exceptions import InvalidMessage
 from discovery.pgmq import attempts, queues, records
@@ -71,8 +77,10 @@ class InFlight:
 
     def count(self) -> int:
         # A delivery whose vt has passed is PGMQ's again, whether or not its task ever ran.
-        self.client.zremrangebyscore(self.key, "-inf", time.time())
-        return int(self.client.zcard(self.key))
+        pipe = self.client.pipeline(transaction=False)  # one round trip
+        pipe.zremrangebyscore(self.key, "-inf", time.time())
+        pipe.zcard(self.key)
+        return int(pipe.execute()[1])
 
     def live_count(self) -> int:
         """Deliveries still in flight, without removing expired ones (that is the bridge's job)."""
@@ -153,12 +161,9 @@ def window_budget(apis: Iterable[str], settings: Settings) -> tuple[int | None, 
     rates = parse_rate_limits(settings.discovery_rate_limits)
     cap: int | None = None
     full: dict[str, float] = {}
-    for index, api in enumerate(apis):
-        rate = rates.get(api)
-        if rate is None:
-            continue
-        limit = _shared_limit(api, rate, settings.redis_url)
-        free = limit.free_within(DEFAULT_MAX_WAIT_S)
+    limited = [(index, api) for index, api in enumerate(apis) if api in rates]
+    limits = [_shared_limit(api, rates[api], settings.redis_url) for _, api in limited]
+    for (index, api), limit, free in zip(limited, limits, free_within_each(limits, DEFAULT_MAX_WAIT_S), strict=True):
         if free == 0:
             full[api] = limit.next_free_s()
         elif index == 0:
@@ -187,7 +192,9 @@ def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
     wanted = f"discovery:bridge-wanted:{queue}"
     client.set(wanted, 1, ex=BRIDGE_LOCK_TTL_S)
     result = BridgeRun(queue, "locked")
-    while client.get(wanted):
+    asked = True  # just set: no need to read it back (a holder that took it drains for us)
+    while asked or client.get(wanted):
+        asked = False
         lock = client.lock(f"discovery:bridge-lock:{queue}", timeout=BRIDGE_LOCK_TTL_S, blocking=False)
         if not lock.acquire():
             return result
@@ -286,6 +293,10 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
             queue,
             extra={"action": "batch_dispatched", "queue": queue, "read": len(batch), "dead_lettered": dead},
         )
+        if len(batch) < qty:
+            # The queue had no more to give: another read would find nothing. A message sent
+            # since asks for a drain of its own (run's `wanted`), and beat's tick remains.
+            break
     return result
 
 
