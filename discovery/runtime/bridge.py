@@ -38,11 +38,12 @@ from discovery.clients.credentials import fingerprint
 from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, Rate, SharedRateLimit, parse_rate_limits
 from discovery.clients.redis_pool import shared_redis
 from discovery.exceptions import InvalidMessage
-from discovery.pgmq import attempts, queues, records
+from discovery.pgmq import attempts, lanes, queues, records
 from discovery.pgmq.db import pool
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import capacity
+from discovery.runtime.priority import LaneShare
 from discovery.settings import Settings
 from discovery.workers.registry import worker_for
 
@@ -54,18 +55,21 @@ Dispatch = Callable[[Delivery], None]
 
 
 class InFlight:
-    """The deliveries of one queue handed to Celery and not finished yet."""
+    """The deliveries of one stage (all its lanes) handed to Celery and not finished yet."""
 
     def __init__(self, client: redis.Redis, queue: str) -> None:
         self.client = client
-        self.key = f"discovery:inflight:{queue}"
+        self.stage = lanes.stage_of(queue)
+        self.key = f"discovery:inflight:{self.stage}"
         # Deliveries whose task started: their own heartbeat keeps their lease (and stops when
         # their process dies); the others wait in the broker and the queue keeps theirs.
-        self.started_key = f"discovery:started:{queue}"
+        self.started_key = f"discovery:started:{self.stage}"
 
     @staticmethod
     def member(delivery: Delivery) -> str:
-        return f"{delivery.msg_id}:{delivery.read_ct}"
+        # msg_ids are per queue: a lane other than the stage's own is named ("12:1@album_discovery_bulk").
+        member = f"{delivery.msg_id}:{delivery.read_ct}"
+        return member if delivery.queue == lanes.stage_of(delivery.queue) else f"{member}@{delivery.queue}"
 
     def count(self) -> int:
         # A delivery whose vt has passed is PGMQ's again, whether or not its task ever ran.
@@ -89,17 +93,21 @@ class InFlight:
         pipe.zrem(self.started_key, member)
         pipe.execute()
 
-    def waiting(self) -> list[tuple[int, int]]:
-        """(msg_id, read_ct) of the live deliveries whose task has not started."""
+    def waiting(self) -> dict[str, list[tuple[int, int]]]:
+        """(msg_id, read_ct) of the live deliveries whose task has not started, by lane queue."""
         now = time.time()
         # A task runs at most its hard time limit: older start marks are of killed processes.
         self.client.zremrangebyscore(self.started_key, "-inf", now - STARTED_MEMORY_S)
         live = self.client.zrangebyscore(self.key, now, "+inf")
         started = set(self.client.zrange(self.started_key, 0, -1))
-        return [
-            (int(msg_id), int(read_ct))
-            for msg_id, _, read_ct in (member.decode().partition(":") for member in live if member not in started)
-        ]
+        found: dict[str, list[tuple[int, int]]] = {}
+        for member in live:
+            if member in started:
+                continue
+            ids, _, queue = member.decode().partition("@")
+            msg_id, _, read_ct = ids.partition(":")
+            found.setdefault(queue or self.stage, []).append((int(msg_id), int(read_ct)))
+        return found
 
 
 def renew_leases(queue: str, settings: Settings, client: redis.Redis) -> int:
@@ -109,16 +117,23 @@ def renew_leases(queue: str, settings: Settings, client: redis.Redis) -> int:
     loses it with its process). Lose Redis and this set goes with the broker's queues: those
     leases run out within one lease and PGMQ hands the messages out again."""
     lease_s = settings.discovery_visibility_timeout_s
-    if not client.set(f"discovery:lease-renewal:{queue}", 1, nx=True, px=max(int(lease_s * 1000 / 3), 200)):
+    if not client.set(f"discovery:lease-renewal:{lanes.stage_of(queue)}", 1, nx=True, px=max(int(lease_s * 1000 / 3), 200)):
         return 0
     inflight = InFlight(client, queue)
-    deliveries = inflight.waiting()
-    if not deliveries:
+    waiting = inflight.waiting()
+    if not waiting:
         return 0
+    extended = 0
     with pool(settings.database_url).connection() as conn:
-        extended = queues.extend_leases(conn, queue, deliveries, lease_s)
+        for lane_queue, deliveries in waiting.items():
+            extended += queues.extend_leases(conn, lane_queue, deliveries, lease_s)
     expires = time.time() + lease_s
-    client.zadd(inflight.key, {f"{msg_id}:{read_ct}": expires for msg_id, read_ct in deliveries}, xx=True)
+    members = {
+        InFlight.member(Delivery(lane_queue, msg_id, read_ct, None)): expires
+        for lane_queue, deliveries in waiting.items()
+        for msg_id, read_ct in deliveries
+    }
+    client.zadd(inflight.key, members, xx=True)
     return extended
 
 
@@ -171,6 +186,8 @@ class BridgeRun:
     read: int = 0
     dispatched: int = 0
     dead_lettered: int = 0
+    # paused or window_full: seconds until every API that stopped it may be called again
+    resume_in_s: float | None = None
 
 
 def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
@@ -230,60 +247,86 @@ def _pause(
     with pool(settings.database_url).connection() as conn:
         records.record_pause(conn, queue=queue, detail=detail)
     logger.info("bridge paused %s: %s", queue, detail, extra={"action": "bridge_paused", "queue": queue})
-    return BridgeRun(queue, status)
+    return BridgeRun(queue, status, resume_in_s=max(paused.values()))
 
 
 def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, cap: int | None = None) -> BridgeRun:
-    """Read and dispatch batches; at most `cap` messages when the rate window limits this run."""
+    """Read and dispatch batches, the stage's lanes in order (runtime/priority shares each
+    batch); at most `cap` messages when the rate window limits this run."""
     result = BridgeRun(queue, "drained")
-    vt_s = settings.discovery_visibility_timeout_s
     most = settings.discovery_bridge_max_per_tick if cap is None else min(cap, settings.discovery_bridge_max_per_tick)
+    share = LaneShare(inflight.client, queue, settings.discovery_bulk_share)
     while result.read < most:
         room = capacity.max_in_flight(inflight.client, queue, settings) - inflight.count()
         if room <= 0:
             result.status = "capped"
             break
-        started = time.monotonic()
-        qty = min(settings.discovery_batch_size, room, most - result.read)
-        with pool(settings.database_url).connection() as conn:
-            batch = queues.read(conn, queue, vt_s, qty)
-            if not batch:
-                break
-            dispatched = dead = 0
-            waiting = list(batch)  # read, hidden for vt_s, and not handed on yet
-            try:
-                throttled = attempts.throttled_reads(conn, queue, [delivery.msg_id for delivery in batch])
-                for delivery in batch:
-                    if _dead_letter_if_hopeless(conn, delivery, settings, throttled.get(delivery.msg_id, 0)):
-                        dead += 1
-                    else:
-                        inflight.add(delivery, vt_s)
-                        dispatch(delivery)
-                        dispatched += 1
-                    waiting.remove(delivery)
-            except Exception:
-                _give_back(settings, waiting)
-                raise
-            records.record_batch(
-                conn,
-                queue=queue,
-                outcome="dispatched",
-                read_count=len(batch),
-                dispatched=dispatched,
-                dead_lettered=dead,
-                duration_ms=int((time.monotonic() - started) * 1000),
-            )
-        result.read += len(batch)
-        result.dispatched += dispatched
-        result.dead_lettered += dead
-        logger.info(
-            "bridge dispatched %s of %s read from %s",
-            dispatched,
-            len(batch),
-            queue,
-            extra={"action": "batch_dispatched", "queue": queue, "read": len(batch), "dead_lettered": dead},
-        )
+        budget = min(settings.discovery_batch_size, room, most - result.read)
+        reserved = share.reserve(budget)
+        read_before = result.read
+        interactive_waited = False
+        bulk_read = 0
+        for lane in lanes.LANES:
+            want = budget - (result.read - read_before) - (reserved if lane == lanes.INTERACTIVE else 0)
+            if want <= 0:
+                interactive_waited = interactive_waited or lane == lanes.INTERACTIVE
+                continue
+            read = _batch(lanes.lane_queue(queue, lane), settings, inflight, dispatch, want, result)
+            if lane == lanes.INTERACTIVE:
+                interactive_waited = read == want
+            elif lane == lanes.BULK:
+                bulk_read = read
+        share.settle(reserved, interactive_waited, bulk_read)
+        if result.read == read_before:
+            break
     return result
+
+
+def _batch(
+    lane_queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, qty: int, result: BridgeRun
+) -> int:
+    """Read up to `qty` of one lane's queue and dispatch them; returns how many were read."""
+    vt_s = settings.discovery_visibility_timeout_s
+    started = time.monotonic()
+    with pool(settings.database_url).connection() as conn:
+        batch = queues.read(conn, lane_queue, vt_s, qty)
+        if not batch:
+            return 0
+        dispatched = dead = 0
+        waiting = list(batch)  # read, hidden for vt_s, and not handed on yet
+        try:
+            throttled = attempts.throttled_reads(conn, lane_queue, [delivery.msg_id for delivery in batch])
+            for delivery in batch:
+                if _dead_letter_if_hopeless(conn, delivery, settings, throttled.get(delivery.msg_id, 0)):
+                    dead += 1
+                else:
+                    inflight.add(delivery, vt_s)
+                    dispatch(delivery)
+                    dispatched += 1
+                waiting.remove(delivery)
+        except Exception:
+            _give_back(settings, waiting)
+            raise
+        records.record_batch(
+            conn,
+            queue=lane_queue,
+            outcome="dispatched",
+            read_count=len(batch),
+            dispatched=dispatched,
+            dead_lettered=dead,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    result.read += len(batch)
+    result.dispatched += dispatched
+    result.dead_lettered += dead
+    logger.info(
+        "bridge dispatched %s of %s read from %s",
+        dispatched,
+        len(batch),
+        lane_queue,
+        extra={"action": "batch_dispatched", "queue": lane_queue, "read": len(batch), "dead_lettered": dead},
+    )
+    return len(batch)
 
 
 def _give_back(settings: Settings, deliveries: list[Delivery]) -> None:
@@ -308,7 +351,7 @@ def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, setti
     `throttled`: how many of its reads were give-backs while an API was held (not attempts)."""
     spent = delivery.read_ct - 1 - throttled
     try:
-        validate(delivery.queue, delivery.message)
+        validate(lanes.stage_of(delivery.queue), delivery.message)
     except InvalidMessage as error:
         return _dead_letter(conn, delivery, "InvalidMessage", str(error), spent)
     if spent >= settings.discovery_max_attempts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from discovery.pgmq.lanes import stage_of
 from discovery.pgmq.queues import Delivery
 from discovery.runtime.app import app
 from discovery.settings import QUEUE_POOLS
@@ -12,10 +13,13 @@ def process_task_name(queue: str) -> str:
 
 
 def dispatch(delivery: Delivery) -> None:
-    """Hand one PGMQ delivery to its worker type's pool."""
+    """Hand one PGMQ delivery to its worker type's pool: its stage's task, told the lane queue it
+    was read from (so what it sends downstream stays in that lane)."""
+    stage = stage_of(delivery.queue)
     app.send_task(
-        process_task_name(delivery.queue),
+        process_task_name(stage),
         args=(delivery.msg_id, delivery.read_ct, delivery.message),
-        queue=QUEUE_POOLS[delivery.queue],
+        kwargs={} if stage == delivery.queue else {"lane_queue": delivery.queue},
+        queue=QUEUE_POOLS[stage],
     )
 

@@ -95,12 +95,17 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
         store.lock_recording(tx.conn, message.recordingKey)
         # Each producer's name lock is held to the commit: taken in name order, two recordings
         # crediting the same producers in opposite orders cannot deadlock.
+        asked_before: list[str] = []
         for credit in sorted(fetched.credits, key=lambda credit: normalize_name(credit.name)):
             producer_id = store.upsert_producer(tx.conn, credit)
             store.credit_recording(tx.conn, message.recordingKey, producer_id, credit)
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
             if wanted is not None:
                 tx.send("social_enrichment", wanted)
+            else:
+                asked_before.append(str(producer_id))
+        # A producer whose enrichment a lower lane asked for first is looked up at this lane.
+        tx.promote("social_enrichment", "producerId", asked_before)
         store.mark_recording_identified(tx.conn, message.recordingKey, fetched.genius_song_id, fetched.source)
         store.record_outcome(
             tx.conn, message.recordingKey, fetched.outcome, fetched.outcome_detail,
