@@ -129,6 +129,10 @@ SELECT count(*) FROM {queue_table} WHERE message->>%(key)s = ANY(%(values)s::tex
 SELECT DISTINCT CASE WHEN %(fold)s THEN lower(message->>%(key)s) ELSE message->>%(key)s END
 FROM {queue_table} WHERE message ? %(key)s;
 
+-- enqueued_at --
+-- When message msg_id of {queue_table} was sent; NULL once it is no longer there. Reads only.
+SELECT enqueued_at FROM {queue_table} WHERE msg_id = %(msg_id)s;
+
 -- count_before --
 -- Messages in {queue_table} sent before a moment (work ahead of what was sent then). Reads only.
 SELECT count(*) FROM {queue_table} WHERE enqueued_at < %(before)s;

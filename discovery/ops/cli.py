@@ -78,14 +78,15 @@ def seed(
         return
     # Without Redis nothing would move: say so now rather than follow a wait that never ends.
     environment.require(settings, redis_too=follow)
-    msg_id = seeding.seed_or_exit(artist_name, spotify_id, lane or "interactive")
+    lane = lane or "interactive"
+    msg_id = seeding.seed_or_exit(artist_name, spotify_id, lane)
     click.echo(msg_id)
     if follow:
         from discovery.ops import progress
+        from discovery.pgmq.lanes import lane_queue
 
-        [last] = progress.follow(
-            settings.database_url, settings.redis_url, [progress.Seeded(msg_id, artist_name, spotify_id)]
-        )
+        seeded = progress.Seeded(msg_id, artist_name, spotify_id, lane_queue(progress.SEED_QUEUE, lane))
+        [last] = progress.follow(settings.database_url, settings.redis_url, [seeded])
         if last.stage == "failed":
             raise click.ClickException(f"discovery of {last.artist} failed: {last.reason}")
         if last.stage == "not found":

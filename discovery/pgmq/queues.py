@@ -199,6 +199,12 @@ def waiting_values(conn: Connection, queue: str, key: str, *, fold: bool = False
     return {row[0] for row in rows if row[0] is not None}
 
 
+def enqueued_at(conn: Connection, queue: str, msg_id: int) -> datetime | None:
+    """When message `msg_id` of `queue` was sent, while it is still there (else None)."""
+    row = conn.execute(_on("enqueued_at", queue), {"msg_id": msg_id}).fetchone()
+    return None if row is None else row[0]
+
+
 def count_before(conn: Connection, queue: str, before: datetime) -> int:
     """How many messages in `queue` were sent before `before` (still waiting or in flight)."""
     row = conn.execute(_on("count_before", queue), {"before": before}).fetchone()
