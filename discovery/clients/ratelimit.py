@@ -5,6 +5,10 @@ finds the window full waits for a free slot only up to `max_wait_s`, then raises
 the time to the next free slot, so the worker gives its message back for that long (a throttle,
 not a failed attempt) instead of sleeping. The bridge reads only as many messages as the window
 can serve soon (`free_within`).
+
+Lanes (pgmq/lanes): work in the bulk or refresh lane may fill a window only up to
+1 - DISCOVERY_INTERACTIVE_RESERVE of it (at least one request), so a person's artist arriving
+behind a backfill finds slots free at once instead of waiting a whole window (Spotify's is 30 s).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from discovery.exceptions import ConfigurationError, RateLimited
+from discovery.pgmq import lanes
 from discovery.settings import parse_pairs
 
 logger = logging.getLogger(__name__)
@@ -111,11 +116,19 @@ class SharedRateLimit:
     """One API's limit, counted in Redis across the cluster."""
 
     def __init__(
-        self, api: str, rate: Rate, redis_url: str, *, max_wait_s: float = DEFAULT_MAX_WAIT_S
+        self,
+        api: str,
+        rate: Rate,
+        redis_url: str,
+        *,
+        max_wait_s: float = DEFAULT_MAX_WAIT_S,
+        interactive_reserve: float = 0.0,
     ) -> None:
         self.api = api
         self.rate = rate
         self.max_wait_s = max_wait_s
+        # What bulk and refresh work may use of each window; interactive work may use all of it.
+        self.lower_lanes_limit = max(1, math.floor(rate.requests * (1 - interactive_reserve)))
         self._item: RateLimitItem = RateLimitItemPerSecond(rate.requests, rate.per_s)
         self._storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
         self._limiter = MovingWindowRateLimiter(self._storage)
@@ -139,14 +152,34 @@ class SharedRateLimit:
         stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
         return 0.0 if stats.remaining > 0 else max(stats.reset_time - time.time(), 0.0)
 
+    def _hit(self, limit: int) -> bool:
+        """Take a slot if the window holds fewer than `limit` requests. Below the full limit it
+        trims only requests older than the window (a newer one would have refused the slot)."""
+        if limit >= self.rate.requests:
+            return bool(self._limiter.hit(self._item, KEY_NAMESPACE, self.api))
+        key = self._item.key_for(KEY_NAMESPACE, self.api)
+        return self._storage.acquire_entry(key, limit, self._item.get_expiry())
+
+    def _free_in_s(self, limit: int) -> float:
+        """Seconds until the window holds fewer than `limit` requests."""
+        if limit >= self.rate.requests:
+            stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
+            return max(stats.reset_time - time.time(), 0.001)
+        stamps = self._storage.slot_times(self._item.key_for(KEY_NAMESPACE, self.api), limit)
+        if len(stamps) < limit:
+            return 0.001
+        window_s = self.rate.per_s + window_margin_s(self.rate)
+        return max(stamps[limit - 1] + window_s - time.time(), 0.001)
+
     def acquire(self) -> None:
-        """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited."""
+        """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited.
+        Work of a lane below interactive stops at its share of the window (lanes.current())."""
+        limit = self.rate.requests if lanes.current() == lanes.INTERACTIVE else self.lower_lanes_limit
         deadline = time.monotonic() + self.max_wait_s
         while True:
-            if self._limiter.hit(self._item, KEY_NAMESPACE, self.api):
+            if self._hit(limit):
                 return
-            stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
-            free_in_s = max(stats.reset_time - time.time(), 0.001)
+            free_in_s = self._free_in_s(limit)
             left_s = deadline - time.monotonic()
             if free_in_s > left_s:
                 logger.debug(

@@ -14,6 +14,10 @@ To queue work in a lane, send it to `lane_queue(stage, lane)` (pgmq/queues.send 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from discovery.settings import QUEUES
 
 INTERACTIVE = "interactive"
@@ -21,6 +25,26 @@ BULK = "bulk"
 REFRESH = "refresh"
 # Highest first: the order each bridge reads them in.
 LANES: tuple[str, ...] = (INTERACTIVE, BULK, REFRESH)
+
+
+# The lane of the delivery this thread is working on (workers/base sets it around the API calls):
+# the shared rate limits keep part of each window for interactive work (clients/ratelimit).
+_CURRENT: ContextVar[str] = ContextVar("discovery_lane", default=INTERACTIVE)
+
+
+def current() -> str:
+    """The lane of the work being done here now (interactive when none was set)."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def working_in(lane: str) -> Iterator[None]:
+    """Mark the work done inside as `lane`'s."""
+    token = _CURRENT.set(check_lane(lane))
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
 
 
 class UnknownLane(ValueError):

@@ -43,7 +43,7 @@ from discovery.pgmq.db import pool
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import capacity
-from discovery.runtime.priority import LaneShare
+from discovery.runtime.priority import LaneShare, reserved_slots
 from discovery.settings import Settings
 from discovery.workers.registry import worker_for
 
@@ -228,7 +228,10 @@ def _once(queue: str, settings: Settings, apis: tuple[str, ...], client: redis.R
     if full:
         return _pause(queue, settings, full, status="window_full", why="window full")
     renew_leases(queue, settings, client)
-    return _drain(queue, settings, InFlight(client, queue), dispatch, cap)
+    # Bulk and refresh read only what their share of the window serves (clients/ratelimit).
+    lower_cap = None if cap is None else max(cap - reserved_slots(apis, settings), 0)
+    return _drain(queue, settings, InFlight(client, queue), dispatch, cap, lower_cap)
+
 
 
 def _merge(before: BridgeRun, after: BridgeRun) -> BridgeRun:
@@ -250,10 +253,15 @@ def _pause(
     return BridgeRun(queue, status, resume_in_s=max(paused.values()))
 
 
-def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, cap: int | None = None) -> BridgeRun:
+def _drain(
+    queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, cap: int | None = None,
+    lower_cap: int | None = None,
+) -> BridgeRun:
     """Read and dispatch batches, the stage's lanes in order (runtime/priority shares each
-    batch); at most `cap` messages when the rate window limits this run."""
+    batch); at most `cap` messages when the rate window limits this run, `lower_cap` of them
+    from the lanes below interactive."""
     result = BridgeRun(queue, "drained")
+    lower_read = 0
     most = settings.discovery_bridge_max_per_tick if cap is None else min(cap, settings.discovery_bridge_max_per_tick)
     share = LaneShare(inflight.client, queue, settings.discovery_bulk_share)
     while result.read < most:
@@ -268,14 +276,17 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
         bulk_read = 0
         for lane in lanes.LANES:
             want = budget - (result.read - read_before) - (reserved if lane == lanes.INTERACTIVE else 0)
+            if lane != lanes.INTERACTIVE and lower_cap is not None:
+                want = min(want, lower_cap - lower_read)
             if want <= 0:
                 interactive_waited = interactive_waited or lane == lanes.INTERACTIVE
                 continue
             read = _batch(lanes.lane_queue(queue, lane), settings, inflight, dispatch, want, result)
             if lane == lanes.INTERACTIVE:
                 interactive_waited = read == want
-            elif lane == lanes.BULK:
-                bulk_read = read
+            else:
+                lower_read += read
+                bulk_read = read if lane == lanes.BULK else bulk_read
         share.settle(reserved, interactive_waited, bulk_read)
         if result.read == read_before:
             break

@@ -6,6 +6,9 @@ The share is kept across runs and processes as a credit in Redis: each run whose
 lane waited adds share x its budget, and bulk is owed the whole reads of it (a budget of one, as
 MusicBrainz's window gives, still hands bulk one read in ten). A run in which interactive did not
 wait, or bulk had nothing, owes nothing further: the credit starts again from zero.
+
+Bulk and refresh also leave DISCOVERY_INTERACTIVE_RESERVE of each API's rate window to interactive
+work (clients/ratelimit); the bridge reads no more of them than the rest of the window serves.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from __future__ import annotations
 import math
 
 import redis
+
+from discovery.clients.ratelimit import parse_rate_limits
+from discovery.settings import Settings
 
 CREDIT_TTL_S = 3600
 
@@ -41,3 +47,13 @@ class LaneShare:
             self.client.delete(self.key)
         elif reserved:
             self.client.incrbyfloat(self.key, -reserved)
+
+
+def reserved_slots(apis: tuple[str, ...], settings: Settings) -> int:
+    """The slots of the first API's window that only interactive work may take
+    (DISCOVERY_INTERACTIVE_RESERVE, as clients/ratelimit keeps them): the bridge reads no more
+    bulk and refresh work than the rest of the window serves."""
+    rate = parse_rate_limits(settings.discovery_rate_limits).get(apis[0]) if apis else None
+    if rate is None:
+        return 0
+    return rate.requests - max(1, math.floor(rate.requests * (1 - settings.discovery_interactive_reserve)))

@@ -157,7 +157,7 @@ def process(
     started = time.monotonic()
     lease = Lease(delivery, settings.database_url, settings.discovery_visibility_timeout_s, on_lease_extended)
     try:
-        with lease:
+        with lease, lanes.working_in(lanes.lane_of(delivery.queue)):
             message = validate(lanes.stage_of(delivery.queue), delivery.message)
             worker = worker_cls(delivery, settings)
             worker.lease = lease
