@@ -8,6 +8,7 @@ from typing import LiteralString, cast
 import psycopg
 import pytest
 
+from discovery.ops import dlq
 from discovery.pgmq import migrations, queues
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import bridge
@@ -256,3 +257,24 @@ def test_a_database_migrated_with_messages_queued_keeps_every_one_now_interactiv
     assert [(d.queue, d.message) for d in dispatched] == [
         ("artist_discovery", {"artistName": "Queued Before"}), ("artist_discovery_bulk", {"artistName": "After"})
     ]
+
+
+def test_a_bulk_dead_letter_is_listed_with_its_lane_and_replayed_into_it(database_url):
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        # Given a backfill's album page dead-lettered
+        msg_id = queues.send(conn, "album_discovery_bulk", {"artistId": "b" * 22, "offset": 0})
+        with conn.transaction():
+            queues.dead_letter(conn, "album_discovery_bulk", msg_id, None, "NotFound", "no such artist")
+
+        # When dlq lists everything, then replays that lane
+        [dead] = dlq.list_dead(conn)
+        [replayed] = dlq.replay(conn, "album_discovery_bulk", [dead.msg_id])
+
+        # Then it was in the bulk lane's DLQ, and goes back to the bulk lane, not the interactive one
+        assert (dead.queue, dead.reason) == ("album_discovery_bulk", "no such artist")
+        assert replayed.new_msg_id is not None
+        assert [row[0] for row in conn.execute("SELECT message FROM pgmq.q_album_discovery_bulk")] == [
+            {"artistId": "b" * 22, "offset": 0}
+        ]
+        assert depth(conn, "album_discovery") == 0
+        assert depth(conn, "album_discovery_bulk_dlq") == 0
