@@ -16,7 +16,7 @@ and the wake-ups). The runs:
 Prints the times and the ratios: behind / alone (the issue asks <= 1.5x behind 39 artists,
 <= 2x behind 1,000) and backlog-with / backlog-alone (<= 1.1x). Usage:
 
-    .venv/bin/python benchmarks/lanes.py [--backlog 39] [--concurrency 2] [--no-drain]
+    .venv/bin/python benchmarks/lanes.py [--backlog 39] [--backlog-lane bulk|refresh] [--concurrency 2] [--no-drain]
         [--database-url postgresql://postgres@localhost:5432/postgres] [--redis-url redis://localhost:6379]
 """
 
@@ -82,11 +82,12 @@ def system(catalog: Any, database_url: str, redis_url: str, concurrency: int, lo
             sandbox.stop()
 
 
-def seed_file(env: dict[str, str], names: list[str], log_dir: Path) -> float:
+def seed_file(env: dict[str, str], names: list[str], log_dir: Path, lane: str = "bulk") -> float:
     path = log_dir / "backlog.txt"
     path.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
     started = time.monotonic()
-    done = subprocess.run(DISCOVERY + ["seed", "--file", str(path)], env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(DISCOVERY + ["seed", "--file", str(path), "--lane", lane], env=env, cwd=ROOT,
+                          capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(done.stderr)
     print(done.stdout.splitlines()[0], file=sys.stderr)
@@ -123,6 +124,7 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=39, help="artists seeded in the bulk lane first")
     parser.add_argument("--concurrency", type=int, default=2, help="processes per pool")
     parser.add_argument("--no-drain", action="store_true", help="time only the interactive artist")
+    parser.add_argument("--backlog-lane", default="bulk", choices=["bulk", "refresh"], help="the backlog's lane")
     parser.add_argument("--database-url", default="postgresql://postgres@localhost:5432/postgres")
     parser.add_argument("--redis-url", default="redis://localhost:6379")
     args = parser.parse_args()
@@ -131,7 +133,8 @@ def main() -> None:
     names = [artist["name"] for artist in truth["artists"]]
     person, backlog = names[-1], names[:-1]
     log_dir = Path(tempfile.mkdtemp(prefix="lanes-bench-"))
-    result: dict[str, Any] = {"backlog_artists": len(backlog), "interactive_artist": person,
+    result: dict[str, Any] = {"backlog_artists": len(backlog), "backlog_lane": args.backlog_lane,
+                              "interactive_artist": person,
                               "pool_processes_per_worker_type": args.concurrency, "load_before": os.getloadavg()}
 
     with system(catalog, args.database_url, args.redis_url, args.concurrency, log_dir / "alone") as env:
@@ -139,7 +142,7 @@ def main() -> None:
     print(json.dumps(result), file=sys.stderr)
 
     with system(catalog, args.database_url, args.redis_url, args.concurrency, log_dir / "behind") as env:
-        backlog_started = seed_file(env, backlog, log_dir)
+        backlog_started = seed_file(env, backlog, log_dir, args.backlog_lane)
         time.sleep(SEED_GAP_S)
         seconds, first_line = follow_interactive(env, person)
         result["behind_s"] = round(seconds, 1)
@@ -151,7 +154,7 @@ def main() -> None:
 
     if not args.no_drain:
         with system(catalog, args.database_url, args.redis_url, args.concurrency, log_dir / "backlog") as env:
-            result["backlog_alone_s"] = round(wait_drained(env, seed_file(env, backlog, log_dir)), 1)
+            result["backlog_alone_s"] = round(wait_drained(env, seed_file(env, backlog, log_dir, args.backlog_lane)), 1)
         result["drain_ratio"] = round(result["backlog_with_interactive_s"] / result["backlog_alone_s"], 3)
     result["load_after"] = os.getloadavg()
     print(json.dumps(result, indent=2))

@@ -46,7 +46,7 @@ def api_session(
         ttls=parse_ttls(settings.discovery_cache_ttls),
         rate_limit=SharedRateLimit(
             api, rate, settings.redis_url, max_wait_s=max_wait_s,
-            interactive_reserve=settings.discovery_interactive_reserve,
+            interactive_reserve=settings.discovery_interactive_reserve, bulk_share=settings.discovery_bulk_share,
         ) if rate else None,
         breaker=ApiBreaker(api, settings.redis_url, options.get("breaker_policy"), fingerprint(api, settings)),
         timeout_s=options.get("timeout_s", DEFAULT_TIMEOUT_S),

@@ -43,7 +43,7 @@ from discovery.pgmq.db import pool
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import capacity
-from discovery.runtime.priority import LaneShare, reserved_slots
+from discovery.runtime.priority import LaneShare, lower_lanes_window
 from discovery.settings import Settings
 from discovery.workers.registry import worker_for
 
@@ -186,7 +186,8 @@ class BridgeRun:
     read: int = 0
     dispatched: int = 0
     dead_lettered: int = 0
-    # paused or window_full: seconds until every API that stopped it may be called again
+    # paused or window_full: seconds until every API that stopped it may be called again; or
+    # lower lanes held back by the interactive reserve: when a slot should free
     resume_in_s: float | None = None
 
 
@@ -229,8 +230,7 @@ def _once(queue: str, settings: Settings, apis: tuple[str, ...], client: redis.R
         return _pause(queue, settings, full, status="window_full", why="window full")
     renew_leases(queue, settings, client)
     # Bulk and refresh read only what their share of the window serves (clients/ratelimit).
-    lower_cap = None if cap is None else max(cap - reserved_slots(apis, settings), 0)
-    return _drain(queue, settings, InFlight(client, queue), dispatch, cap, lower_cap)
+    return _drain(queue, settings, InFlight(client, queue), dispatch, cap, lower_lanes_window(apis, settings, cap))
 
 
 
@@ -255,11 +255,12 @@ def _pause(
 
 def _drain(
     queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, cap: int | None = None,
-    lower_cap: int | None = None,
+    lower: tuple[int, float] | None = None,
 ) -> BridgeRun:
     """Read and dispatch batches, the stage's lanes in order (runtime/priority shares each
-    batch); at most `cap` messages when the rate window limits this run, `lower_cap` of them
-    from the lanes below interactive."""
+    batch); at most `cap` messages when the rate window limits this run, and of them at most
+    `lower` = (count, seconds a slot takes to free) from the lanes below interactive: held back
+    there, the run asks to be woken again as slots free (resume_in_s)."""
     result = BridgeRun(queue, "drained")
     lower_read = 0
     most = settings.discovery_bridge_max_per_tick if cap is None else min(cap, settings.discovery_bridge_max_per_tick)
@@ -276,8 +277,10 @@ def _drain(
         bulk_read = 0
         for lane in lanes.LANES:
             want = budget - (result.read - read_before) - (reserved if lane == lanes.INTERACTIVE else 0)
-            if lane != lanes.INTERACTIVE and lower_cap is not None:
-                want = min(want, lower_cap - lower_read)
+            if lane != lanes.INTERACTIVE and lower is not None:
+                if lower[0] - lower_read < want:
+                    result.resume_in_s = lower[1]
+                want = min(want, lower[0] - lower_read)
             if want <= 0:
                 interactive_waited = interactive_waited or lane == lanes.INTERACTIVE
                 continue

@@ -7,20 +7,25 @@ lane waited adds share x its budget, and bulk is owed the whole reads of it (a b
 MusicBrainz's window gives, still hands bulk one read in ten). A run in which interactive did not
 wait, or bulk had nothing, owes nothing further: the credit starts again from zero.
 
-Bulk and refresh also leave DISCOVERY_INTERACTIVE_RESERVE of each API's rate window to interactive
-work (clients/ratelimit); the bridge reads no more of them than the rest of the window serves.
+The same share holds in each API's rate window (clients/ratelimit): while interactive work uses an
+API, bulk and refresh calls stop at DISCOVERY_BULK_SHARE of its window, and otherwise leave
+DISCOVERY_INTERACTIVE_RESERVE of it free; the bridge reads no more of them than that serves.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import redis
 
-from discovery.clients.ratelimit import parse_rate_limits
+from discovery.clients.ratelimit import Rate, SharedRateLimit, parse_rate_limits
+from discovery.pgmq import lanes
 from discovery.settings import Settings
 
 CREDIT_TTL_S = 3600
+# Lower lanes held back by the reserve look again no more often than this.
+MIN_LOOK_AGAIN_S = 0.5
 
 
 class LaneShare:
@@ -49,11 +54,19 @@ class LaneShare:
             self.client.incrbyfloat(self.key, -reserved)
 
 
-def reserved_slots(apis: tuple[str, ...], settings: Settings) -> int:
-    """The slots of the first API's window that only interactive work may take
-    (DISCOVERY_INTERACTIVE_RESERVE, as clients/ratelimit keeps them): the bridge reads no more
-    bulk and refresh work than the rest of the window serves."""
+def lower_lanes_window(apis: tuple[str, ...], settings: Settings, cap: int | None) -> tuple[int, float] | None:
+    """What the lanes below interactive may read of the `cap` messages the first API's window
+    serves soon: what the shared limit leaves them now (all but the interactive reserve, or
+    their share while interactive work uses the API; clients/ratelimit), and how long one slot
+    takes to free (at least MIN_LOOK_AGAIN_S): (count, seconds); None when no rate limit binds."""
     rate = parse_rate_limits(settings.discovery_rate_limits).get(apis[0]) if apis else None
-    if rate is None:
-        return 0
-    return rate.requests - max(1, math.floor(rate.requests * (1 - settings.discovery_interactive_reserve)))
+    if rate is None or cap is None:
+        return None
+    limit = _limit(apis[0], rate, settings.redis_url, settings.discovery_interactive_reserve, settings.discovery_bulk_share)
+    reserved = rate.requests - limit.limit_for(lanes.BULK)
+    return max(cap - reserved, 0), max(rate.per_s / rate.requests, MIN_LOOK_AGAIN_S)
+
+
+@lru_cache(maxsize=16)
+def _limit(api: str, rate: Rate, redis_url: str, reserve: float, share: float) -> SharedRateLimit:
+    return SharedRateLimit(api, rate, redis_url, interactive_reserve=reserve, bulk_share=share)

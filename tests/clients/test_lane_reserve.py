@@ -55,3 +55,23 @@ def test_a_window_of_one_request_is_still_open_to_every_lane(redis_url: str) -> 
     limit = SharedRateLimit("musicbrainz", Rate(1, 1), redis_url, max_wait_s=0.0, interactive_reserve=0.2)
 
     assert fill(limit, "bulk") == 1
+
+
+def test_while_a_person_uses_the_api_a_backfill_gets_only_its_share(redis_url: str) -> None:
+    # Given 10 per 30 s, 20% reserved for interactive work and bulk's share 10%
+    limit = SharedRateLimit("genius", Rate(10, 30), redis_url, max_wait_s=0.0, interactive_reserve=0.2,
+                            bulk_share=0.1)
+
+    # When a person's work calls once, then a backfill takes what it may, then the person again
+    first = fill_once(limit, "interactive")
+    bulk = fill(limit, "bulk")
+    person = fill(limit, "interactive")
+
+    # Then the backfill had one slot (its tenth of the window), and the person the other eight
+    assert (first, bulk, person) == (1, 1, 8)
+
+
+def fill_once(limit: SharedRateLimit, lane: str) -> int:
+    with lanes.working_in(lane):
+        limit.acquire()
+    return 1
