@@ -227,8 +227,10 @@ class SharedRateLimit:
     def acquire(self) -> None:
         """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited.
         Work of a lane below interactive stops at its share of the window (lanes.current())."""
-        limit = self.limit_for(lanes.current())
-        deadline = time.monotonic() + self.max_wait_s
+        lane = lanes.current()
+        limit = self.limit_for(lane)
+        # A lower lane's task never holds a pool process waiting for a slot: it gives its message back.
+        deadline = time.monotonic() + (self.max_wait_s if lane == lanes.INTERACTIVE else 0.0)
         while True:
             if self._hit(limit):
                 return

@@ -39,3 +39,12 @@ def test_the_lanes_are_read_highest_first_and_every_queue_is_listed_once():
         "social_enrichment", "social_enrichment_bulk", "social_enrichment_refresh"
     )
     assert len(set(lanes.all_queues())) == 3 * len(QUEUES)
+
+
+def test_a_lanes_tasks_go_to_the_broker_at_its_priority_interactive_first():
+    from discovery.runtime.dispatch import lane_priority
+
+    # Redis serves priority 0 first (kombu's steps 0, 3, 6, 9)
+    assert lane_priority("album_discovery") == 0
+    assert lane_priority("album_discovery_bulk") == 3
+    assert lane_priority("album_discovery_refresh") == 6
