@@ -9,8 +9,8 @@ can serve soon (`free_within`).
 Lanes (pgmq/lanes): work in the bulk or refresh lane may fill a window only up to
 1 - DISCOVERY_INTERACTIVE_RESERVE of it, so a person's artist arriving behind a backfill finds
 slots free at once instead of waiting a whole window (Spotify's is 30 s); and while interactive
-work uses the API (it called within the last window, or INTERACTIVE_MEMORY_MIN_S), only
-DISCOVERY_BULK_SHARE of it. Either way at least one request per window stays theirs.
+work uses the API (it called within the last INTERACTIVE_MEMORY_S), only DISCOVERY_BULK_SHARE
+of it. Either way at least one request per window stays theirs.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ DEFAULT_MAX_WAIT_S = 2.0
 WINDOW_MARGIN_SHARE = 0.02
 MIN_WINDOW_MARGIN_S = 0.05
 KEY_NAMESPACE = "discovery-rate"
-# Interactive work counts as using an API for its window after its last call, and at least this long.
-INTERACTIVE_MEMORY_MIN_S = 5.0
+# Interactive work counts as using an API for this long after its last call: the gaps between one
+# artist's stages are shorter; a longer memory would hold a backfill back for nothing.
+INTERACTIVE_MEMORY_S = 2.0
 
 # limits' moving-window script, with the window (a float) apart from the key's TTL (an integer,
 # as EXPIRE wants): ARGV = timestamp, limit, window_s, amount, ttl_s.
@@ -168,7 +169,7 @@ class SharedRateLimit:
         self.lower_lanes_limit = max(1, math.floor(rate.requests * (1 - interactive_reserve)))
         self.lower_lanes_share_limit = max(1, math.floor(rate.requests * min(bulk_share, 1 - interactive_reserve)))
         self._interactive_key = f"discovery:interactive-calls:{api}"
-        self._interactive_memory_s = max(rate.per_s, INTERACTIVE_MEMORY_MIN_S)
+        self._interactive_memory_s = INTERACTIVE_MEMORY_S
         self._item: RateLimitItem = RateLimitItemPerSecond(rate.requests, rate.per_s)
         self._storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
         self._limiter = MovingWindowRateLimiter(self._storage)
