@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from discovery.ops.processes import Supervisor
+from discovery.local.processes import Supervisor
 from tests.e2e.test_redis_flush import flush_keeping_our_claim
 from tests.support.processes import staged_artists_pool, wait_for
 
