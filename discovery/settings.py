@@ -165,6 +165,12 @@ class Settings(BaseSettings):
     discovery_fast_lane: bool = Field(
         default=True, validation_alias=AliasChoices("discovery_fast_lane", "discovery_kick_bridges")
     )
+    # Lanes (pgmq/lanes, runtime/priority): the share of each bridge run's reads the bulk lane
+    # keeps while interactive work waits, so a stream of seeds never stops a backfill.
+    discovery_bulk_share: float = Field(default=0.1, ge=0, le=1)
+    # The share of each API's rate window that bulk and refresh work leave free for interactive
+    # work (clients/ratelimit): a person's artist behind a backfill does not wait a whole window.
+    discovery_interactive_reserve: float = Field(default=0.2, ge=0, lt=1)
     # A refused or missing credential holds its API this long before a call tries it again.
     discovery_credential_recheck_s: float = Field(default=60.0, gt=0)
     # "artist_discovery=module:Class,...": replaces the worker type of a queue (tests, plugins).

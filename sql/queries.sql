@@ -6,8 +6,19 @@
 SELECT * FROM pgmq.send(%(queue)s, %(message)s::jsonb, %(delay_s)s::integer) AS msg_id;
 
 -- send_batch --
--- Put several messages on a queue in one statement; returns their msg_ids.
-SELECT * FROM pgmq.send_batch(%(queue)s, %(messages)s::jsonb[]) AS msg_id;
+-- Put several messages (one JSON array, unpacked here: cheaper to send than a jsonb[]) on a
+-- queue in one statement; returns their msg_ids.
+SELECT * FROM pgmq.send_batch(%(queue)s, ARRAY(
+    SELECT item FROM jsonb_array_elements(%(messages)s::jsonb) WITH ORDINALITY AS batch(item, n) ORDER BY n
+)) AS msg_id;
+
+-- promote --
+-- Move the visible messages of a stage's lower lanes whose field key is one of values up to lane.
+SELECT discovery_promote(%(stage)s, %(lane)s, %(key)s, %(values)s::text[]) AS moved;
+
+-- notify_insert --
+-- Wake the listeners of a queue's insert channel (runtime/listener) as PGMQ's insert trigger would.
+SELECT pg_notify(%(channel)s, NULL);
 
 -- read --
 -- Read up to qty visible messages, hiding them for vt_s seconds (read_ct goes up by one). Each
@@ -60,12 +71,12 @@ INSERT INTO queue_metrics (queue, kind, outcome, msg_id, duration_ms, detail)
 VALUES (%(queue)s, 'task', %(outcome)s, %(msg_id)s, %(duration_ms)s, %(detail)s);
 
 -- start_artist_discovery --
--- Seed by name (validated in SQL); returns the msg_id.
-SELECT start_artist_discovery(%(artist_name)s) AS msg_id;
+-- Seed by name (validated in SQL) in a lane; returns the msg_id.
+SELECT start_artist_discovery(%(artist_name)s, lane => %(lane)s) AS msg_id;
 
 -- start_artist_discovery_by_id --
--- Seed by Spotify artist id (validated in SQL); returns the msg_id.
-SELECT start_artist_discovery_by_id(%(spotify_id)s) AS msg_id;
+-- Seed by Spotify artist id (validated in SQL) in a lane; returns the msg_id.
+SELECT start_artist_discovery_by_id(%(spotify_id)s, lane => %(lane)s) AS msg_id;
 
 -- upsert_artist --
 -- Insert or refresh an artist by Spotify id; returns its row id.
@@ -129,6 +140,19 @@ SELECT EXISTS (SELECT 1 FROM {queue_table} WHERE msg_id = %(msg_id)s) AS queued;
 -- count_waiting --
 -- Messages in {queue_table} whose field `key` is one of `values`. Reads only.
 SELECT count(*) FROM {queue_table} WHERE message->>%(key)s = ANY(%(values)s::text[]);
+
+-- waiting_values --
+-- Every value of field `key` (lower-cased when fold) among the messages in {queue_table}. Reads only.
+SELECT DISTINCT CASE WHEN %(fold)s THEN lower(message->>%(key)s) ELSE message->>%(key)s END
+FROM {queue_table} WHERE message ? %(key)s;
+
+-- enqueued_at --
+-- When message msg_id of {queue_table} was sent; NULL once it is no longer there. Reads only.
+SELECT enqueued_at FROM {queue_table} WHERE msg_id = %(msg_id)s;
+
+-- count_before --
+-- Messages in {queue_table} sent before a moment (work ahead of what was sent then). Reads only.
+SELECT count(*) FROM {queue_table} WHERE enqueued_at < %(before)s;
 
 -- count_dead --
 -- Dead letters in {dlq_table} whose original message's field `key` is one of `values`.

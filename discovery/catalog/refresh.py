@@ -18,7 +18,7 @@ from typing import Any, LiteralString
 
 from psycopg import Connection
 
-from discovery.pgmq import queues
+from discovery.pgmq import lanes, queues
 from discovery.pgmq.sql import queries
 from discovery.settings import QUEUES
 
@@ -28,18 +28,19 @@ def _q(name: str) -> LiteralString:
 
 
 def refresh_queue(stage: str) -> str:
-    """The PGMQ queue refresh work for `stage` goes to.
-
-    Today the stage's own queue; with priority lanes (issue 21) this becomes
-    `lane_queue(stage, "refresh")` (discovery/pgmq/lanes.py), the low-priority lane."""
-    return stage
+    """The PGMQ queue refresh work for `stage` goes to: the stage's refresh lane, read only on
+    capacity the interactive and bulk lanes leave (runtime/bridge, runtime/priority); what its
+    tasks send downstream stays in that lane."""
+    return lanes.lane_queue(stage, lanes.REFRESH)
 
 
 def busy_queues(conn: Connection) -> list[str]:
-    """The stage queues holding work (waiting or in flight): refresh work is queued only when none
-    does, so a refresh never stands in front of a seed."""
+    """The seeding lanes' queues (interactive and bulk) holding work (waiting or in flight): beat
+    queues refresh work only when none does. The lanes already keep refresh behind seeding; this
+    keeps a backfill's hours from filling the refresh lane with work it cannot reach yet."""
     found = queues.metrics(conn)
-    return [queue for queue in QUEUES if queue in found and found[queue].length > 0]
+    seeding = [lanes.lane_queue(stage, lane) for stage in QUEUES for lane in (lanes.INTERACTIVE, lanes.BULK)]
+    return [queue for queue in seeding if queue in found and found[queue].length > 0]
 
 
 def due_artists(conn: Connection, cadence_s: float, limit: int) -> list[str]:

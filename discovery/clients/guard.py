@@ -6,7 +6,9 @@ state, and after the answer pybreaker's write of a zero failure count over a zer
 reads the hold first and takes no slot while a hold binds this process (a credential hold binds
 only the credential that was refused), exactly as the separate calls did; the breaker then runs
 the call on the state read here (clients/breakers.PrimedRedisStorage). A full window is left to
-the limiter's own wait (clients/ratelimit), and the state is then read again after it.
+the limiter's own wait (clients/ratelimit), and the state is then read again after it. Only
+interactive work takes its slot in the script (and marks the API as in interactive use, as the
+limiter does); work of a lower lane takes its slot through the limiter, whose lane share applies.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import time
 from discovery.clients.breakers import DEADLINE_KEY, ApiBreaker, Hold, breaker_key
 from discovery.clients.ratelimit import ACQUIRE_MOVING_WINDOW, SharedRateLimit
 from discovery.clients.redis_pool import shared_redis, text
+from discovery.pgmq import lanes
 
-# KEYS: deadline, pybreaker state, pybreaker fail_counter[, rate-limit window]
-# ARGV: our credential's fingerprint, now[, the window script's five arguments]
+# KEYS: deadline, pybreaker state, pybreaker fail_counter[, rate-limit window, interactive-use marker]
+# ARGV: our credential's fingerprint, now[, the window script's five arguments, the marker's life in ms]
 _GUARD = """
 local hold = redis.call('hmget', KEYS[1], 'until', 'kind', 'credential', 'reason')
 local state = redis.call('get', KEYS[2]) or ''
@@ -28,7 +31,8 @@ local binds = hold[1] and tonumber(hold[1]) > tonumber(ARGV[2])
     and (hold[2] ~= 'credential' or hold[3] == ARGV[1])
 if binds then
   taken = 0
-elseif #KEYS == 4 then
+elseif #KEYS == 5 then
+  redis.call('set', KEYS[5], 1, 'PX', ARGV[8])
   local function acquire(KEYS, ARGV)
 """ + ACQUIRE_MOVING_WINDOW + """
   end
@@ -58,14 +62,16 @@ class CallGuard:
         RateLimited) and leave the breaker's state primed for the call."""
         keys = list(self._keys)
         args: list[str | float | int] = [self.breaker.credential or "", time.time()]
-        if self.rate_limit is not None and self._slot_in_script:
+        in_script = self.rate_limit is not None and self._slot_in_script and lanes.current() == lanes.INTERACTIVE
+        if self.rate_limit is not None and in_script:
             key, slot_args = self.rate_limit.slot_request()
-            keys.append(key)
-            args.extend(slot_args)
+            marker, marker_ms = self.rate_limit.interactive_marker()
+            keys.extend((key, marker))
+            args.extend((*slot_args, marker_ms))
         until, kind, credential, reason, state, failures, taken = self._script(keys, args)
         hold = Hold(float(until), text(kind or b"breaker"), text(credential), text(reason)) if until else None
         self.breaker.check_hold(hold)
-        if self.rate_limit is not None and not (taken and self._slot_in_script):
+        if self.rate_limit is not None and not (taken and in_script):
             # A full window (or one counted elsewhere): the limiter waits or raises RateLimited.
             self.breaker.storage.unprime()
             self.rate_limit.acquire()

@@ -5,6 +5,12 @@ finds the window full waits for a free slot only up to `max_wait_s`, then raises
 the time to the next free slot, so the worker gives its message back for that long (a throttle,
 not a failed attempt) instead of sleeping. The bridge reads only as many messages as the window
 can serve soon (`free_within`).
+
+Lanes (pgmq/lanes): work in the bulk or refresh lane may fill a window only up to
+1 - DISCOVERY_INTERACTIVE_RESERVE of it, so a person's artist arriving behind a backfill finds
+slots free at once instead of waiting a whole window (Spotify's is 30 s); and while interactive
+work uses the API (it called within the last INTERACTIVE_MEMORY_S), only DISCOVERY_BULK_SHARE
+of it. Either way at least one request per window stays theirs.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from discovery.exceptions import ConfigurationError, RateLimited
+from discovery.pgmq import lanes
 from discovery.settings import parse_pairs
 
 logger = logging.getLogger(__name__)
@@ -31,6 +38,9 @@ DEFAULT_MAX_WAIT_S = 2.0
 WINDOW_MARGIN_SHARE = 0.02
 MIN_WINDOW_MARGIN_S = 0.05
 KEY_NAMESPACE = "discovery-rate"
+# Interactive work counts as using an API for this long after its last call: the gaps between one
+# artist's stages are shorter; a longer memory would hold a backfill back for nothing.
+INTERACTIVE_MEMORY_S = 2.0
 
 # limits' moving-window script, with the window (a float) apart from the key's TTL (an integer,
 # as EXPIRE wants): ARGV = timestamp, limit, window_s, amount, ttl_s.
@@ -51,6 +61,31 @@ for i = 1, amount do
 end
 redis.call('ltrim', KEYS[1], 0, limit - 1)
 redis.call('expire', KEYS[1], ARGV[5])
+return true
+"""
+
+# A lower lane's request takes a slot of the API's window (full `limit`) and one of the lower
+# lanes' own window (`lane_limit`): KEYS = shared, lower lanes'; ARGV = timestamp, limit,
+# window_s, lane_limit, ttl_s. Both lists keep `limit` stamps, so a lane limit that grows again
+# still sees every recent request.
+_ACQUIRE_LOWER_LANE = """
+local timestamp = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local lane_limit = tonumber(ARGV[4])
+local entry = redis.call('lindex', KEYS[1], limit - 1)
+if entry and tonumber(entry) >= timestamp - window then
+    return false
+end
+entry = redis.call('lindex', KEYS[2], lane_limit - 1)
+if entry and tonumber(entry) >= timestamp - window then
+    return false
+end
+for i = 1, 2 do
+    redis.call('lpush', KEYS[i], timestamp)
+    redis.call('ltrim', KEYS[i], 0, limit - 1)
+    redis.call('expire', KEYS[i], ARGV[5])
+end
 return true
 """
 
@@ -111,6 +146,7 @@ class _MarginRedisStorage(RedisStorage):
         self.margin_s = margin_s
         self._acquire = self._redis().register_script(ACQUIRE_MOVING_WINDOW)
         self._taken_since = self._redis().register_script(_TAKEN_SINCE)
+        self._acquire_lower = self._redis().register_script(_ACQUIRE_LOWER_LANE)
 
     def _redis(self) -> redis.Redis:
         """limits' client as what it is, a redis-py client (get_connection's type is a narrow
@@ -132,6 +168,16 @@ class _MarginRedisStorage(RedisStorage):
         keys = [self.prefixed_key(key) for key, _, _ in windows]
         return [int(count) for count in self._taken_since(keys, arguments)]
 
+    def acquire_lower_lane_entry(self, key: str, lane_key: str, limit: int, lane_limit: int, expiry: int) -> bool:
+        window_s = expiry + self.margin_s
+        arguments = [time.time(), limit, window_s, lane_limit, math.ceil(window_s)]
+        return bool(self._acquire_lower([self.prefixed_key(key), self.prefixed_key(lane_key)], arguments))
+
+    def slot_times(self, key: str, limit: int) -> list[float]:
+        """When each request counted in the key's window was taken (newest first)."""
+        raw = self._redis().lrange(self.prefixed_key(key), 0, limit - 1)
+        return [float(stamp) for stamp in raw]
+
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]  # limits says int; its Lua takes a float window
         return start + self.margin_s, count
@@ -141,12 +187,25 @@ class SharedRateLimit:
     """One API's limit, counted in Redis across the cluster."""
 
     def __init__(
-        self, api: str, rate: Rate, redis_url: str, *, max_wait_s: float = DEFAULT_MAX_WAIT_S
+        self,
+        api: str,
+        rate: Rate,
+        redis_url: str,
+        *,
+        max_wait_s: float = DEFAULT_MAX_WAIT_S,
+        interactive_reserve: float = 0.0,
+        bulk_share: float = 1.0,
     ) -> None:
         self.api = api
         self.rate = rate
         self.redis_url = redis_url
         self.max_wait_s = max_wait_s
+        # What bulk and refresh work may use of each window (interactive work may use all of it):
+        # all but the reserve, or their share while interactive work uses the API.
+        self.lower_lanes_limit = max(1, math.floor(rate.requests * (1 - interactive_reserve)))
+        self.lower_lanes_share_limit = max(1, math.floor(rate.requests * min(bulk_share, 1 - interactive_reserve)))
+        self._interactive_key = f"discovery:interactive-calls:{api}"
+        self._interactive_memory_s = INTERACTIVE_MEMORY_S
         self._item: RateLimitItem = RateLimitItemPerSecond(rate.requests, rate.per_s)
         self._storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
         self._limiter = MovingWindowRateLimiter(self._storage)
@@ -177,14 +236,54 @@ class SharedRateLimit:
         stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
         return 0.0 if stats.remaining > 0 else max(stats.reset_time - time.time(), 0.0)
 
+    def interactive_marker(self) -> tuple[str, int]:
+        """The key marking the API as in interactive use, and the mark's life in ms (limit_for
+        sets it; clients/guard sets it in its script when it takes an interactive slot there)."""
+        return self._interactive_key, int(self._interactive_memory_s * 1000)
+
+    def limit_for(self, lane: str) -> int:
+        """How many requests of a window work of `lane` may take now. Interactive work's call
+        also marks the API as in interactive use for a window."""
+        client = self._storage._redis()
+        if lane == lanes.INTERACTIVE:
+            client.set(self._interactive_key, 1, px=int(self._interactive_memory_s * 1000))
+            return self.rate.requests
+        return self.lower_lanes_share_limit if client.exists(self._interactive_key) else self.lower_lanes_limit
+
+    def _hit(self, limit: int) -> bool:
+        """Take a slot; below the full limit (a lower lane), only while the lower lanes' own
+        requests in the window are fewer than `limit` too."""
+        if limit >= self.rate.requests:
+            return bool(self._limiter.hit(self._item, KEY_NAMESPACE, self.api))
+        key = self._item.key_for(KEY_NAMESPACE, self.api)
+        return self._storage.acquire_lower_lane_entry(
+            key, key + ":lower-lanes", self.rate.requests, limit, self._item.get_expiry()
+        )
+
+    def _free_in_s(self, limit: int) -> float:
+        """Seconds until the window (and, below the full limit, the lower lanes' part of it
+        holding fewer than `limit`) has a free slot."""
+        stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
+        full_s = 0.001 if stats.remaining > 0 else max(stats.reset_time - time.time(), 0.001)
+        if limit >= self.rate.requests:
+            return full_s
+        stamps = self._storage.slot_times(self._item.key_for(KEY_NAMESPACE, self.api) + ":lower-lanes", limit)
+        if len(stamps) < limit:
+            return full_s
+        window_s = self.rate.per_s + window_margin_s(self.rate)
+        return max(stamps[limit - 1] + window_s - time.time(), full_s)
+
     def acquire(self) -> None:
-        """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited."""
-        deadline = time.monotonic() + self.max_wait_s
+        """Take one request slot, waiting at most `max_wait_s`; otherwise raise RateLimited.
+        Work of a lane below interactive stops at its share of the window (lanes.current())."""
+        lane = lanes.current()
+        limit = self.limit_for(lane)
+        # A lower lane's task never holds a pool process waiting for a slot: it gives its message back.
+        deadline = time.monotonic() + (self.max_wait_s if lane == lanes.INTERACTIVE else 0.0)
         while True:
-            if self._limiter.hit(self._item, KEY_NAMESPACE, self.api):
+            if self._hit(limit):
                 return
-            stats = self._limiter.get_window_stats(self._item, KEY_NAMESPACE, self.api)
-            free_in_s = max(stats.reset_time - time.time(), 0.001)
+            free_in_s = self._free_in_s(limit)
             left_s = deadline - time.monotonic()
             if free_in_s > left_s:
                 logger.debug(

@@ -44,7 +44,10 @@ def api_session(
         settings.redis_url,
         cache_url=settings.cache_url(),
         ttls=parse_ttls(settings.discovery_cache_ttls, settings.discovery_refresh_cadence_s),
-        rate_limit=SharedRateLimit(api, rate, settings.redis_url, max_wait_s=max_wait_s) if rate else None,
+        rate_limit=SharedRateLimit(
+            api, rate, settings.redis_url, max_wait_s=max_wait_s,
+            interactive_reserve=settings.discovery_interactive_reserve, bulk_share=settings.discovery_bulk_share,
+        ) if rate else None,
         breaker=ApiBreaker(api, settings.redis_url, options.get("breaker_policy"), fingerprint(api, settings)),
         timeout_s=options.get("timeout_s", DEFAULT_TIMEOUT_S),
         retries=options.get("retries", DEFAULT_RETRIES),

@@ -55,22 +55,38 @@ def migrate(create_db: bool) -> None:
 @click.argument("artist_name", required=False)
 @click.option("--spotify-id", help="Start from a Spotify artist id instead of a name.")
 @click.option("--follow", is_flag=True, help="Watch this artist's discovery until it is done, then report.")
-def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
-    """Put one artist on the artist_discovery queue and print its msg_id."""
+@click.option("--file", "from_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A backfill: one artist a line (name, Spotify id or artist URL), or a CSV with a column artist or spotify_id.")
+@click.option("--lane", type=click.Choice(["interactive", "bulk", "refresh"]), default=None,
+              help="The lane to queue in [default: interactive; bulk with --file].")
+def seed(
+    artist_name: str | None, spotify_id: str | None, follow: bool, from_file: Path | None, lane: str | None
+) -> None:
+    """Put one artist on the artist_discovery queue and print its msg_id; or, with --file, a
+    whole list in the bulk lane, with a summary."""
     from discovery.ops import environment, seeding
     from discovery.settings import get_settings
 
     settings = get_settings()
+    if from_file is not None:
+        if artist_name is not None or spotify_id is not None or follow:
+            raise click.UsageError("--file seeds a whole list: give no name, --spotify-id or --follow with it")
+        environment.require(settings)
+        from discovery.ops.seed_file import seed_with_progress
+
+        click.echo(seed_with_progress(settings.database_url, from_file, lane or "bulk"))
+        return
     # Without Redis nothing would move: say so now rather than follow a wait that never ends.
     environment.require(settings, redis_too=follow)
-    msg_id = seeding.seed_or_exit(artist_name, spotify_id)
+    lane = lane or "interactive"
+    msg_id = seeding.seed_or_exit(artist_name, spotify_id, lane)
     click.echo(msg_id)
     if follow:
         from discovery.ops import progress
+        from discovery.pgmq.lanes import lane_queue
 
-        [last] = progress.follow(
-            settings.database_url, settings.redis_url, [progress.Seeded(msg_id, artist_name, spotify_id)]
-        )
+        seeded = progress.Seeded(msg_id, artist_name, spotify_id, lane_queue(progress.SEED_QUEUE, lane))
+        [last] = progress.follow(settings.database_url, settings.redis_url, [seeded])
         if last.stage == "failed":
             raise click.ClickException(f"discovery of {last.artist} failed: {last.reason}")
         if last.stage == "not found":

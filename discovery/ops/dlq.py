@@ -19,7 +19,8 @@ from typing import Any
 import psycopg
 
 from discovery.pgmq import queues
-from discovery.settings import DLQ_SUFFIX, QUEUES, dlq_name
+from discovery.pgmq.lanes import all_queues
+from discovery.settings import DLQ_SUFFIX, dlq_name
 
 logger = logging.getLogger(__name__)
 
@@ -90,10 +91,11 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def check_queue(queue: str) -> str:
-    """The work queue's name; a DLQ's name (artist_discovery_dlq) is accepted for it too."""
+    """The work queue's name (any lane's: album_discovery_bulk); a DLQ's name
+    (artist_discovery_dlq) is accepted for it too."""
     name = queue.removesuffix(DLQ_SUFFIX)
-    if name not in QUEUES:
-        raise ValueError(f"unknown queue {queue!r}; known: {', '.join(QUEUES)}")
+    if name not in all_queues():
+        raise ValueError(f"unknown queue {queue!r}; known: {', '.join(all_queues())}")
     return name
 
 
@@ -128,7 +130,7 @@ def list_dead(
     """Dead letters still in the DLQs (of `queue`, else all), oldest first per queue."""
     rows = queues.dead_letters(
         conn,
-        QUEUES if queue is None else [check_queue(queue)],
+        all_queues() if queue is None else [check_queue(queue)],
         msg_ids=msg_ids,
         older_than_s=older_than_s,
     )

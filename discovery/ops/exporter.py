@@ -5,6 +5,8 @@ reach the port: it has no login and listens on 127.0.0.1 by default) cannot load
 faster than that.
 
 - every PGMQ queue's and DLQ's depth, visible messages, oldest message age, messages ever sent;
+  a lane's queue is labelled with its stage and `lane` (pgmq/lanes): {queue="album_discovery",
+  lane="bulk"} is album_discovery_bulk, {queue="album_discovery_dlq", lane="bulk"} its DLQ;
 - bridge batch throughput (batches, messages read, dispatched, dead-lettered, time spent);
 - task outcomes (archived, retried, dead_lettered, superseded) and the time they took;
 - failures recorded in worker_issues, by kind of error; bridge ticks paused by an API;
@@ -27,9 +29,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from discovery.catalog import coverage
-from discovery.pgmq import queues, retention
+from discovery.pgmq import lanes, queues, retention
+from discovery.pgmq.lanes import all_queues
 from discovery.runtime.schedule import DEFAULT_INTERVALS_S, STALL_TICKS
-from discovery.settings import DLQ_SUFFIX, QUEUES
+from discovery.settings import DLQ_SUFFIX
 
 logger = logging.getLogger(__name__)
 
@@ -107,10 +110,14 @@ def _families(conn: psycopg.Connection) -> Iterator[Any]:
     issues = CounterMetricFamily(
         "discovery_worker_issues",
         "Failures recorded (worker_issues rows)",
-        labels=["queue", "error_type"],
+        labels=["queue", "lane", "error_type"],
     )
-    for (queue, error_type), count in sorted(retention.issue_totals(conn).items()):
-        issues.add_metric([queue, error_type], count)
+    per_lane: dict[tuple[str, str, str], int] = {}
+    for (queue, error_type), count in retention.issue_totals(conn).items():
+        key = (*queue_and_lane(queue), error_type)
+        per_lane[key] = per_lane.get(key, 0) + count
+    for key, count in sorted(per_lane.items()):
+        issues.add_metric(list(key), count)
     yield issues
 
 
@@ -140,105 +147,101 @@ def _waiting_families(conn: psycopg.Connection, ticks_s: dict[str, float]) -> It
     age = GaugeMetricFamily(
         "discovery_queue_oldest_visible_age_seconds",
         "How long a work queue's longest-waiting readable message has been ready (0 when none)",
-        labels=["queue"],
+        labels=["queue", "lane"],
     )
     tick = GaugeMetricFamily(
-        "discovery_queue_tick_seconds", "Seconds between a queue's bridge ticks", labels=["queue"]
+        "discovery_queue_tick_seconds", "Seconds between a queue's bridge ticks", labels=["queue", "lane"]
     )
     stalled = GaugeMetricFamily(
         "discovery_queue_stalled",
         f"1 when a readable message waited more than {STALL_TICKS}x the queue's tick "
         "(beat down or no pool; status also rules out a paused API and a full pool)",
-        labels=["queue"],
+        labels=["queue", "lane"],
     )
-    for queue in QUEUES:
+    for queue in all_queues():
+        labels = list(queue_and_lane(queue))
         waited = queues.oldest_visible_age_s(conn, queue) or 0
-        seconds = ticks_s.get(queue, DEFAULT_INTERVALS_S.get(queue, 0.0))
-        age.add_metric([queue], float(waited))
-        tick.add_metric([queue], seconds)
-        stalled.add_metric([queue], 1.0 if seconds and waited > STALL_TICKS * seconds else 0.0)
+        seconds = ticks_s.get(labels[0], DEFAULT_INTERVALS_S.get(labels[0], 0.0))
+        age.add_metric(labels, float(waited))
+        tick.add_metric(labels, seconds)
+        stalled.add_metric(labels, 1.0 if seconds and waited > STALL_TICKS * seconds else 0.0)
     yield from (age, tick, stalled)
 
 
+def queue_and_lane(name: str) -> tuple[str, str]:
+    """The labels of a PGMQ queue: its stage (with `_dlq` for a DLQ) and its lane; a queue that
+    is no lane of a stage keeps its name, with the lane "interactive"."""
+    work = name.removesuffix(DLQ_SUFFIX)
+    try:
+        stage, lane = lanes.stage_and_lane(work)
+    except lanes.UnknownLane:
+        return name, lanes.INTERACTIVE
+    return (stage + DLQ_SUFFIX if work != name else stage), lane
+
+
 def _queue_families(rows: Iterable[queues.QueueMetrics]) -> Iterator[Any]:
+    labels = ["queue", "lane"]
     depth = GaugeMetricFamily(
-        "discovery_queue_depth",
-        "Messages in a PGMQ queue, visible or not (DLQs included)",
-        labels=["queue"],
+        "discovery_queue_depth", "Messages in a PGMQ queue, visible or not (DLQs included)", labels=labels
     )
-    visible = GaugeMetricFamily(
-        "discovery_queue_visible", "Messages in a PGMQ queue ready to be read", labels=["queue"]
-    )
+    visible = GaugeMetricFamily("discovery_queue_visible", "Messages in a PGMQ queue ready to be read", labels=labels)
     oldest = GaugeMetricFamily(
-        "discovery_queue_oldest_message_age_seconds",
-        "Age of a queue's oldest message (0 when empty)",
-        labels=["queue"],
+        "discovery_queue_oldest_message_age_seconds", "Age of a queue's oldest message (0 when empty)", labels=labels
     )
-    sent = CounterMetricFamily(
-        "discovery_queue_sent", "Messages ever sent to a PGMQ queue", labels=["queue"]
-    )
-    dlq = GaugeMetricFamily(
-        "discovery_dlq_depth", "Dead letters waiting in a work queue's DLQ", labels=["queue"]
-    )
+    sent = CounterMetricFamily("discovery_queue_sent", "Messages ever sent to a PGMQ queue", labels=labels)
+    dlq = GaugeMetricFamily("discovery_dlq_depth", "Dead letters waiting in a work queue's DLQ", labels=labels)
     for row in rows:
-        depth.add_metric([row.queue], row.length)
-        visible.add_metric([row.queue], row.visible)
-        oldest.add_metric([row.queue], float(row.oldest_age_s or 0))
-        sent.add_metric([row.queue], row.total_sent)
-        work_queue = row.queue.removesuffix(DLQ_SUFFIX)
-        if row.queue.endswith(DLQ_SUFFIX) and work_queue in QUEUES:
-            dlq.add_metric([work_queue], row.length)
+        queue, lane = queue_and_lane(row.queue)
+        depth.add_metric([queue, lane], row.length)
+        visible.add_metric([queue, lane], row.visible)
+        oldest.add_metric([queue, lane], float(row.oldest_age_s or 0))
+        sent.add_metric([queue, lane], row.total_sent)
+        if row.queue.endswith(DLQ_SUFFIX) and row.queue.removesuffix(DLQ_SUFFIX) in all_queues():
+            dlq.add_metric([queue.removesuffix(DLQ_SUFFIX), lane], row.length)
     yield from (depth, visible, oldest, sent, dlq)
 
 
 def _batch_families(rows: list[tuple[str, retention.MetricTotals]]) -> Iterator[Any]:
-    batches = CounterMetricFamily(
-        "discovery_bridge_batches", "Batches the bridge read", labels=["queue"]
-    )
-    read = CounterMetricFamily(
-        "discovery_bridge_messages_read", "Messages the bridge read", labels=["queue"]
-    )
+    labels = ["queue", "lane"]
+    batches = CounterMetricFamily("discovery_bridge_batches", "Batches the bridge read", labels=labels)
+    read = CounterMetricFamily("discovery_bridge_messages_read", "Messages the bridge read", labels=labels)
     dispatched = CounterMetricFamily(
-        "discovery_bridge_messages_dispatched",
-        "Messages the bridge handed to Celery",
-        labels=["queue"],
+        "discovery_bridge_messages_dispatched", "Messages the bridge handed to Celery", labels=labels
     )
     dead = CounterMetricFamily(
-        "discovery_bridge_messages_dead_lettered",
-        "Messages the bridge dead-lettered",
-        labels=["queue"],
+        "discovery_bridge_messages_dead_lettered", "Messages the bridge dead-lettered", labels=labels
     )
     seconds = CounterMetricFamily(
-        "discovery_bridge_batch_duration_seconds", "Time spent on bridge batches", labels=["queue"]
+        "discovery_bridge_batch_duration_seconds", "Time spent on bridge batches", labels=labels
     )
-    per_queue: dict[str, retention.MetricTotals] = {}
+    per_queue: dict[tuple[str, str], retention.MetricTotals] = {}
     for queue, found in rows:
-        per_queue.setdefault(queue, retention.MetricTotals()).add(
+        per_queue.setdefault(queue_and_lane(queue), retention.MetricTotals()).add(
             found.events, found.read_count, found.dispatched, found.dead_lettered, found.duration_ms
         )
-    for queue, found in per_queue.items():
-        batches.add_metric([queue], found.events)
-        read.add_metric([queue], found.read_count)
-        dispatched.add_metric([queue], found.dispatched)
-        dead.add_metric([queue], found.dead_lettered)
-        seconds.add_metric([queue], found.duration_ms / 1000)
+    for key, found in sorted(per_queue.items()):
+        batches.add_metric(list(key), found.events)
+        read.add_metric(list(key), found.read_count)
+        dispatched.add_metric(list(key), found.dispatched)
+        dead.add_metric(list(key), found.dead_lettered)
+        seconds.add_metric(list(key), found.duration_ms / 1000)
     yield from (batches, read, dispatched, dead, seconds)
 
 
 def _task_families(rows: list[tuple[str, str, retention.MetricTotals]]) -> Iterator[Any]:
+    labels = ["queue", "lane", "outcome"]
     tasks = CounterMetricFamily(
-        "discovery_tasks",
-        "Task outcomes (archived, retried, dead_lettered, superseded)",
-        labels=["queue", "outcome"],
+        "discovery_tasks", "Task outcomes (archived, retried, dead_lettered, superseded)", labels=labels
     )
-    seconds = CounterMetricFamily(
-        "discovery_task_duration_seconds",
-        "Time spent in tasks, by outcome",
-        labels=["queue", "outcome"],
-    )
+    seconds = CounterMetricFamily("discovery_task_duration_seconds", "Time spent in tasks, by outcome", labels=labels)
+    per_lane: dict[tuple[str, str, str], retention.MetricTotals] = {}
     for queue, outcome, found in rows:
-        tasks.add_metric([queue, outcome], found.events)
-        seconds.add_metric([queue, outcome], found.duration_ms / 1000)
+        per_lane.setdefault((*queue_and_lane(queue), outcome), retention.MetricTotals()).add(
+            found.events, found.read_count, found.dispatched, found.dead_lettered, found.duration_ms
+        )
+    for key, found in sorted(per_lane.items()):
+        tasks.add_metric(list(key), found.events)
+        seconds.add_metric(list(key), found.duration_ms / 1000)
     yield from (tasks, seconds)
 
 

@@ -21,11 +21,13 @@ from psycopg import IsolationLevel
 
 from discovery.catalog import artist_outcomes
 from discovery.escaping import without_controls
-from discovery.pgmq import queues, records
+from discovery.pgmq import lanes, queues, records
 from discovery.pgmq.sql import queries
 from discovery.settings import APIS
+from discovery.settings import QUEUES as STAGES
 
 POLL_S = 1.0
+SEED_QUEUE = "artist_discovery"
 FINISHED = ("done", "not found", "failed")
 # Stages in the order a discovery goes through them; what is shown never goes back.
 STAGE_ORDER = ("waiting", "resolving", "discovering", *FINISHED)
@@ -56,6 +58,7 @@ class Snapshot:
     next_retry: datetime | None = None
     no_releases: bool = False
     elapsed_s: float = 0.0
+    ahead: int = 0  # interactive messages, at any stage, sent before this seed and not done yet
 
     @property
     def finished(self) -> bool:
@@ -77,20 +80,30 @@ class Snapshot:
         if self.retried and self.next_retry is not None:
             text += f"; next retry at {self.next_retry.astimezone():%H:%M:%S}"
             text += f" ({self.reason})" if self.reason and self.spotify_id else ""
+        if self.ahead and not self.finished:
+            text += f"; {self.ahead} interactive message{'s' if self.ahead != 1 else ''} ahead"
         return text + (f"; waiting on {self.paused}" if self.paused else "")
 
 
-def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id: str | None, paused: str = "") -> Snapshot:
-    """One look at a seeded artist; run it inside one transaction for a consistent view."""
+def snapshot(
+    conn: psycopg.Connection,
+    msg_id: int,
+    name: str | None,
+    spotify_id: str | None,
+    paused: str = "",
+    seed_queue: str = SEED_QUEUE,
+) -> Snapshot:
+    """One look at a seeded artist (its message `msg_id` of `seed_queue`, the artist stage's lane
+    it was seeded in); run it inside one transaction for a consistent view."""
     label = name or spotify_id or "?"
-    dead_reason = queues.dead_reason(conn, "artist_discovery", msg_id)
+    dead_reason = queues.dead_reason(conn, seed_queue, msg_id)
     if dead_reason:
         return Snapshot("failed", label, reason=dead_reason, paused=paused)
-    if queues.queued(conn, "artist_discovery", msg_id):
-        retry = queues.message_retry(conn, "artist_discovery", msg_id)
+    if queues.queued(conn, seed_queue, msg_id):
+        retry = queues.message_retry(conn, seed_queue, msg_id)
         if retry is None:
             return Snapshot("waiting", label, paused=paused)
-        issue = records.last_issue(conn, "artist_discovery", msg_id)
+        issue = records.last_issue(conn, seed_queue, msg_id)
         reason = f"{issue[0]}: {issue[1]}" if issue else ""
         return Snapshot("waiting", label, paused=paused, retried=1, next_retry=retry[1], reason=reason)
     search = artist_outcomes.artist_search(conn, msg_id)
@@ -106,13 +119,18 @@ def snapshot(conn: psycopg.Connection, msg_id: int, name: str | None, spotify_id
     found_id, found_name, releases_total = row
     counts: Any = conn.execute(_q("artist_progress"), {"id": found_id}).fetchone()
     (albums, tracks, rec_done, rec_known, enriched, known, producer_ids, album_ids, pending) = counts
-    work = _work_keys(found_id, album_ids, pending)
-    waiting = sum(
-        queues.count_waiting(conn, queue, key, values) for queue, key, values in work
-    ) + queues.count_waiting(conn, "social_enrichment", "producerId", producer_ids or [])
-    failed = sum(queues.count_dead(conn, queue, key, values) for queue, key, values in work)
+    # Its work in any lane: a piece another artist's backfill queued first and still holds counts.
+    work = [
+        (queue, key, values)
+        for stage, key, values in [
+            *_work_keys(found_id, album_ids, pending), ("social_enrichment", "producerId", producer_ids or [])
+        ]
+        for queue in lanes.lane_queues(stage)
+    ]
+    waiting = sum(queues.count_waiting(conn, queue, key, values) for queue, key, values in work)
+    failed = sum(queues.count_dead(conn, queue, key, values) for queue, key, values in work
+                 if key != "producerId")
     retrying = [queues.count_retrying(conn, queue, key, values) for queue, key, values in work]
-    retrying.append(queues.count_retrying(conn, "social_enrichment", "producerId", producer_ids or []))
     due = [when for count, when in retrying if count and when is not None]
     return Snapshot(
         "discovering" if waiting else "done",
@@ -168,6 +186,13 @@ class Seeded:
     msg_id: int
     name: str | None = None
     spotify_id: str | None = None
+    queue: str = SEED_QUEUE  # the artist stage's lane queue it was seeded in
+
+
+def interactive_ahead(conn: psycopg.Connection, since: datetime) -> int:
+    """Interactive messages of every stage sent before `since` and not done yet: the work a
+    person's seed of then waits behind (bulk and refresh work never comes first)."""
+    return sum(queues.count_before(conn, stage, since) for stage in STAGES)
 
 
 def forward_only(previous: Snapshot | None, current: Snapshot) -> Snapshot:
@@ -194,13 +219,22 @@ def follow(
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
 
+        # Work sent before a seed is ahead of it (the seed itself is read by then, if not found).
+        now = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+        sent_at = {seed.msg_id: queues.enqueued_at(conn, seed.queue, seed.msg_id) or now for seed in seeds}
+
         def take() -> list[Snapshot]:
             paused = paused_apis(redis_url)
             elapsed = time.monotonic() - started
             with conn.transaction():
-                looks = [snapshot(conn, seed.msg_id, seed.name, seed.spotify_id, paused) for seed in seeds]
-            for seed, look in zip(seeds, looks, strict=True):
-                shown[seed.msg_id] = forward_only(shown.get(seed.msg_id), replace(look, elapsed_s=elapsed))
+                looks = [snapshot(conn, seed.msg_id, seed.name, seed.spotify_id, paused, seed.queue) for seed in seeds]
+                ahead = [
+                    interactive_ahead(conn, sent_at[seed.msg_id]) if seed.queue == SEED_QUEUE and not look.finished else 0
+                    for seed, look in zip(seeds, looks, strict=True)
+                ]
+            for seed, look, before in zip(seeds, looks, ahead, strict=True):
+                look = replace(look, elapsed_s=elapsed, ahead=before)
+                shown[seed.msg_id] = forward_only(shown.get(seed.msg_id), look)
             return [shown[seed.msg_id] for seed in seeds]
 
         def over(current: list[Snapshot]) -> bool:

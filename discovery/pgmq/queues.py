@@ -40,8 +40,16 @@ def send(conn: Connection, queue: str, message: dict[str, Any], delay_s: int = 0
 
 def send_batch(conn: Connection, queue: str, messages: list[dict[str, Any]]) -> list[int]:
     """pgmq.send_batch: put several messages on `queue` in one statement; returns their msg_ids."""
-    rows = conn.execute(query("send_batch"), {"queue": queue, "messages": [Jsonb(m) for m in messages]})
+    rows = conn.execute(query("send_batch"), {"queue": queue, "messages": Jsonb(messages)})
     return [int(row[0]) for row in rows]
+
+
+def promote(conn: Connection, stage: str, lane: str, key: str, values: list[str]) -> int:
+    """Messages of `stage` waiting (visible) in a lane below `lane` whose field `key` is one of
+    `values` move up to `lane` (archived below, sent again above) in the caller's transaction;
+    returns how many moved. A message in flight stays where it is: its task is already running."""
+    row = conn.execute(query("promote"), {"stage": stage, "lane": lane, "key": key, "values": values}).fetchone()
+    return int(row[0]) if row else 0
 
 
 def read(conn: Connection, queue: str, vt_s: int, qty: int, bounds: Bounds = DEFAULT_BOUNDS) -> list[Delivery]:
@@ -200,6 +208,24 @@ def count_waiting(conn: Connection, queue: str, key: str, values: Iterable[str])
     return int(row[0]) if row else 0
 
 
+def waiting_values(conn: Connection, queue: str, key: str, *, fold: bool = False) -> set[str]:
+    """Every value of field `key` among the messages in `queue` (lower-cased when `fold`)."""
+    rows = conn.execute(_on("waiting_values", queue), {"key": key, "fold": fold}).fetchall()
+    return {row[0] for row in rows if row[0] is not None}
+
+
+def enqueued_at(conn: Connection, queue: str, msg_id: int) -> datetime | None:
+    """When message `msg_id` of `queue` was sent, while it is still there (else None)."""
+    row = conn.execute(_on("enqueued_at", queue), {"msg_id": msg_id}).fetchone()
+    return None if row is None else row[0]
+
+
+def count_before(conn: Connection, queue: str, before: datetime) -> int:
+    """How many messages in `queue` were sent before `before` (still waiting or in flight)."""
+    row = conn.execute(_on("count_before", queue), {"before": before}).fetchone()
+    return int(row[0]) if row else 0
+
+
 def count_dead(conn: Connection, queue: str, key: str, values: Iterable[str]) -> int:
     """How many dead letters of `queue` carry one of `values` in their original field `key`."""
     row = conn.execute(_on("count_dead", queue), {"key": key, "values": list(values)}).fetchone()
@@ -275,6 +301,12 @@ def insert_channel(queue: str) -> str:
     """The channel PGMQ NOTIFYs on an insert into `queue` (pgmq.enable_notify_insert): a channel
     name that only looks like its table's."""
     return f"pgmq.q_{queue}.INSERT"
+
+
+def notify_insert(conn: Connection, queue: str) -> None:
+    """Notify `queue`'s insert channel once (at commit), as PGMQ's per-row insert trigger does: a
+    bulk send wakes the listener without a trigger firing per message."""
+    conn.execute(query("notify_insert"), {"channel": insert_channel(queue)})
 
 
 def _soak(name: str, queue: str) -> sql.Composed:

@@ -16,8 +16,9 @@ from typing import LiteralString, cast
 from psycopg import Connection
 
 from discovery.pgmq import queues
+from discovery.pgmq.lanes import all_queues
 from discovery.pgmq.sql import queries
-from discovery.settings import QUEUES, dlq_name
+from discovery.settings import dlq_name
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +91,9 @@ def prune(conn: Connection, older_than_s: float, *, dry_run: bool = False) -> Pr
         else:
             result.removed["queue_metrics"] = conn.execute(_q("prune_metrics"), params).rowcount
         result.removed["worker_issues"] = sum(
-            queues.prune_issues(conn, queue, cutoff, mark, dry_run=dry_run) for queue in QUEUES
+            queues.prune_issues(conn, queue, cutoff, mark, dry_run=dry_run) for queue in all_queues()
         )
-        for queue in QUEUES:
+        for queue in all_queues():
             for name in (queue, dlq_name(queue)):
                 result.removed[f"pgmq.a_{name}"] = queues.prune_archive(conn, name, cutoff, dry_run=dry_run)
     logger.info(

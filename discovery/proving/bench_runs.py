@@ -21,6 +21,7 @@ from discovery.ops.demo import FAST_SCHEDULE, SANDBOX_CREDENTIALS
 from discovery.pgmq import queues
 from discovery.proving import scratch
 from discovery.runtime import bridge
+from discovery.runtime.inflight import InFlight
 from discovery.settings import QUEUE_POOLS, QUEUES, Settings
 
 NO_LIMITS = "spotify=100000/1,genius=100000/1,musicbrainz=100000/1,instagram=100000/1"
@@ -242,7 +243,7 @@ def bridge_batch_ms(where: Place, queued: int, batch: int, batches: int) -> floa
     client = redis.Redis.from_url(where.redis_url)
     times_ms = []
     for _ in range(batches):
-        client.delete(bridge.InFlight(client, "artist_discovery").key)
+        client.delete(InFlight(client, "artist_discovery").key)
         started = time.perf_counter()
         run = bridge.run("artist_discovery", settings, lambda delivery: None)
         times_ms.append((time.perf_counter() - started) * 1000)

@@ -43,93 +43,23 @@ from discovery.clients.ratelimit import (
     free_within_each,
     parse_rate_limits,
 )
-from discovery.clients.redis_pool import shared_redis, text
+from discovery.clients.redis_pool import shared_redis
 from discovery.exceptions import InvalidMessage
-from discovery.pgmq import attempts, queues, records
+from discovery.pgmq import attempts, lanes, queues, records
 from discovery.pgmq.db import pool
 from discovery.pgmq.decoding import Bounds
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import capacity
+from discovery.runtime.inflight import InFlight, renew_leases
+from discovery.runtime.priority import LaneShare, lower_lanes_window
 from discovery.settings import Settings
 from discovery.workers.registry import worker_for
 
 logger = logging.getLogger(__name__)
 
 BRIDGE_LOCK_TTL_S = 60
-STARTED_MEMORY_S = 3600
 Dispatch = Callable[[Delivery], None]
-
-
-class InFlight:
-    """The deliveries of one queue handed to Celery and not finished yet."""
-
-    def __init__(self, client: redis.Redis, queue: str) -> None:
-        self.client = client
-        self.key = f"discovery:inflight:{queue}"
-        # Deliveries whose task started: their own heartbeat keeps their lease (and stops when
-        # their process dies); the others wait in the broker and the queue keeps theirs.
-        self.started_key = f"discovery:started:{queue}"
-
-    @staticmethod
-    def member(delivery: Delivery) -> str:
-        return f"{delivery.msg_id}:{delivery.read_ct}"
-
-    def count(self) -> int:
-        # A delivery whose vt has passed is PGMQ's again, whether or not its task ever ran.
-        pipe = self.client.pipeline(transaction=False)  # one round trip
-        pipe.zremrangebyscore(self.key, "-inf", time.time())
-        pipe.zcard(self.key)
-        return int(pipe.execute()[1])
-
-    def live_count(self) -> int:
-        """Deliveries still in flight, without removing expired ones (that is the bridge's job)."""
-        return int(self.client.zcount(self.key, time.time(), "+inf"))
-
-    def add(self, delivery: Delivery, vt_s: int) -> None:
-        self.client.zadd(self.key, {self.member(delivery): time.time() + vt_s})
-
-    def mark_started(self, delivery: Delivery) -> None:
-        self.client.zadd(self.started_key, {self.member(delivery): time.time()})
-
-    def remove(self, delivery: Delivery) -> None:
-        member = self.member(delivery)
-        pipe = self.client.pipeline(transaction=False)
-        pipe.zrem(self.key, member)
-        pipe.zrem(self.started_key, member)
-        pipe.execute()
-
-    def waiting(self) -> list[tuple[int, int]]:
-        """(msg_id, read_ct) of the live deliveries whose task has not started."""
-        now = time.time()
-        # A task runs at most its hard time limit: older start marks are of killed processes.
-        self.client.zremrangebyscore(self.started_key, "-inf", now - STARTED_MEMORY_S)
-        live = self.client.zrangebyscore(self.key, now, "+inf")
-        started = set(self.client.zrange(self.started_key, 0, -1))
-        return [
-            (int(msg_id), int(read_ct))
-            for msg_id, _, read_ct in (text(member).partition(":") for member in live if member not in started)
-        ]
-
-
-def renew_leases(queue: str, settings: Settings, client: redis.Redis) -> int:
-    """Extend the leases of the deliveries of `queue` handed to Celery whose task has not started
-    (waiting in the broker behind busy processes), at most once per third of a lease across the
-    cluster, so they are not read again while they wait. A started task keeps its own lease (and
-    loses it with its process). Lose Redis and this set goes with the broker's queues: those
-    leases run out within one lease and PGMQ hands the messages out again."""
-    lease_s = settings.discovery_visibility_timeout_s
-    if not client.set(f"discovery:lease-renewal:{queue}", 1, nx=True, px=max(int(lease_s * 1000 / 3), 200)):
-        return 0
-    inflight = InFlight(client, queue)
-    deliveries = inflight.waiting()
-    if not deliveries:
-        return 0
-    with pool(settings.database_url).connection() as conn:
-        extended = queues.extend_leases(conn, queue, deliveries, lease_s)
-    expires = time.time() + lease_s
-    client.zadd(inflight.key, {f"{msg_id}:{read_ct}": expires for msg_id, read_ct in deliveries}, xx=True)
-    return extended
 
 
 def paused_apis(apis: Iterable[str], settings: Settings) -> dict[str, float]:
@@ -178,6 +108,9 @@ class BridgeRun:
     read: int = 0
     dispatched: int = 0
     dead_lettered: int = 0
+    # paused or window_full: seconds until every API that stopped it may be called again; or
+    # lower lanes held back by the interactive reserve: when a slot should free
+    resume_in_s: float | None = None
 
 
 def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
@@ -220,7 +153,9 @@ def _once(queue: str, settings: Settings, apis: tuple[str, ...], client: redis.R
     if full:
         return _pause(queue, settings, full, status="window_full", why="window full")
     renew_leases(queue, settings, client)
-    return _drain(queue, settings, InFlight(client, queue), dispatch, cap)
+    # Bulk and refresh read only what their share of the window serves (clients/ratelimit).
+    return _drain(queue, settings, InFlight(client, queue), dispatch, cap, lower_lanes_window(apis, settings, cap))
+
 
 
 def _merge(before: BridgeRun, after: BridgeRun) -> BridgeRun:
@@ -239,65 +174,98 @@ def _pause(
     with pool(settings.database_url).connection() as conn:
         records.record_pause(conn, queue=queue, detail=detail)
     logger.info("bridge paused %s: %s", queue, detail, extra={"action": "bridge_paused", "queue": queue})
-    return BridgeRun(queue, status)
+    return BridgeRun(queue, status, resume_in_s=max(paused.values()))
 
 
-def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, cap: int | None = None) -> BridgeRun:
-    """Read and dispatch batches; at most `cap` messages when the rate window limits this run."""
+def _drain(
+    queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, cap: int | None = None,
+    lower: tuple[int, float] | None = None,
+) -> BridgeRun:
+    """Read and dispatch batches, the stage's lanes in order (runtime/priority shares each
+    batch); at most `cap` messages when the rate window limits this run, and of them at most
+    `lower` = (count, seconds a slot takes to free) from the lanes below interactive: held back
+    there, the run asks to be woken again as slots free (resume_in_s)."""
     result = BridgeRun(queue, "drained")
-    vt_s = settings.discovery_visibility_timeout_s
+    lower_read = 0
     most = settings.discovery_bridge_max_per_tick if cap is None else min(cap, settings.discovery_bridge_max_per_tick)
+    share = LaneShare(inflight.client, queue, settings.discovery_bulk_share)
     while result.read < most:
         room = capacity.max_in_flight(inflight.client, queue, settings) - inflight.count()
         if room <= 0:
             result.status = "capped"
             break
-        started = time.monotonic()
-        qty = min(settings.discovery_batch_size, room, most - result.read)
-        with pool(settings.database_url).connection() as conn:
-            batch = queues.read(conn, queue, vt_s, qty, Bounds.of(settings))
-            if not batch:
-                break
-            dispatched = dead = 0
-            waiting = list(batch)  # read, hidden for vt_s, and not handed on yet
-            try:
-                throttled = attempts.throttled_reads(conn, queue, [delivery.msg_id for delivery in batch])
-                for delivery in batch:
-                    known = _dispatchable(conn, delivery, settings, throttled.get(delivery.msg_id, 0))
-                    if known is None:
-                        dead += 1
-                    else:
-                        inflight.add(known, vt_s)
-                        dispatch(known)
-                        dispatched += 1
-                    waiting.remove(delivery)
-            except Exception:
-                _give_back(settings, waiting)
-                raise
-            records.record_batch(
-                conn,
-                queue=queue,
-                outcome="dispatched",
-                read_count=len(batch),
-                dispatched=dispatched,
-                dead_lettered=dead,
-                duration_ms=int((time.monotonic() - started) * 1000),
-            )
-        result.read += len(batch)
-        result.dispatched += dispatched
-        result.dead_lettered += dead
-        logger.info(
-            "bridge dispatched %s of %s read from %s",
-            dispatched,
-            len(batch),
-            queue,
-            extra={"action": "batch_dispatched", "queue": queue, "read": len(batch), "dead_lettered": dead},
-        )
-        if len(batch) < qty:
-            # The queue had no more to give: another read would find nothing. A message sent
-            # since asks for a drain of its own (run's `wanted`), and beat's tick remains.
+        budget = min(settings.discovery_batch_size, room, most - result.read)
+        reserved = share.reserve(budget)
+        read_before = result.read
+        interactive_waited = False
+        bulk_read = 0
+        for lane in lanes.LANES:
+            want = budget - (result.read - read_before) - (reserved if lane == lanes.INTERACTIVE else 0)
+            if lane != lanes.INTERACTIVE and lower is not None:
+                if lower[0] - lower_read < want:
+                    result.resume_in_s = lower[1]
+                want = min(want, lower[0] - lower_read)
+            if want <= 0:
+                interactive_waited = interactive_waited or lane == lanes.INTERACTIVE
+                continue
+            read = _batch(lanes.lane_queue(queue, lane), settings, inflight, dispatch, want, result)
+            if lane == lanes.INTERACTIVE:
+                interactive_waited = read == want
+            else:
+                lower_read += read
+                bulk_read = read if lane == lanes.BULK else bulk_read
+        share.settle(reserved, interactive_waited, bulk_read)
+        if result.read == read_before:
             break
     return result
+
+
+def _batch(
+    lane_queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, qty: int, result: BridgeRun
+) -> int:
+    """Read up to `qty` of one lane's queue and dispatch them; returns how many were read."""
+    vt_s = settings.discovery_visibility_timeout_s
+    started = time.monotonic()
+    with pool(settings.database_url).connection() as conn:
+        batch = queues.read(conn, lane_queue, vt_s, qty, Bounds.of(settings))
+        if not batch:
+            return 0
+        dispatched = dead = 0
+        waiting = list(batch)  # read, hidden for vt_s, and not handed on yet
+        try:
+            throttled = attempts.throttled_reads(conn, lane_queue, [delivery.msg_id for delivery in batch])
+            for delivery in batch:
+                known = _dispatchable(conn, delivery, settings, throttled.get(delivery.msg_id, 0))
+                if known is None:
+                    dead += 1
+                else:
+                    inflight.add(known, vt_s)
+                    dispatch(known)
+                    dispatched += 1
+                waiting.remove(delivery)
+        except Exception:
+            _give_back(settings, waiting)
+            raise
+        records.record_batch(
+            conn,
+            queue=lane_queue,
+            outcome="dispatched",
+            read_count=len(batch),
+            dispatched=dispatched,
+            dead_lettered=dead,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    result.read += len(batch)
+    result.dispatched += dispatched
+    result.dead_lettered += dead
+    logger.info(
+        "bridge dispatched %s of %s read from %s",
+        dispatched,
+        len(batch),
+        lane_queue,
+        extra={"action": "batch_dispatched", "queue": lane_queue, "read": len(batch), "dead_lettered": dead},
+    )
+    return len(batch)
 
 
 def _give_back(settings: Settings, deliveries: list[Delivery]) -> None:
@@ -327,7 +295,7 @@ def _dispatchable(conn: psycopg.Connection, delivery: Delivery, settings: Settin
         _dead_letter(conn, delivery, "InvalidMessage", f"{delivery.queue} {delivery.refused}", spent)
         return None
     try:
-        known = validate(delivery.queue, delivery.message).model_dump(exclude_unset=True)
+        known = validate(lanes.stage_of(delivery.queue), delivery.message).model_dump(exclude_unset=True)
     except InvalidMessage as error:
         _dead_letter(conn, delivery, "InvalidMessage", str(error), spent)
         return None

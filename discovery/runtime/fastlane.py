@@ -2,6 +2,8 @@
 
 - A task that finished runs its own queue's bridge (its pool has room now) and the bridges of the
   queues it sent messages to, inline in its own process, right after its commit.
+- A message given back with a delay, or a bridge run that found an API held, wakes that bridge
+  again when the delay or hold is over (runtime/wakeup.py).
 - A seed, however it is sent (`discovery seed`, `python -m discovery.seed`, ops.seeding.start or
   `SELECT start_artist_discovery(...)`: all go through that SQL function and pgmq.send), wakes the
   listener in beat's process (runtime/listener.py) through PGMQ's insert notifications, which
@@ -17,20 +19,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from discovery.runtime import bridge
+from discovery.pgmq.lanes import stage_of
+from discovery.runtime import bridge, wakeup
 from discovery.runtime.dispatch import dispatch
 from discovery.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
+def run_bridge(queue: str, settings: Settings) -> bridge.BridgeRun:
+    """One bridge run; one that found an API held or its window full wakes again when that ends
+    (runtime/wakeup)."""
+    result = bridge.run(queue, settings, dispatch)
+    if result.resume_in_s is not None:
+        wakeup.wake_later(queue, result.resume_in_s, settings)
+    return result
+
+
 def nudge(queues: Iterable[str], settings: Settings) -> None:
     """Run each queue's bridge now, here; never fails the caller (beat gets there anyway)."""
     if not settings.discovery_fast_lane:
         return
-    for queue in sorted(set(queues)):
+    for queue in sorted({stage_of(queue) for queue in queues}):
         try:
-            bridge.run(queue, settings, dispatch)
+            run_bridge(queue, settings)
         except Exception as error:  # noqa: BLE001 - the fast lane is an optimisation only
             logger.warning(
                 "fast lane could not run the %s bridge: %s",

@@ -1,6 +1,6 @@
 """Wakes the artist bridge when a seed arrives by SQL (`SELECT start_artist_discovery(...)`).
 
-A migration turns on PGMQ's insert notifications for artist_discovery (pgmq.enable_notify_insert,
+Migrations turn on PGMQ's insert notifications for artist_discovery and its other lanes (pgmq.enable_notify_insert,
 which sends at most one NOTIFY per 250 ms per queue). A thread in beat's process (exactly one
 beat runs in a deployment, and it is always up) LISTENs and runs the bridge at once, and once more
 just after the throttle window so a seed that arrived inside the window is not left for the next
@@ -18,13 +18,15 @@ import psycopg
 from celery.signals import beat_init
 
 from discovery.pgmq import queues
+from discovery.pgmq.lanes import lane_queues, stage_of
 from discovery.runtime import fastlane
 from discovery.runtime.typed_celery import on
 from discovery.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-NOTIFIED_QUEUES = ("artist_discovery",)
+# A seed in any lane (pgmq/lanes) wakes the artist bridge, which reads the lanes in order.
+NOTIFIED_QUEUES = lane_queues("artist_discovery")
 THROTTLE_S = 0.25  # pgmq.enable_notify_insert's default throttle interval
 RECONNECT_S = 5.0
 
@@ -57,7 +59,7 @@ def _listen_once(stop: threading.Event) -> None:
         logger.info("seed listener started", extra={"action": "listener_started"})
         # Whatever arrived before we listened (beat starting, a reconnect) is read now.
         fastlane.nudge(NOTIFIED_QUEUES, settings)
-        queue_of = {channel(queue): queue for queue in NOTIFIED_QUEUES}
+        queue_of = {channel(queue): stage_of(queue) for queue in NOTIFIED_QUEUES}
         while not stop.is_set():
             woken = {queue_of[n.channel] for n in conn.notifies(timeout=1.0) if n.channel in queue_of}
             if woken:

@@ -14,9 +14,10 @@ from discovery.logs import configure_logging
 from discovery.pgmq import retention
 from discovery.pgmq.db import pool
 from discovery.pgmq.queues import Delivery
-from discovery.runtime import bridge, capacity, fastlane, listener, refresh
+from discovery.runtime import capacity, fastlane, listener, refresh, wakeup
 from discovery.runtime.app import app
-from discovery.runtime.dispatch import dispatch, process_task_name
+from discovery.runtime.dispatch import process_task_name
+from discovery.runtime.inflight import InFlight, renew_leases
 from discovery.runtime.schedule import (
     BRIDGE_QUEUE,
     BRIDGE_TASK,
@@ -60,7 +61,7 @@ def _leave_the_cluster(**_: Any) -> None:
 @task(app, name=BRIDGE_TASK, acks_late=False, ignore_result=True)
 def bridge_task(queue: str) -> dict[str, Any]:
     """Drain a batch of `queue` from PGMQ into its pool."""
-    result = bridge.run(queue, get_settings(), dispatch)
+    result = fastlane.run_bridge(queue, get_settings())
     return result.__dict__
 
 
@@ -89,19 +90,21 @@ def _keep_leases(delivery: Delivery, settings: Any) -> None:
     """On each heartbeat: this delivery's in-flight entry (it comes back after a flush), and the
     leases of its queue's deliveries still waiting in the broker behind busy processes."""
     client = shared_redis(settings.redis_url)
-    inflight = bridge.InFlight(client, delivery.queue)
+    inflight = InFlight(client, delivery.queue)
     inflight.add(delivery, settings.discovery_visibility_timeout_s)
     inflight.mark_started(delivery)
-    bridge.renew_leases(delivery.queue, settings, client)
+    renew_leases(inflight.stage, settings, client)
 
 
-def _make_process_task(queue: str) -> TypedTask[[int, int, Any], str]:
+def _make_process_task(queue: str) -> TypedTask[[int, int, Any, str | None], str]:
     @bound_task(app, name=process_task_name(queue), ignore_result=True)
-    def process_message(self: Task, msg_id: int, read_ct: int, message: Any) -> str:
+    def process_message(self: Task, msg_id: int, read_ct: int, message: Any, lane_queue: str | None = None) -> str:
+        # `lane_queue`: the lane's PGMQ queue the message was read from (none: the interactive
+        # one, the stage's own, as tasks dispatched before lanes were).
         settings = get_settings()
-        delivery = Delivery(queue, msg_id, read_ct, message)
+        delivery = Delivery(lane_queue or queue, msg_id, read_ct, message)
         worker_cls = worker_for(queue, settings)
-        inflight = bridge.InFlight(shared_redis(settings.redis_url), queue)
+        inflight = InFlight(shared_redis(settings.redis_url), queue)
         inflight.mark_started(delivery)
         try:
             if worker_cls is None:
@@ -110,6 +113,9 @@ def _make_process_task(queue: str) -> TypedTask[[int, int, Any], str]:
             outcome = process(worker_cls, delivery, settings, on_lease_extended=lambda: _keep_leases(delivery, settings))
         finally:
             inflight.remove(delivery)
+        # Given back with a delay: its bridge runs again when the message is readable again.
+        if outcome.retry_in_s is not None:
+            wakeup.wake_later(queue, outcome.retry_in_s, settings)
         # A throttled task nudges nobody: its API is held, and a bridge run now could only wait.
         if outcome.status != "throttled":
             fastlane.nudge({queue} | {sent_queue for sent_queue, _ in outcome.sent}, settings)

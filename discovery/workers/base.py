@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from discovery.clients import budget
 from discovery.exceptions import InvalidMessage, PermanentError, Throttled, TransientError
-from discovery.pgmq import attempts, queues, records
+from discovery.pgmq import attempts, lanes, queues, records
 from discovery.pgmq.db import in_transaction, pool
 from discovery.pgmq.messages import NAME_LIMIT, validate
 from discovery.pgmq.queues import Delivery
@@ -56,16 +56,26 @@ THROTTLE_SPREAD_MAX_S = 60.0
 
 
 class Transaction:
-    """What a worker may do inside its delivery's one transaction."""
+    """What a worker may do inside its delivery's one transaction. Everything it sends travels in
+    `lane`, the lane of the delivery that caused it (pgmq/lanes)."""
 
-    def __init__(self, conn: psycopg.Connection) -> None:
+    def __init__(self, conn: psycopg.Connection, lane: str = lanes.INTERACTIVE) -> None:
         self.conn = conn
+        self.lane = lane
         self.sent: list[tuple[str, int]] = []
         self._outbox: dict[str, list[dict[str, Any]]] = {}
 
     def send(self, queue: str, message: dict[str, Any]) -> None:
-        """Send `message` to `queue` when the delivery commits (with the archive of its source)."""
-        self._outbox.setdefault(queue, []).append(message)
+        """Send `message` to the stage `queue`, in this delivery's lane, when the delivery commits
+        (with the archive of its source)."""
+        self._outbox.setdefault(lanes.lane_queue(queue, self.lane), []).append(message)
+
+    def promote(self, stage: str, key: str, values: list[str]) -> int:
+        """Work of `stage` this delivery wants that already waits in a lower lane (its field `key`
+        one of `values`) moves up to this delivery's lane, in this transaction; returns how many."""
+        if self.lane == lanes.LANES[-1] or not values:
+            return 0
+        return queues.promote(self.conn, stage, self.lane, key, values)
 
     def flush(self) -> None:
         """One pgmq.send_batch per downstream queue, instead of one statement per message."""
@@ -122,6 +132,8 @@ class Outcome:
     status: str  # archived | retried | throttled | dead_lettered | superseded
     detail: str = ""
     sent: list[tuple[str, int]] = field(default_factory=list)
+    # retried or throttled: seconds until the message is readable again
+    retry_in_s: float | None = None
 
 
 def retry_delay_s(read_ct: int, retry_after_s: float | None, base_s: float) -> float:
@@ -168,8 +180,8 @@ def process(
     started = time.monotonic()
     lease = Lease(delivery, settings.database_url, settings.discovery_visibility_timeout_s, on_lease_extended)
     try:
-        with lease:
-            message = validate(delivery.queue, delivery.message)
+        with lease, lanes.working_in(lanes.lane_of(delivery.queue)):
+            message = validate(lanes.stage_of(delivery.queue), delivery.message)
             worker = worker_cls(delivery, settings)
             worker.lease = lease
             # Refresh work asks the APIs, not the cache, within the day's refresh budget.
@@ -196,7 +208,7 @@ def _commit(
         if not queues.claim(conn, delivery):
             # Another delivery owns (or already finished) this message: drop ours.
             raise _Superseded()
-        tx = Transaction(conn)
+        tx = Transaction(conn, lanes.lane_of(delivery.queue))
         worker.write(tx, message, fetched)
         tx.flush()
         queues.archive(conn, delivery.queue, delivery.msg_id)
@@ -270,7 +282,7 @@ def _throttled(delivery: Delivery, settings: Settings, error: Throttled, started
     if not in_transaction(settings.database_url, give_back, "throttled give-back"):
         return Outcome("superseded")
     _log(logging.INFO, "%s msg %s throttled", delivery, "message_throttled", error_type=type(error).__name__, delay_s=round(delay, 1))
-    return Outcome("throttled", f"{type(error).__name__}: {_reason(error)}")
+    return Outcome("throttled", f"{type(error).__name__}: {_reason(error)}", retry_in_s=delay)
 
 
 def _retry_later(delivery: Delivery, settings: Settings, error: BaseException, started: float) -> Outcome:
@@ -298,4 +310,4 @@ def _retry_later(delivery: Delivery, settings: Settings, error: BaseException, s
     if not in_transaction(settings.database_url, give_back, "give-back"):
         return Outcome("superseded")
     _log(logging.WARNING, "%s msg %s will be retried", delivery, "message_retried", error_type=error_type, delay_s=round(delay, 1))
-    return Outcome("retried", f"{error_type}: {_reason(error)}")
+    return Outcome("retried", f"{error_type}: {_reason(error)}", retry_in_s=delay)

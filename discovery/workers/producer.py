@@ -129,6 +129,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
         # Each producer's name lock is held to the commit: taken in name order, two recordings
         # crediting the same producers in opposite orders cannot deadlock.
         kept: list[tuple[int, str, str]] = []
+        asked_before: list[str] = []
         for credit in sorted(fetched.credits, key=lambda credit: normalize_name(credit.name)):
             producer_id = store.upsert_producer(tx.conn, credit)
             store.credit_recording(tx.conn, message.recordingKey, producer_id, credit)
@@ -137,6 +138,10 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             if wanted is not None:
                 name = self.bounded_name(tx, f"producer {wanted['producerId']}'s name", wanted["producerName"])
                 tx.send("social_enrichment", {**wanted, "producerName": name} | ({"refresh": True} if message.refresh else {}))
+            else:
+                asked_before.append(str(producer_id))
+        # A producer whose enrichment a lower lane asked for first is looked up at this lane.
+        tx.promote("social_enrichment", "producerId", asked_before)
         if fetched.capped:
             self.note(tx, "CreditsCapped", f"recording {message.recordingKey}: {fetched.capped}")
         # Identified again: what the source no longer lists is ended, kept in the history.

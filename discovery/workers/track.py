@@ -77,8 +77,11 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
             store.track_row(track, fetched.isrcs.get(track["id"]), keys[track["id"]]) for track in fetched.tracks
         ])
         known = []
+        asked_before = []
         for track in fetched.tracks:
             key = keys[track["id"]]
+            if key not in new:
+                asked_before.append(key)
             if key in new:
                 new.discard(key)  # one identification per recording, from its first track here
                 tx.send(
@@ -98,6 +101,8 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
         store.copy_recordings_credits(tx.conn, known)
         if fetched.paging_stopped:
             self.note(tx, "PagingStopped", f"album {message.albumId}: {fetched.paging_stopped}")
+        # A recording another artist's lower lane asked to identify first is identified at this lane.
+        tx.promote("producer_identification", "recordingKey", sorted(set(asked_before)))
         if fetched.next_offset is not None:
             tx.send(
                 "track_discovery",

@@ -79,7 +79,7 @@ BEGIN
     IF worker <> 'discovery_worker' AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'discovery_worker') THEN
         REVOKE ALL ON ALL TABLES IN SCHEMA public, pgmq FROM discovery_worker;
         REVOKE ALL ON ALL SEQUENCES IN SCHEMA public, pgmq FROM discovery_worker;
-        REVOKE ALL ON FUNCTION start_artist_discovery(text), start_artist_discovery_by_id(text) FROM discovery_worker;
+        REVOKE ALL ON FUNCTION start_artist_discovery(text, text), start_artist_discovery_by_id(text, text) FROM discovery_worker;
         REVOKE ALL ON SCHEMA public, pgmq FROM discovery_worker;
         ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM discovery_worker;
         ALTER DEFAULT PRIVILEGES IN SCHEMA pgmq REVOKE ALL ON TABLES FROM discovery_worker;
@@ -97,7 +97,7 @@ BEGIN
     EXECUTE format('GRANT DELETE ON queue_metrics, worker_issues, message_attempts, producers, producer_splits TO %I',
                    worker);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO %I', worker);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION start_artist_discovery(text), start_artist_discovery_by_id(text) TO %I',
+    EXECUTE format('GRANT EXECUTE ON FUNCTION start_artist_discovery(text, text), start_artist_discovery_by_id(text, text) TO %I',
                    worker);
 
     -- PGMQ: nothing by default; this project's queues one by one.

@@ -1,13 +1,14 @@
 -- The front door refuses names no artist has: control characters (ESC starts terminal sequences,
 -- BEL rings, a newline forges a log line) and names made only of invisible characters, direction
--- marks among them. Same owner's rights, fixed search_path and grants as 0010 gave it (CREATE OR
--- REPLACE keeps the owner and grants; SECURITY DEFINER and SET are restated).
+-- marks among them. The lanes' front door (0020), with the same owner's rights, fixed search_path
+-- and grants (CREATE OR REPLACE keeps the owner and grants; SECURITY DEFINER and SET are restated).
 
-CREATE OR REPLACE FUNCTION start_artist_discovery(artist_name text) RETURNS bigint
+CREATE OR REPLACE FUNCTION start_artist_discovery(artist_name text, lane text DEFAULT 'interactive') RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     msg_id bigint;
     control text;
+    target text := public.discovery_lane_queue('artist_discovery', lane);
 BEGIN
     IF artist_name IS NULL THEN
         RAISE EXCEPTION 'start_artist_discovery: artist_name must not be NULL'
@@ -30,7 +31,15 @@ BEGIN
             char_length(artist_name)
             USING ERRCODE = 'string_data_right_truncation';
     END IF;
-    SELECT * INTO msg_id FROM pgmq.send('artist_discovery', jsonb_build_object('artistName', artist_name));
+    IF lane <> 'interactive' THEN
+        PERFORM pg_notify('pgmq.q_' || target || '.INSERT', NULL);
+    END IF;
+    IF public.discovery_promote('artist_discovery', lane, 'artistName', ARRAY[artist_name]) > 0 THEN
+        -- Already waiting below: moved up, and that message is this seed.
+        EXECUTE format('SELECT max(msg_id) FROM pgmq.%I', pgmq.format_table_name(target, 'q')) INTO msg_id;
+        RETURN msg_id;
+    END IF;
+    SELECT * INTO msg_id FROM pgmq.send(target, jsonb_build_object('artistName', artist_name));
     RETURN msg_id;
 END;
 $$;

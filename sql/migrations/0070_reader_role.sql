@@ -18,7 +18,7 @@ BEGIN
     EXECUTE format('REVOKE ALL ON discovery_migrations FROM %I', reader);
     -- Tables later migrations add are readable without each migration having to remember it.
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO %I', reader);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION start_artist_discovery(text), start_artist_discovery_by_id(text) TO %I',
+    EXECUTE format('GRANT EXECUTE ON FUNCTION start_artist_discovery(text, text), start_artist_discovery_by_id(text, text) TO %I',
                    reader);
     -- This project's queues (and their DLQs and archives) only, as 0060 granted them to the worker.
     FOR queue IN

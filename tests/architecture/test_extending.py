@@ -37,11 +37,9 @@ def replace_once(path: Path, old: str, new: str) -> None:
 
 
 def take_the_four_steps(tree: Path) -> None:
-    # 1. Create its queue (and the table it writes), in a migration of its own.
+    # 1. Create its queues (its lanes and their DLQs, and the table it writes), in a migration of its own.
     (tree / "sql" / "migrations" / "9001_lyrics_lookup.sql").write_text(
-        "SELECT pgmq.create('lyrics_lookup');\n"
-        "SELECT pgmq.create('lyrics_lookup_dlq');\n"
-        "SELECT discovery_grant_queue('lyrics_lookup');\n"
+        "SELECT discovery_create_stage('lyrics_lookup');\n"
         "CREATE TABLE lyrics_seen (track_id text PRIMARY KEY, seen_at timestamptz NOT NULL DEFAULT now());\n"
     )
     # 2. Give its messages a shape.

@@ -84,7 +84,7 @@ def test_the_demo_catalog_is_discovered_by_processes_running_as_the_worker_role(
         "SELECT pgmq.create('intruder')",
         "SELECT pgmq.drop_queue('artist_discovery')",
         "INSERT INTO discovery_migrations (version) VALUES ('9999_intruder')",
-        "ALTER FUNCTION start_artist_discovery(text) SECURITY INVOKER",
+        "ALTER FUNCTION start_artist_discovery(text, text) SECURITY INVOKER",
     ],
 )
 def test_the_worker_role_cannot_do_what_only_the_owner_does(database_url, login_role, statement):
@@ -104,7 +104,7 @@ def test_start_artist_discovery_is_security_definer_with_a_fixed_search_path_for
     seeder = conninfo_to_dict(seeder_url)["user"]
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("GRANT EXECUTE ON FUNCTION start_artist_discovery(text) TO {}").format(sql.Identifier(seeder))
+            sql.SQL("GRANT EXECUTE ON FUNCTION start_artist_discovery(text, text) TO {}").format(sql.Identifier(seeder))
         )
         [(definer, config)] = conn.execute(
             "SELECT prosecdef, proconfig FROM pg_proc WHERE proname = 'start_artist_discovery'"

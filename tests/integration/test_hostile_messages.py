@@ -116,7 +116,11 @@ json_leaves = (
 json_values = st.recursive(
     json_leaves,
     lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(["artistName", "artistId", "x"]) | st.text(max_size=5), inner, max_size=4),
+    | st.dictionaries(
+        st.sampled_from(["artistName", "artistId", "x"]) | st.text(st.characters(blacklist_characters="\x00"), max_size=5),
+        inner,
+        max_size=4,
+    ),
     max_leaves=12,
 )
 texts = json_values.map(json.dumps) | st.integers(1, 4000).map(nested) | st.just('{"artistName": "Real One"}')

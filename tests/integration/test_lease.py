@@ -17,7 +17,7 @@ import redis
 
 from discovery.local.processes import Supervisor
 from discovery.pgmq import queues
-from discovery.runtime import bridge
+from discovery.runtime.inflight import InFlight, renew_leases
 from discovery.settings import Settings
 from discovery.workers.lease import Lease
 from tests.integration.test_delivery import archived, effects, seed
@@ -101,13 +101,13 @@ def test_the_queue_keeps_the_leases_of_deliveries_waiting_in_the_broker_not_of_s
         seed(db, name)
     started, *waiting = queues.read(db, "artist_discovery", 1, 3)
     client = redis.Redis.from_url(redis_url)
-    inflight = bridge.InFlight(client, "artist_discovery")
+    inflight = InFlight(client, "artist_discovery")
     for delivery in (started, *waiting):
         inflight.add(delivery, LEASE_S)
     inflight.mark_started(started)
 
     # When the queue's leases are renewed (by the bridge, or a running task's heartbeat)
-    renewed = bridge.renew_leases("artist_discovery", settings, client)
+    renewed = renew_leases("artist_discovery", settings, client)
 
     # Then the waiting ones keep their messages a lease longer; the started one does not
     assert renewed == 2
@@ -116,7 +116,7 @@ def test_the_queue_keeps_the_leases_of_deliveries_waiting_in_the_broker_not_of_s
 
     # And after a Redis flush (the broker lost them) nothing is renewed: they come back
     client.delete(inflight.key, inflight.started_key, "discovery:lease-renewal:artist_discovery")
-    assert bridge.renew_leases("artist_discovery", settings, client) == 0
+    assert renew_leases("artist_discovery", settings, client) == 0
 
 
 def vt_of(db: psycopg.Connection, msg_id: int) -> datetime:

@@ -11,6 +11,7 @@ import pytest
 from pgmq import get_embedded_install_sql
 
 from discovery.pgmq import migrations
+from discovery.pgmq.lanes import all_queues
 from discovery.settings import QUEUES, dlq_name
 from tests.support.processes import REPO_ROOT, service_env
 
@@ -36,13 +37,14 @@ def snapshot(url: str) -> list[tuple]:
     return [("objects", objects), ("ledger", ledger), ("queues", queues)]
 
 
-def test_migrate_creates_the_five_queues_and_a_dlq_for_each(empty_database_url):
+def test_migrate_creates_the_five_stages_three_lanes_each_and_a_dlq_for_each(empty_database_url):
     applied = migrations.migrate(empty_database_url)
 
     assert applied == [path.stem for path in migrations.migration_files()]
     with psycopg.connect(empty_database_url) as conn:
         names = {row[0] for row in conn.execute("SELECT queue_name FROM pgmq.list_queues()")}
-    assert names == set(QUEUES) | {dlq_name(queue) for queue in QUEUES}
+    assert len(all_queues()) == 3 * len(QUEUES)
+    assert names == set(all_queues()) | {dlq_name(queue) for queue in all_queues()}
 
 
 def test_migrate_twice_succeeds_and_changes_nothing_the_second_time(empty_database_url):

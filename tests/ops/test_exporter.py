@@ -57,6 +57,7 @@ def test_metrics_include_every_queue_and_dlq_depth_throughput_and_errors(
     # Given two waiting artists, one dead letter, a bridge batch, a task outcome and an issue
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("SELECT start_artist_discovery('One'), start_artist_discovery('Two')")
+        conn.execute("SELECT start_artist_discovery('Backfilled', lane => 'bulk')")
         dead_letter(conn, "track_discovery", {"albumId": "h" * 22}, error_type="NotFound")
         conn.execute(
             "INSERT INTO queue_metrics "
@@ -65,7 +66,8 @@ def test_metrics_include_every_queue_and_dlq_depth_throughput_and_errors(
         )
         conn.execute(
             "INSERT INTO queue_metrics (queue, kind, outcome) "
-            "VALUES ('album_discovery', 'task', 'archived')"
+            "VALUES ('album_discovery', 'task', 'archived'), ('album_discovery_bulk', 'task', 'archived'), "
+            "('album_discovery_bulk', 'task', 'archived')"
         )
 
     # When Prometheus scrapes
@@ -74,24 +76,27 @@ def test_metrics_include_every_queue_and_dlq_depth_throughput_and_errors(
     # Then
     assert "discovery_exporter_up 1.0" in text
     for queue in QUEUES:
-        assert f'discovery_queue_depth{{queue="{queue}"}}' in text
-        assert f'discovery_queue_depth{{queue="{dlq_name(queue)}"}}' in text
-        assert f'discovery_dlq_depth{{queue="{queue}"}}' in text
-    assert 'discovery_queue_depth{queue="artist_discovery"} 2.0' in text
-    assert 'discovery_dlq_depth{queue="track_discovery"} 1.0' in text
-    assert 'discovery_bridge_messages_read_total{queue="artist_discovery"} 5.0' in text
-    assert 'discovery_bridge_messages_dead_lettered_total{queue="artist_discovery"} 1.0' in text
-    assert 'discovery_tasks_total{outcome="archived",queue="album_discovery"} 1.0' in text
+        for lane in ("interactive", "bulk", "refresh"):
+            assert f'discovery_queue_depth{{lane="{lane}",queue="{queue}"}}' in text
+            assert f'discovery_queue_depth{{lane="{lane}",queue="{dlq_name(queue)}"}}' in text
+            assert f'discovery_dlq_depth{{lane="{lane}",queue="{queue}"}}' in text
+    assert 'discovery_queue_depth{lane="bulk",queue="artist_discovery"} 1.0' in text
+    assert 'discovery_queue_depth{lane="interactive",queue="artist_discovery"} 2.0' in text
+    assert 'discovery_dlq_depth{lane="interactive",queue="track_discovery"} 1.0' in text
+    assert 'discovery_bridge_messages_read_total{lane="interactive",queue="artist_discovery"} 5.0' in text
+    assert 'discovery_bridge_messages_dead_lettered_total{lane="interactive",queue="artist_discovery"} 1.0' in text
+    assert 'discovery_tasks_total{lane="interactive",outcome="archived",queue="album_discovery"} 1.0' in text
+    assert 'discovery_tasks_total{lane="bulk",outcome="archived",queue="album_discovery"} 2.0' in text
     assert (
-        'discovery_worker_issues_total{error_type="NotFound",queue="track_discovery"} 1.0' in text
+        'discovery_worker_issues_total{error_type="NotFound",lane="interactive",queue="track_discovery"} 1.0' in text
     )
 
 
 def test_a_scrape_reflects_the_database_now(database_url: str, exporter_url: str) -> None:
-    assert 'discovery_queue_depth{queue="artist_discovery"} 0.0' in scrape(exporter_url)
+    assert 'discovery_queue_depth{lane="interactive",queue="artist_discovery"} 0.0' in scrape(exporter_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("SELECT start_artist_discovery('Later')")
-    assert 'discovery_queue_depth{queue="artist_discovery"} 1.0' in scrape(exporter_url)
+    assert 'discovery_queue_depth{lane="interactive",queue="artist_discovery"} 1.0' in scrape(exporter_url)
 
 
 def test_metrics_count_tracks_per_outcome_and_credits_per_source(database_url: str, exporter_url: str) -> None:

@@ -59,7 +59,7 @@ def test_prune_removes_old_archives_metrics_and_issues_and_keeps_dead_letters_an
     with psycopg.connect(database_url, autocommit=True) as conn:
         dlq_id = stage_history(conn)
     before = counters(database_url)
-    assert 'discovery_tasks_total{outcome="archived",queue="artist_discovery"} 51.0' in before
+    assert 'discovery_tasks_total{lane="interactive",outcome="archived",queue="artist_discovery"} 51.0' in before
 
     # When the operator prunes what is older than 30 days
     done = run_discovery(database_url, redis_url, "prune", "--older-than", "30d")

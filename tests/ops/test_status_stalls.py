@@ -86,11 +86,11 @@ def test_the_exporter_shows_the_oldest_visible_age_and_the_stall_per_queue(datab
 
     text = generate_latest(exporter.registry(database_url)).decode()
 
-    age = next(line for line in text.splitlines() if line.startswith('discovery_queue_oldest_visible_age_seconds{queue="artist_discovery"}'))
+    age = next(line for line in text.splitlines() if line.startswith('discovery_queue_oldest_visible_age_seconds{lane="interactive",queue="artist_discovery"}'))
     assert float(age.rsplit(" ", 1)[1]) >= 600
-    assert 'discovery_queue_stalled{queue="artist_discovery"} 1.0' in text
-    assert 'discovery_queue_stalled{queue="album_discovery"} 0.0' in text
-    assert 'discovery_queue_tick_seconds{queue="artist_discovery"} 120.0' in text
+    assert 'discovery_queue_stalled{lane="interactive",queue="artist_discovery"} 1.0' in text
+    assert 'discovery_queue_stalled{lane="interactive",queue="album_discovery"} 0.0' in text
+    assert 'discovery_queue_tick_seconds{lane="interactive",queue="artist_discovery"} 120.0' in text
 
 
 def test_a_dead_beat_is_seen_and_the_stall_clears_once_beat_runs(tmp_path: Path, database_url, redis_url):

@@ -18,8 +18,8 @@ import os
 import time
 from pathlib import Path
 
-from discovery.exceptions import TransientError
-from discovery.pgmq.messages import ArtistDiscovery
+from discovery.exceptions import RateLimited, TransientError
+from discovery.pgmq.messages import ArtistDiscovery, SocialEnrichment
 from discovery.workers.base import BaseWorker, Transaction
 
 CREATE_EFFECTS_TABLE = "CREATE TABLE test_effects (msg_id bigint, read_ct int, name text, pid int)"
@@ -51,3 +51,22 @@ class StagedArtistWorker(BaseWorker[ArtistDiscovery, str]):
             (self.delivery.msg_id, self.delivery.read_ct, fetched, os.getpid()),
         )
         tx.send("album_discovery", {"artistId": f"id-{self.delivery.msg_id}", "offset": 0})
+
+
+class ThrottledOnceSocialWorker(BaseWorker[SocialEnrichment, str]):
+    """A social worker whose first delivery finds its API's window full for `producerName`'s
+    seconds ("hold:1.0 Name"), as a throttled give-back; later deliveries write their effect."""
+
+    queue = "social_enrichment"
+
+    def fetch(self, message: SocialEnrichment) -> str:
+        hold_s = float(message.producerName.split()[0].partition(":")[2] or 0)
+        if self.delivery.read_ct == 1 and hold_s:
+            raise RateLimited("instagram", hold_s)
+        return message.producerName
+
+    def write(self, tx: Transaction, message: SocialEnrichment, fetched: str) -> None:
+        tx.conn.execute(
+            "INSERT INTO test_effects (msg_id, read_ct, name, pid) VALUES (%s, %s, %s, %s)",
+            (self.delivery.msg_id, self.delivery.read_ct, fetched, os.getpid()),
+        )

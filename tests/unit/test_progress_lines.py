@@ -36,3 +36,13 @@ def test_not_found_is_its_own_outcome_with_the_reason():
     line = Snapshot("not found", "Nobdy", reason="no Spotify artist named exactly 'Nobdy'", elapsed_s=3).line()
 
     assert line == "Nobdy: not found (3s): no Spotify artist named exactly 'Nobdy'"
+
+
+def test_a_waiting_seed_says_how_much_interactive_work_is_ahead_and_a_finished_one_does_not():
+    waiting = Snapshot("waiting", "Person", ahead=12)
+    one = Snapshot("waiting", "Person", ahead=1)
+    done = Snapshot("done", "Person", spotify_id="x" * 22, ahead=3)
+
+    assert waiting.line().endswith("waiting (0s); 12 interactive messages ahead")
+    assert one.line().endswith("; 1 interactive message ahead")
+    assert "ahead" not in done.line()

@@ -17,6 +17,7 @@ from discovery.ops.status.attention import BREAKER_GRACE_S, needing_attention, s
 from discovery.ops.status.model import (
     UNKNOWN,
     ApiStatus,
+    LaneStatus,
     PoolStatus,
     QueueStatus,
     RefreshStatus,
@@ -31,6 +32,7 @@ from discovery.ops.status.readings import (
     THROTTLED_OUTCOMES,
 )
 from discovery.ops.status.table import render
+from discovery.pgmq.lanes import LANES, lane_queue
 from discovery.settings import QUEUE_POOLS, Settings
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "THROTTLED_OUTCOMES",
     "UNKNOWN",
     "ApiStatus",
+    "LaneStatus",
     "PoolStatus",
     "QueueStatus",
     "RefreshStatus",
@@ -65,7 +68,10 @@ def collect(
 ) -> Status:
     """Look at everything once and say what needs attention."""
     attention: list[str] = []
-    queues = {queue: QueueStatus(queue, pool) for queue, pool in QUEUE_POOLS.items()}
+    queues = {
+        queue: QueueStatus(queue, pool, lanes={lane: LaneStatus(lane, lane_queue(queue, lane)) for lane in LANES})
+        for queue, pool in QUEUE_POOLS.items()
+    }
     pools = {pool: PoolStatus(pool, queue) for queue, pool in QUEUE_POOLS.items()}
     apis_by_queue = readings.apis_by_queue(settings)
     apis = {api: ApiStatus(api) for api in sorted({a for v in apis_by_queue.values() for a in v})}

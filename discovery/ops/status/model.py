@@ -9,7 +9,22 @@ UNKNOWN = "unknown"
 
 
 @dataclass
+class LaneStatus:
+    """One lane of a stage (pgmq/lanes): its own PGMQ queue and DLQ."""
+
+    lane: str
+    queue: str  # its PGMQ queue: the stage's own name for interactive, <stage>_<lane> otherwise
+    visible: int | None = None
+    hidden: int | None = None
+    oldest_age_s: int | None = None  # the oldest message, read or not
+    oldest_visible_age_s: int | None = None  # the longest-waiting readable message, since ready
+    dlq_size: int | None = None
+
+
+@dataclass
 class QueueStatus:
+    """One stage: its figures summed over its lanes, and each lane's own in `lanes`."""
+
     queue: str
     pool: str
     visible: int | None = None
@@ -28,6 +43,7 @@ class QueueStatus:
     oldest_visible_age_s: int | None = None  # the longest-waiting readable message, since ready
     tick_s: float | None = None
     stalled: bool = False
+    lanes: dict[str, LaneStatus] = field(default_factory=dict)
 
 
 @dataclass

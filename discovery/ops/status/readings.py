@@ -18,16 +18,18 @@ from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
 from discovery.clients.spotify import mode_state
 from discovery.ops.status.model import (
     ApiStatus,
+    LaneStatus,
     PoolStatus,
     QueueStatus,
     RefreshStatus,
     SpotifyMode,
 )
 from discovery.pgmq import attempts as pgmq_attempts
+from discovery.pgmq import lanes
 from discovery.pgmq import queues as pgmq_queues
 from discovery.pgmq.sql import query
 from discovery.runtime import capacity
-from discovery.runtime.bridge import InFlight
+from discovery.runtime.inflight import InFlight
 from discovery.runtime.schedule import intervals
 from discovery.settings import APIS, QUEUES, Settings, dlq_name
 
@@ -62,40 +64,59 @@ def read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
             query("ops_task_outcomes_since"), {"window_s": RECENT_WINDOW_S}
         ).fetchall()
         waiting = pgmq_attempts.waiting_by_queue(conn)
-    for queue, found in queues.items():
-        work = depths.get(queue)
-        if work is not None:
-            found.visible = work.visible
-            found.hidden = work.length - work.visible
-            found.oldest_age_s = work.oldest_age_s
-        dead = depths.get(dlq_name(queue))
-        if dead is not None:
-            found.dlq_size = dead.length
-            found.dlq_newest_age_s = dead.newest_age_s
+    for found in queues.values():
+        for lane in found.lanes.values():
+            _read_lane(lane, depths)
+        read = [lane for lane in found.lanes.values() if lane.visible is not None]
+        if read:
+            found.visible = sum(lane.visible or 0 for lane in read)
+            found.hidden = sum(lane.hidden or 0 for lane in read)
+            found.oldest_age_s = max((lane.oldest_age_s for lane in read if lane.oldest_age_s is not None), default=None)
+        dead = [depths[dlq_name(lane.queue)] for lane in found.lanes.values() if dlq_name(lane.queue) in depths]
+        if dead:
+            found.dlq_size = sum(row.length for row in dead)
+            found.dlq_newest_age_s = min((row.newest_age_s for row in dead if row.newest_age_s is not None), default=None)
         found.processed_last_hour = 0
         found.failed_last_hour = 0
         found.throttled_last_hour = 0
-        found.retrying = waiting.get(queue, (0, 0))[0]
-    for queue, outcome, count in outcomes:
-        if queue not in queues:
+        found.retrying = sum(waiting.get(lane.queue, (0, 0))[0] for lane in found.lanes.values())
+    for lane_queue, outcome, count in outcomes:
+        stage = queues.get(lanes.stage_of(lane_queue))
+        if stage is None:
             continue
-        found = queues[queue]
-        found.outcomes_last_hour[outcome] = int(count)
+        stage.outcomes_last_hour[outcome] = stage.outcomes_last_hour.get(outcome, 0) + int(count)
         if outcome in PROCESSED_OUTCOMES:
-            found.processed_last_hour = (found.processed_last_hour or 0) + int(count)
+            stage.processed_last_hour = (stage.processed_last_hour or 0) + int(count)
         elif outcome in FAILED_OUTCOMES:
-            found.failed_last_hour = (found.failed_last_hour or 0) + int(count)
+            stage.failed_last_hour = (stage.failed_last_hour or 0) + int(count)
         elif outcome in THROTTLED_OUTCOMES:
-            found.throttled_last_hour = (found.throttled_last_hour or 0) + int(count)
+            stage.throttled_last_hour = (stage.throttled_last_hour or 0) + int(count)
+
+
+def _read_lane(lane: LaneStatus, depths: dict[str, pgmq_queues.QueueMetrics]) -> None:
+    work = depths.get(lane.queue)
+    if work is not None:
+        lane.visible = work.visible
+        lane.hidden = work.length - work.visible
+        lane.oldest_age_s = work.oldest_age_s
+    dead = depths.get(dlq_name(lane.queue))
+    if dead is not None:
+        lane.dlq_size = dead.length
 
 
 def read_waiting(settings: Settings, queues: dict[str, QueueStatus]) -> None:
-    """Each queue's longest-waiting visible message and its bridge tick (stall detection)."""
+    """Each lane's longest-waiting visible message, the stage's (the longest of its lanes) and
+    its bridge tick (stall detection)."""
     ticks = intervals(settings)
     with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
         for queue, found in queues.items():
             found.tick_s = ticks.get(queue)
-            found.oldest_visible_age_s = pgmq_queues.oldest_visible_age_s(conn, queue)
+            for lane in found.lanes.values():
+                lane.oldest_visible_age_s = pgmq_queues.oldest_visible_age_s(conn, lane.queue)
+            found.oldest_visible_age_s = max(
+                (lane.oldest_visible_age_s for lane in found.lanes.values() if lane.oldest_visible_age_s is not None),
+                default=None,
+            )
 
 
 def read_spotify_mode(client: redis.Redis, found: SpotifyMode) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from discovery.ops.status.attention import age_text
-from discovery.ops.status.model import UNKNOWN, Status
+from discovery.ops.status.model import UNKNOWN, LaneStatus, Status
+from discovery.pgmq.lanes import LANES
 
 
 def render(status: Status) -> Any:
-    """A rich renderable: one table of queues, one of APIs and pools, then what needs attention."""
+    """A rich renderable: one table of queues, one of their lanes, one of APIs and pools, then
+    what needs attention."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -50,6 +52,12 @@ def render(status: Status) -> Any:
             _cell(found.retrying),
             ", ".join(found.paused_by) or "-",
         )
+    lanes = Table(title="Lanes: waiting (oldest)", title_justify="left")
+    lanes.add_column("queue")
+    for lane in LANES:
+        lanes.add_column(lane, justify="right")
+    for found in status.queues.values():
+        lanes.add_row(found.queue, *(_lane_cell(found.lanes.get(lane)) for lane in LANES))
     apis = Table(title="APIs", title_justify="left")
     for column in ("api", "breaker", "paused for", "rate limit used", "cache hit ratio"):
         apis.add_column(column)
@@ -86,7 +94,15 @@ def render(status: Status) -> Any:
             "needs attention:\n" + "\n".join(f"- {item}" for item in status.attention), style="red"
         )
     )
-    return Group(queues, apis, pools, mode_line, refresh_line, verdict)
+    return Group(queues, lanes, apis, pools, mode_line, refresh_line, verdict)
+
+
+def _lane_cell(lane: LaneStatus | None) -> str:
+    """A lane's messages (visible and hidden) and its oldest one's age: "12 (3m04s)", "0"."""
+    if lane is None or lane.visible is None:
+        return "?"
+    waiting = lane.visible + (lane.hidden or 0)
+    return f"{waiting} ({age_text(lane.oldest_age_s)})" if waiting and lane.oldest_age_s is not None else str(waiting)
 
 
 def _cell(value: int | None) -> str:

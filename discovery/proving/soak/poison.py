@@ -26,7 +26,7 @@ POISONS: tuple[Poison, ...] = (
     Poison("artist_discovery", {}, "needs artistId or a non-blank artistName"),
     Poison("artist_discovery", "just a string", "must be a JSON object"),
     Poison("artist_discovery", [1, 2, 3], "must be a JSON object"),
-    Poison("artist_discovery", {"artistName": MEGABYTE}, "field 'artistName'"),
+    Poison("artist_discovery", {"artistName": MEGABYTE}, "DISCOVERY_MAX_MESSAGE_BYTES"),
     Poison("artist_discovery", {"artistName": SQL_LOOKING}, "", not_found=True),
     Poison("artist_discovery", {"artistName": UNICODE}, "", not_found=True),
     Poison("artist_discovery", {"artistId": "0" * 22}, "", not_found=True),
@@ -40,7 +40,7 @@ POISONS: tuple[Poison, ...] = (
     Poison(
         "producer_identification",
         {"recordingKey": MEGABYTE, "trackId": "t", "trackName": "n", "artistId": "a"},
-        "field 'recordingKey'",
+        "DISCOVERY_MAX_MESSAGE_BYTES",
     ),
     Poison("social_enrichment", {"producerId": -1, "producerName": "x"}, "field 'producerId'"),
     Poison("social_enrichment", {"producerId": "1", "producerName": "x"}, "field 'producerId'"),
