@@ -17,7 +17,7 @@ from discovery.catalog import refresh, store, watching
 from discovery.clients import budget, reset_clients
 from discovery.clients.redis_pool import shared_redis
 from discovery.clients.spotify import spotify_client
-from discovery.pgmq import queues
+from discovery.pgmq import lanes, queues
 from discovery.runtime import refresh as refresh_tick
 from discovery.settings import Settings
 from discovery.workers.album import AlbumWorker
@@ -101,7 +101,7 @@ def test_the_daily_budget_stops_the_refresh_tick(database_url, redis_url):
 
     # Then the due artist stays due, and the tick says why
     assert (tick.artists, tick.waiting_for) == (0, ["spotify refresh budget"])
-    assert queued(database_url, "artist_discovery") == []
+    assert queued(database_url, refresh.refresh_queue("artist_discovery")) == []
     assert budget.left_today(settings) == {"genius": 100, "spotify": 0}
 
 
@@ -164,12 +164,13 @@ def test_a_refresh_asks_the_api_for_a_listing_the_cache_holds_and_stores_the_fre
 
 
 def drain(settings: Settings, stages: tuple[str, ...]) -> list[str]:
-    """Run every message of these stages through its worker type, as the pools would; the outcomes."""
+    """Run every message of these stages (every lane) through its worker type, as the pools would; the outcomes."""
     outcomes = []
     with psycopg.connect(settings.database_url, autocommit=True) as conn:
-        while deliveries := [d for stage in stages for d in queues.read(conn, stage, 30, 10)]:
+        lane_queues = [queue for stage in stages for queue in lanes.lane_queues(stage)]
+        while deliveries := [d for queue in lane_queues for d in queues.read(conn, queue, 30, 10)]:
             for delivery in deliveries:
-                worker = worker_for(delivery.queue, settings)
+                worker = worker_for(lanes.stage_of(delivery.queue), settings)
                 assert worker is not None
                 outcomes.append(process(worker, delivery, settings).status)
     return outcomes

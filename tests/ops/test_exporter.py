@@ -126,5 +126,5 @@ def test_coverage_is_read_at_most_once_a_minute_however_often_it_is_scraped(data
     text = generate_latest(metrics).decode()
 
     # Then the queue depth is read again but the coverage counts, which read every track, are not
-    assert 'discovery_queue_depth{queue="artist_discovery"} 1.0' in text
+    assert 'discovery_queue_depth{lane="interactive",queue="artist_discovery"} 1.0' in text
     assert 'discovery_track_outcomes{outcome="not_attempted"}' not in text

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from discovery.catalog import watching
+from discovery.catalog.refresh import refresh_queue
 from discovery.cli import cli
 from discovery.pgmq import queues
 from discovery.pgmq.messages import ArtistDiscovery
@@ -68,8 +69,8 @@ def test_refresh_now_queues_the_artist_and_every_recording_of_it_in_the_refresh_
 
     assert printed.startswith("queued 1 artist refresh(es) and 1 recording check(s)")
     with psycopg.connect(database_url) as conn:
-        [artist] = [d.message for d in queues.read(conn, "artist_discovery", 0, 10)]
-        [check] = [d.message for d in queues.read(conn, "producer_identification", 0, 10)]
+        [artist] = [d.message for d in queues.read(conn, refresh_queue("artist_discovery"), 0, 10)]
+        [check] = [d.message for d in queues.read(conn, refresh_queue("producer_identification"), 0, 10)]
     assert artist == {"artistId": ARTIST_ID, "refresh": True, "watch": False}
     assert (check["recordingKey"], check["trackName"], check["artistName"], check["refresh"]) == (
         "isrc:QZAAA20000001", "First", "Nova", True)
