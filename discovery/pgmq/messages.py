@@ -47,6 +47,10 @@ class ProducerIdentification(_Message):
     artistId: str = Field(min_length=1, max_length=64)
     artistName: str = Field(default="", max_length=1000)
     isrc: str | None = Field(default=None, min_length=1, max_length=32)
+    # What the Genius page is weighed against (catalog/page_evidence); absent from older messages.
+    trackArtists: list[str] = Field(default_factory=list, max_length=50)
+    albumName: str = Field(default="", max_length=1000)
+    albumReleaseDate: str = Field(default="", max_length=10)
 
 
 class SocialEnrichment(_Message):

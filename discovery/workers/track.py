@@ -85,6 +85,7 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                         "artistId": message.artistId,
                         "artistName": artist_name,
                         "isrc": fetched.isrcs.get(track["id"]),
+                        **release_of(track, fetched.album),
                     },
                 )
             else:
@@ -96,6 +97,16 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                 {"albumId": message.albumId, "artistId": message.artistId, "albumName": message.albumName,
                  "offset": fetched.next_offset},
             )
+
+
+def release_of(track: dict[str, Any], album: dict[str, Any]) -> dict[str, Any]:
+    """The track's artists and its album's name and release date, which its Genius page is
+    weighed against."""
+    return {
+        "trackArtists": [str(a["name"]) for a in track.get("artists") or [] if a.get("name")][:50],
+        "albumName": str(album.get("name") or "")[:1000],
+        "albumReleaseDate": str(album.get("release_date") or "")[:10],
+    }
 
 
 def _album_artist_name(album: dict[str, Any], artist_id: str) -> str | None:
