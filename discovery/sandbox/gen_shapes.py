@@ -81,6 +81,10 @@ def _page(builder: Builder, cast: Cast, page: Page) -> Json:
                        2011)
     song["album"] = album_object(builder.genius_song_id(), page.album, song["primary_artist"]) if page.album else None
     set_date(song, page.date)
+    if any(other["url"] == song["url"] for other in builder.catalog["genius"]["songs"] if other is not song):
+        # Genius gives a second page of one artist's title a path of its own.
+        song["path"] = song["path"].replace("-lyrics", f"-{song['id']}-lyrics")
+        song["url"] = song["url"].replace("-lyrics", f"-{song['id']}-lyrics")
     link = page.link_to.track_ids[0] if page.link_to else None
     song["media"] = spotify_media(link, "shapes" + str(song["id"])[-5:]) if link else []
     return song
