@@ -16,13 +16,19 @@
 - whitespace collapsed and trimmed.
 
 `normalize_title` additionally strips what marks a credit or a re-release of the same recording:
-"(feat. …)", "(ft. …)", "(with …)", "[with …]", " - feat. …", and version suffixes in either
-" - …" or bracket form that name a remaster, a radio edit, a single/album version, mono or
-stereo, explicit or clean. A suffix that names another recording of the song keeps it apart:
+"(feat. …)", "(ft. …)", "(with …)", "[with …]", " - feat. …", a bare " feat …", " FEAT. …",
+" ft. …" (up to a " - " suffix or a bracket), and version suffixes in either " - …" or bracket
+form that name a remaster, a radio edit, a single/album version, mono or stereo (" - Mono
+Version"), explicit or clean, a bonus track, a deluxe, expanded, special or anniversary edition,
+the "Original Mix", or a soundtrack (' - From "Film Title"'). A suffix that names another recording of the song keeps it apart:
 a live take ("Live", "Live at …"), a demo, an acoustic or instrumental version and a
 re-recording ("Taylor's Version", "Re-Recorded") become a version mark in the key (any spelling
 of one kind is one mark: " - Live at Wembley" and "(Live)" are both "(live)"); a remix, cover or
-other version stays in the title, so it only ever matches itself (see `version_key`).
+other version stays in the title, so it only ever matches itself (see `version_key`); another
+named mix ("Extended Mix") is such a version.
+
+A title or name written in two scripts ("夜明けのパレード (Yoake no Parade)", "BTS (방탄소년단)")
+has a key for each spelling too (`title_keys`, `name_keys`; see `scripts`).
 """
 
 from __future__ import annotations

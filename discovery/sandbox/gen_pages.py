@@ -72,7 +72,7 @@ def release_fields(rng: random.Random, builder: Builder) -> None:
         recording = builder.page_of.get(int(song["id"]))
         own = albums.get(recording.track_ids[0]) if recording and recording.track_ids else None
         youtube = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(11))
-        if own is not None:
+        if own is not None and recording is not None:
             name, date = own["name"], own["release_date"]
             if own["release_date_precision"] != "day":
                 date = f"{date[:4]}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"

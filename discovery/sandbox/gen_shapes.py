@@ -165,8 +165,8 @@ def add_shapes(builder: Builder, cast: Cast, targets: list[Target], recordings: 
     # 5. Release suffixes: the plain page for the same recording, none for another mix.
     for recording in suffixed:
         producer = _producer(builder)
-        album = "Nightfall (Deluxe)" if recording.title == "Northern Line" else None
-        _page(builder, cast, Page(recording.title, seed.genius, [producer], 250_000, album))
+        deluxe = "Nightfall (Deluxe)" if recording.title == "Northern Line" else None
+        _page(builder, cast, Page(recording.title, seed.genius, [producer], 250_000, deluxe))
         if recording.title == OTHER_MIX[0]:
             recording.expected_outcome, recording.expected_reason = "no_genius_match", "other version"
         else:

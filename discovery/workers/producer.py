@@ -9,7 +9,7 @@ enriched (or not for a while) get a social_enrichment message."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from discovery.catalog import store
 from discovery.catalog.credits import Credit, genius_credits, musicbrainz_credits
@@ -56,7 +56,10 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
         genius = genius_client(self.settings)
         artist = message.artistName
         hits = genius.search(f"{search_title(message.trackName)} {artist}".strip())
-        looked.genius = match_genius(hits, track_context(message), song_page=genius.song)
+        looked.genius = match_genius(
+            cast(list[dict[str, Any]], hits), track_context(message),
+            song_page=lambda song_id: cast(dict[str, Any], genius.song(song_id)),
+        )
         if looked.genius.hit is not None:
             found.genius_song_id = int(looked.genius.hit["id"])
             found.credits = genius_credits(looked.genius.hit)
