@@ -26,10 +26,10 @@ from typing import Any
 import redis
 from psycopg.conninfo import make_conninfo
 
+from discovery.local.processes import Supervisor, free_port, wait_for
 from discovery.ops import seeding
-from discovery.ops.processes import Supervisor, free_port, wait_for
-from discovery.ops.soak import wait_until_drained
 from discovery.pgmq import migrations
+from discovery.proving.soak import wait_until_drained
 from discovery.sandbox.generator import generate_catalog
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import QUEUES, get_settings

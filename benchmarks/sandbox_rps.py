@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from discovery.ops.processes import free_port
+from discovery.local.processes import free_port
 from discovery.sandbox.catalog import load_demo_catalog
 
 TARGET_RPS = 1500
@@ -66,7 +66,7 @@ def main() -> None:
     args = parser.parse_args()
 
     port = free_port()
-    command = [sys.executable, "-m", "discovery.ops.cli", "sandbox", "--port", str(port)]
+    command = [sys.executable, "-m", "discovery.cli", "sandbox", "--port", str(port)]
     pinned = shutil.which("taskset") is not None and (os.cpu_count() or 1) > 1
     if pinned:
         command = ["taskset", "-c", "0", *command]

@@ -28,8 +28,8 @@ import psycopg
 import redis
 
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
+from discovery.local.processes import DISCOVERY, Supervisor
 from discovery.ops.demo import FAST_SCHEDULE
-from discovery.ops.processes import DISCOVERY, Supervisor
 from discovery.sandbox.generator import generate_catalog
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import QUEUES

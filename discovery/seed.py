@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from discovery.ops.cli import cli
+from discovery.cli import cli
 
 if __name__ == "__main__":
     # Through the group, so an environment problem is one line here too.

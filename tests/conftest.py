@@ -16,7 +16,7 @@ import psycopg
 import pytest
 import redis
 
-from discovery.ops import scratch
+from discovery.proving import scratch
 
 pytest_plugins = ["tests.fixtures_sandbox"]
 

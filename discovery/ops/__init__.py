@@ -1,2 +1,2 @@
-"""The operator's room: the `discovery` command and what its subcommands drive (status, dead letters,
-the exporter, the demo, seeding and following progress, local process supervision)."""
+"""The operator's room: the `discovery` commands and what they drive (status, dead letters, the
+exporter, the demo, seeding and following progress, reports, producer pages)."""

@@ -140,28 +140,6 @@ def demo(
         raise click.ClickException("no artist was discovered")
 
 
-@cli.command()
-@click.option("--quick", is_flag=True, help="Every measurement, small: shows the bench works, not the figures.")
-@click.option("--concurrency", default=2, show_default=True, help="Processes per pool.")
-@click.option("--markdown", "markdown_to", type=click.Path(dir_okay=False), help="Also append the figures to this file.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON at the end.")
-def bench(quick: bool, concurrency: int, markdown_to: str | None, as_json: bool) -> None:
-    """Measure throughput, latency, the bridge at depth and memory against their ceilings."""
-    import sys
-    import time
-
-    from discovery.ops import bench as benches
-    from discovery.settings import get_settings
-
-    started = time.monotonic()
-    figures = benches.run(get_settings(), quick, concurrency, sys.stdout)
-    if markdown_to:
-        with open(markdown_to, "a", encoding="utf-8") as out:
-            out.write("\n" + benches.as_markdown(figures, quick, concurrency, time.monotonic() - started))
-    if as_json:
-        click.echo(benches.as_json(figures))
-
-
 def _print_report(artist: str, fmt: str) -> None:
     from discovery.catalog import report as reports
     from discovery.settings import get_settings
@@ -197,7 +175,6 @@ cli.add_command(commands.status)
 cli.add_command(commands.dlq)
 cli.add_command(commands.exporter)
 cli.add_command(commands.prune)
-cli.add_command(commands.soak)
 
 from discovery.ops import producers  # noqa: E402  (a producer's page, search, graph)
 
@@ -208,11 +185,3 @@ cli.add_command(producers.graph)
 from discovery.ops import dev  # noqa: E402  (embedded services for development)
 
 cli.add_command(dev.dev)
-
-
-def main() -> None:
-    cli()
-
-
-if __name__ == "__main__":
-    main()

@@ -179,45 +179,6 @@ def prune(older_than: str | None, dry_run: bool) -> None:
     click.echo(pruning.describe(pruning.run(settings.database_url, older_than_s, dry_run=dry_run)))
 
 
-@click.command()
-@click.option("--short", is_flag=True, help="The CI version: 4 artists, every fault once.")
-@click.option("--artists", type=int, default=None, help="Artists in the generated catalog (default 50).")
-@click.option("--kills", type=int, default=None, help="Worker processes to SIGKILL (default 8).")
-@click.option("--seed", type=int, default=None, help="Seed of the catalog and of the faults.")
-@click.option("--keep-database", is_flag=True, help="Leave the soak's database for inspection.")
-@click.option("--json", "as_json", is_flag=True, help="Also print a JSON summary.")
-def soak(short: bool, artists: int | None, kills: int | None, seed: int | None, keep_database: bool,
-         as_json: bool) -> None:
-    """Chaos soak: a generated catalog through beat and the five pools while faults are injected;
-    exit 1 unless nothing was lost or doubled. Runs in a new database on DATABASE_URL's server
-    (needs the right to create it and to terminate its connections) and its own redis-servers."""
-    import uuid
-
-    from psycopg.conninfo import make_conninfo
-
-    from discovery.ops import soak as soaks
-    from discovery.pgmq import migrations
-    from discovery.settings import get_settings
-
-    plan = soaks.SoakPlan.short() if short else soaks.SoakPlan()
-    for name, value in (("artists", artists), ("kills", kills), ("seed", seed)):
-        if value is not None:
-            setattr(plan, name, value)
-    name = f"discovery_soak_{uuid.uuid4().hex[:8]}"
-    url = make_conninfo(get_settings().database_url, dbname=name)
-    migrations.migrate(url, create_db=True)
-    try:
-        result = soaks.run(plan, url)
-    finally:
-        if keep_database:
-            click.echo(f"database kept: {name}", err=True)
-        else:
-            migrations.drop_database(url)
-    if as_json:
-        click.echo(soaks.as_json(result))
-    sys.exit(0 if result.ok else 1)
-
-
 def _connection() -> Any:
     import psycopg
 
@@ -237,4 +198,4 @@ def _when(moment: Any) -> str:
     return "?" if moment is None else moment.isoformat(timespec="seconds")
 
 
-COMMANDS = (status, dlq, exporter, prune, soak)
+COMMANDS = (status, dlq, exporter, prune)

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from psycopg.conninfo import make_conninfo
 
 from discovery.exceptions import EnvironmentProblem
-from discovery.ops import environment, progress, seeding, services
-from discovery.ops.processes import DISCOVERY, Supervisor, free_port, wait_for
+from discovery.local import services
+from discovery.local.processes import DISCOVERY, Supervisor, free_port, wait_for
+from discovery.ops import environment, progress, seeding
 from discovery.pgmq import migrations
 from discovery.settings import QUEUES, Settings
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from discovery.ops.services import Embedded
+    from discovery.local.services import Embedded
 
 
 @click.group()
@@ -19,7 +19,7 @@ def dev() -> None:
 @dev.command()
 def up() -> None:
     """Start them (or find them running) and print the settings to export."""
-    from discovery.ops import services
+    from discovery.local import services
     from discovery.pgmq import migrations
 
     folder = services.home()
@@ -32,7 +32,7 @@ def up() -> None:
 @dev.command()
 def down() -> None:
     """Stop them (their data stays in the folder)."""
-    from discovery.ops import services
+    from discovery.local import services
 
     folder = services.home()
     services.down(folder)
@@ -42,7 +42,7 @@ def down() -> None:
 @dev.command("status")
 def status_() -> None:
     """Say what runs; exit 1 when something is not running."""
-    from discovery.ops import services
+    from discovery.local import services
 
     folder = services.home()
     state = services.running(folder)

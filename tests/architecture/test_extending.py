@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from discovery.ops.processes import DISCOVERY, Supervisor
+from discovery.local.processes import DISCOVERY, Supervisor
 from tests.support.processes import REPO_ROOT, running, service_env, wait_for
 
 pytestmark = pytest.mark.integration

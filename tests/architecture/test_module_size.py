@@ -1,6 +1,6 @@
 """No module of the package is over MAX_LINES lines: a longer one holds more than one concept and
-is split by concept (as ops/status is into status, status_model, status_readings,
-status_attention and status_table)."""
+is split by concept (as ops/status is into a room: collect, model, readings,
+attention and table)."""
 
 from __future__ import annotations
 

@@ -45,6 +45,11 @@ UPWARD_IMPORTS = {
         "\n\ndef _upward() -> None:\n    from discovery.ops import status  # noqa: F401\n",
         "discovery.pgmq.queues -> discovery.ops.status",
     ),
+    "an operator command importing the proving harness": (
+        "ops/status/__init__.py",
+        "\n\nfrom discovery.proving import scratch  # noqa: E402,F401\n",
+        "discovery.ops.status -> discovery.proving.scratch",
+    ),
     "the sandbox using our own clients": (
         "sandbox/server.py",
         "\n\nfrom discovery.clients import http  # noqa: E402,F401\n",

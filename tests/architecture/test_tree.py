@@ -3,7 +3,8 @@ no more and no fewer.
 
 The tree is the page's first code block. A line at the left margin opens a top folder
 (`discovery/`, `sql/`); two spaces in, an entry of it (a module, a SQL file, or a folder ending in
-/); four spaces in, modules of the room above (names without .py). An entry's names come before
+/); four spaces in, modules of the room above (names without .py) or a room inside it (ending in
+/); six spaces in, modules of that inner room. An entry's names come before
 its first run of two spaces (several names: separated by commas); what follows, and any line
 indented deeper, describes them.
 """
@@ -22,7 +23,7 @@ def listed_in(doc_text: str) -> set[str]:
     """What the tree names, as paths from the repository root ("discovery/ops/status.py")."""
     tree = doc_text.split("```")[1]
     listed: set[str] = set()
-    top = room = ""
+    top = room = inner = ""
     for line in tree.splitlines():
         indent = len(line) - len(line.lstrip())
         names_part = DESCRIPTION_GAP.split(line.strip())[0]
@@ -35,7 +36,10 @@ def listed_in(doc_text: str) -> set[str]:
             room = names[-1] if top == "discovery/" and names[-1].endswith("/") else ""
             listed.update(top + name for name in names)
         elif indent == 4 and room:
-            listed.update(f"{top}{room}{name}.py" for name in names)
+            inner = names[-1] if names[-1].endswith("/") else ""
+            listed.update(f"{top}{room}{name}" if name.endswith("/") else f"{top}{room}{name}.py" for name in names)
+        elif indent == 6 and room and inner:
+            listed.update(f"{top}{room}{inner}{name}.py" for name in names)
     return listed
 
 
@@ -45,15 +49,18 @@ def present_in(root: Path) -> set[str]:
     present = {f"discovery/{path.name}" for path in package.glob("*.py")}
     for room in package.iterdir():
         if (room / "__init__.py").exists():
-            present.add(f"discovery/{room.name}/")
-            present.update(
-                f"discovery/{room.name}/{path.name}"
-                for path in room.glob("*.py")
-                if path.name != "__init__.py"
-            )
+            present.update(_room(room, f"discovery/{room.name}/"))
+            for inner in room.iterdir():
+                if (inner / "__init__.py").exists():
+                    present.update(_room(inner, f"discovery/{room.name}/{inner.name}/"))
     present.update(f"sql/{path.name}" for path in sql_dir.glob("*.sql"))
     present.update(f"sql/{path.name}/" for path in sql_dir.iterdir() if path.is_dir())
     return present
+
+
+def _room(folder: Path, prefix: str) -> set[str]:
+    """A room and its modules (its __init__ is described on the room's own line)."""
+    return {prefix} | {prefix + path.name for path in folder.glob("*.py") if path.name != "__init__.py"}
 
 
 def test_the_doc_lists_the_tree_as_it_is() -> None:

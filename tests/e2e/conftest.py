@@ -12,8 +12,8 @@ import psycopg
 import pytest
 
 from discovery.catalog import report
+from discovery.local.processes import Supervisor
 from discovery.ops import progress, seeding
-from discovery.ops.processes import Supervisor
 from discovery.pgmq import queues
 from discovery.settings import QUEUES
 from tests.support.processes import pipeline_env, running

@@ -1,8 +1,8 @@
-"""Compare `discovery report` output with a generated catalog's answer key (ops/answer_key)."""
+"""Compare `discovery report` output with a generated catalog's answer key (proving/answer_key)."""
 
 from typing import Any
 
-from discovery.ops.answer_key import (
+from discovery.proving.answer_key import (
     discoverable_tracks,
     expected_credits,
     found_credits,
@@ -55,7 +55,7 @@ def run_cli(database_url: str, *args: str) -> str:
     import sys
 
     env = {**os.environ, "DATABASE_URL": database_url}
-    done = subprocess.run([sys.executable, "-m", "discovery.ops.cli", *args], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "discovery.cli", *args], env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout

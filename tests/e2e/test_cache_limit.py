@@ -7,9 +7,9 @@ import shutil
 import pytest
 import redis
 
-from discovery.ops import answer_key
-from discovery.ops.chaos import RedisServer
-from discovery.ops.processes import Supervisor, free_port
+from discovery.local.processes import Supervisor, free_port
+from discovery.proving import answer_key
+from discovery.proving.chaos import RedisServer
 from discovery.sandbox.generator import generate_catalog
 from tests.conftest import service_missing
 

@@ -53,7 +53,7 @@ def discovered(start_pipeline, generated):
 
 def discovery(database_url: str, *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", *args],
+        [sys.executable, "-m", "discovery.cli", *args],
         cwd=REPO_ROOT, env=service_env(DATABASE_URL=database_url, COLUMNS="200"),
         capture_output=True, text=True, timeout=120,
     )

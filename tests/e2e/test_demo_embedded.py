@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from discovery.ops import services
-from discovery.ops.processes import free_port
+from discovery.local import services
+from discovery.local.processes import free_port
 from tests.e2e.test_demo import demo_truth, processes_with_env
 from tests.support.processes import service_env, wait_for
 
@@ -54,7 +54,7 @@ def test_the_demo_with_postgres_and_redis_unreachable_runs_on_embedded_ones_and_
 
     # When the demo runs
     done = subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", "demo"],
+        [sys.executable, "-m", "discovery.cli", "demo"],
         cwd=short_home, env=env, capture_output=True, text=True, timeout=240,
     )
 
@@ -99,7 +99,7 @@ def test_ctrl_c_during_the_demo_stops_the_embedded_servers_too(short_home):
     log = short_home / "demo.out"
     with open(log, "w") as out:
         demo = subprocess.Popen(
-            [sys.executable, "-m", "discovery.ops.cli", "demo"], cwd=short_home,
+            [sys.executable, "-m", "discovery.cli", "demo"], cwd=short_home,
             env=closed_services_env(short_home), stdout=out, stderr=subprocess.STDOUT,
         )
     try:
@@ -127,7 +127,7 @@ def test_dev_up_prints_the_urls_to_export_and_dev_down_stops_them(short_home):
     env = service_env(DISCOVERY_HOME=str(short_home))
 
     def dev(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "discovery.ops.cli", "dev", *args],
+        return subprocess.run([sys.executable, "-m", "discovery.cli", "dev", *args],
                               env=env, capture_output=True, text=True, timeout=120)
 
     try:
@@ -139,7 +139,7 @@ def test_dev_up_prints_the_urls_to_export_and_dev_down_stops_them(short_home):
         urls = {key: value.strip("'") for key, value in exports.items()}
         assert set(urls) == {"DATABASE_URL", "REDIS_URL"}
         # the URLs work, and the database is migrated
-        seeded = subprocess.run([sys.executable, "-m", "discovery.ops.cli", "seed", "Nova"],
+        seeded = subprocess.run([sys.executable, "-m", "discovery.cli", "seed", "Nova"],
                                 env={**env, **urls}, capture_output=True, text=True, timeout=60)
         assert seeded.returncode == 0 and seeded.stdout.strip().isdigit(), seeded.stdout + seeded.stderr
         assert dev("status").returncode == 0

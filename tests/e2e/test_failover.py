@@ -9,8 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-from discovery.ops import answer_key, chaos, seeding
-from discovery.ops.soak import wait_until_drained
+from discovery.ops import seeding
+from discovery.proving import answer_key, chaos
+from discovery.proving.soak import wait_until_drained
 from discovery.sandbox.generator import generate_catalog
 from tests.support.processes import pipeline_env, running
 from tests.support.side_by_side import side_by_side, wait_for_tracks

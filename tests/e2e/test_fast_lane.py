@@ -12,8 +12,8 @@ import time
 import psycopg
 import pytest
 
+from discovery.local.processes import DISCOVERY
 from discovery.ops import progress
-from discovery.ops.processes import DISCOVERY
 from discovery.settings import QUEUES
 
 pytestmark = pytest.mark.integration

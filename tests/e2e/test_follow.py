@@ -28,7 +28,7 @@ def test_seed_follow_prints_progress_lines_and_ends_when_the_artist_is_done(star
     _, truth = demo_files()
 
     done = subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", "seed", "Glass Season", "--follow"],
+        [sys.executable, "-m", "discovery.cli", "seed", "Glass Season", "--follow"],
         cwd=REPO_ROOT, env=pipeline.procs.env, capture_output=True, text=True, timeout=180,
     )
 

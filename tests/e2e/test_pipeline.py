@@ -151,7 +151,7 @@ def test_an_unknown_artist_and_one_without_releases_are_outcomes_not_failures(st
 
 def cli(pipeline, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", *args],
+        [sys.executable, "-m", "discovery.cli", *args],
         env=pipeline.procs.env, capture_output=True, text=True, timeout=60,
     )
 

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from discovery.ops import soak
-from discovery.ops.poison import POISONS
+from discovery.proving import soak
+from discovery.proving.soak.poison import POISONS
 from tests.conftest import service_missing
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from discovery.ops.processes import CELERY
+from discovery.local.processes import CELERY
 from discovery.runtime import capacity
 from discovery.settings import Settings
 from tests.support.processes import running, service_env, wait_for

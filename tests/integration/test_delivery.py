@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from discovery.ops.processes import Supervisor
+from discovery.local.processes import Supervisor
 from tests.support.processes import staged_artists_pool, wait_for
 
 pytestmark = pytest.mark.integration

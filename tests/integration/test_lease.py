@@ -15,7 +15,7 @@ import psycopg
 import pytest
 import redis
 
-from discovery.ops.processes import Supervisor
+from discovery.local.processes import Supervisor
 from discovery.pgmq import queues
 from discovery.runtime import bridge
 from discovery.settings import Settings

@@ -74,11 +74,11 @@ def test_the_migrate_command_creates_a_missing_database(empty_database_url):
     env = service_env(DATABASE_URL=missing)
     try:
         first = subprocess.run(
-            [sys.executable, "-m", "discovery.ops.cli", "migrate", "--create-db"],
+            [sys.executable, "-m", "discovery.cli", "migrate", "--create-db"],
             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
         )
         second = subprocess.run(
-            [sys.executable, "-m", "discovery.ops.cli", "migrate"],
+            [sys.executable, "-m", "discovery.cli", "migrate"],
             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
         )
     finally:

@@ -147,7 +147,7 @@ def test_quotes_and_sql_looking_text_is_only_ever_searched_for(catalog):
 
 def discovery(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", *args],
+        [sys.executable, "-m", "discovery.cli", *args],
         cwd=REPO_ROOT, env=service_env(DATABASE_URL=database_url, COLUMNS="200"),
         capture_output=True, text=True, timeout=60,
     )

@@ -80,7 +80,7 @@ def test_a_malformed_spotify_id_is_refused_clearly(db):
 
 @pytest.mark.parametrize(
     "command",
-    [[sys.executable, "-m", "discovery.seed"], [sys.executable, "-m", "discovery.ops.cli", "seed"]],
+    [[sys.executable, "-m", "discovery.seed"], [sys.executable, "-m", "discovery.cli", "seed"]],
     ids=["python -m discovery.seed", "discovery seed"],
 )
 def test_both_seed_commands_print_the_msg_id(db, database_url, command):

@@ -68,7 +68,7 @@ def test_migrate_with_a_worker_password_lets_discovery_worker_log_in_with_it(emp
 
     # When `discovery migrate` runs (as the owner) with DISCOVERY_WORKER_PASSWORD set
     done = subprocess.run(
-        [sys.executable, "-m", "discovery.ops.cli", "migrate"],
+        [sys.executable, "-m", "discovery.cli", "migrate"],
         cwd=REPO_ROOT, env=service_env(DATABASE_URL=empty_database_url, DISCOVERY_WORKER_PASSWORD=password),
         capture_output=True, text=True, timeout=180,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import psycopg
 
-from discovery.ops.processes import DISCOVERY
+from discovery.local.processes import DISCOVERY
 from discovery.pgmq import queues, records
 from tests.support.processes import REPO_ROOT, service_env
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from discovery.ops.processes import DISCOVERY
+from discovery.local.processes import DISCOVERY
 from tests.conftest import PG_ADMIN_URL
 from tests.support.processes import service_env
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from discovery.ops.processes import DISCOVERY
+from discovery.local.processes import DISCOVERY
 from tests.ops.catalog_rows import write_catalog
 from tests.support.processes import REPO_ROOT, service_env
 

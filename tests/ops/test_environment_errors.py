@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from discovery.ops.cli import cli
-from discovery.ops.processes import free_port
+from discovery.cli import cli
+from discovery.local.processes import free_port
 from discovery.settings import get_settings
 from tests.conftest import PG_ADMIN_URL
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from discovery.ops.processes import DISCOVERY
+from discovery.local.processes import DISCOVERY
 from discovery.settings import QUEUES, dlq_name
 from tests.ops.catalog_rows import write_catalog
 from tests.ops.support import dead_letter

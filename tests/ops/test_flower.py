@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from discovery.ops.processes import Supervisor, free_port
+from discovery.local.processes import Supervisor, free_port
 from tests.ops.test_deployment_files import procfile
 from tests.support.processes import REPO_ROOT, service_env, wait_for
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from discovery.ops.processes import Supervisor, free_port
+from discovery.local.processes import Supervisor, free_port
 from tests.support.processes import REPO_ROOT, service_env, wait_for
 
 pytestmark = pytest.mark.integration
@@ -73,7 +73,7 @@ def test_honcho_with_the_example_env_file_finds_an_artists_producers(tmp_path, d
 
         # and a user seeds an artist from the folder holding .env
         done = subprocess.run(
-            [sys.executable, "-m", "discovery.ops.cli", "seed", "Glass Season", "--follow"],
+            [sys.executable, "-m", "discovery.cli", "seed", "Glass Season", "--follow"],
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
         )
     finally:

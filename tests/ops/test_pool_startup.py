@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from discovery.ops.processes import CELERY, free_port
+from discovery.local.processes import CELERY, free_port
 from tests.support.processes import running, service_env, wait_for
 
 pytestmark = pytest.mark.integration

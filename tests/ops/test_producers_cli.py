@@ -10,7 +10,7 @@ import pytest
 
 from discovery.catalog import store
 from discovery.catalog.credits import Credit
-from discovery.ops.processes import DISCOVERY
+from discovery.local.processes import DISCOVERY
 from tests.ops.catalog_rows import write_catalog
 from tests.support.processes import REPO_ROOT, service_env
 

@@ -7,7 +7,7 @@ import os
 
 import requests
 
-from discovery.ops.processes import DISCOVERY, Supervisor, free_port, wait_for
+from discovery.local.processes import DISCOVERY, Supervisor, free_port, wait_for
 from tests.sandbox.catalogs import small_catalog
 
 

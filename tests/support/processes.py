@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from discovery.ops import processes
-from discovery.ops.processes import Supervisor
+from discovery.local import processes
+from discovery.local.processes import Supervisor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

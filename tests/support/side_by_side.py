@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import psycopg
 
-from discovery.ops import processes
+from discovery.local import processes
 
 T = TypeVar("T")
 

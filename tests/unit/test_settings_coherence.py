@@ -70,7 +70,7 @@ def test_a_process_started_with_contradicting_settings_refuses_with_a_message_an
     import os
     import subprocess
 
-    from discovery.ops.processes import CELERY, DISCOVERY
+    from discovery.local.processes import CELERY, DISCOVERY
 
     args = DISCOVERY + command[1:] if command[0] == "discovery" else CELERY + ["worker", "-Q", "artists"]
     env = {**os.environ, "DISCOVERY_TASK_SOFT_TIME_LIMIT_S": "300", "PYTHONPATH": str(README.parent)}

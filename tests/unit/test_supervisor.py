@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from discovery.ops.processes import Supervisor
+from discovery.local.processes import Supervisor
 
 
 def test_ctrl_c_while_a_child_starts_is_raised_after_the_child_is_recorded(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from discovery.ops.processes import DISCOVERY, Supervisor, free_port, wait_for
+from discovery.local.processes import DISCOVERY, Supervisor, free_port, wait_for
 
 CONTROL_TIMEOUT_S = 10
 

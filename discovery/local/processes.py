@@ -18,7 +18,7 @@ from typing import Any
 from discovery.settings import QUEUE_POOLS
 
 CELERY = [sys.executable, "-m", "celery", "-A", "discovery"]
-DISCOVERY = [sys.executable, "-m", "discovery.ops.cli"]
+DISCOVERY = [sys.executable, "-m", "discovery.cli"]
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ from discovery.clients.breakers import BreakerPolicy, breaker_state, read_hold, 
 from discovery.clients.cache import hit_ratio
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
 from discovery.clients.spotify import mode_state
-from discovery.ops.status_model import ApiStatus, PoolStatus, QueueStatus, SpotifyMode
+from discovery.ops.status.model import ApiStatus, PoolStatus, QueueStatus, SpotifyMode
 from discovery.pgmq import attempts as pgmq_attempts
 from discovery.pgmq import queues as pgmq_queues
 from discovery.pgmq.sql import query

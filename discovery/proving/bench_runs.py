@@ -1,4 +1,4 @@
-"""The measurements behind `discovery bench`, each on scratch resources of its own (ops/scratch):
+"""The measurements behind `discovery bench`, each on scratch resources of its own (proving/scratch):
 ceilings (PGMQ, Celery), the pipeline against them, the bridge at depth, a worker's memory."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 import psycopg
 import redis
 
-from discovery.ops import scratch
+from discovery.local.processes import CELERY, Supervisor, wait_for
 from discovery.ops.demo import FAST_SCHEDULE, SANDBOX_CREDENTIALS
-from discovery.ops.processes import CELERY, Supervisor, wait_for
 from discovery.pgmq import queues
+from discovery.proving import scratch
 from discovery.runtime import bridge
 from discovery.settings import QUEUE_POOLS, QUEUES, Settings
 
@@ -170,7 +170,7 @@ def run_catalog(
 ) -> PipelineRun:
     """Seed `names` at once against the sandbox serving `catalog`; time it until all is done."""
     from discovery.ops import progress, seeding
-    from discovery.ops.sandbox_process import SandboxProcess
+    from discovery.proving.sandbox_process import SandboxProcess
 
     with SandboxProcess(catalog, where.log_dir, **sandbox_knobs) as server:
         process_env = where.env(

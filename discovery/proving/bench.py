@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from discovery.ops import bench_runs as runs
+from discovery.proving import bench_runs as runs
 from discovery.settings import Settings, parse_pairs
 
 

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from discovery.clients.credentials import refusal_line
-from discovery.ops.status_model import ApiStatus, PoolStatus, QueueStatus
+from discovery.ops.status.model import ApiStatus, PoolStatus, QueueStatus
 from discovery.runtime.schedule import STALL_TICKS
 from discovery.settings import Settings, dlq_name
 

@@ -17,9 +17,9 @@ from typing import TextIO
 import redis
 
 from discovery.clients.breakers import read_hold
-from discovery.ops import chaos
-from discovery.ops.processes import Supervisor
-from discovery.ops.soak_plan import SoakPlan, SoakResult
+from discovery.local.processes import Supervisor
+from discovery.proving import chaos
+from discovery.proving.soak.plan import SoakPlan, SoakResult
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import APIS
 

@@ -1,7 +1,7 @@
 """`discovery soak`: a generated catalog through beat and all five pools as real processes while
 faults are injected together, then proof that nothing was lost or doubled.
 
-Faults, all at once (soak_faults schedules them and counts those that took effect): sandbox 5xx
+Faults, all at once (soak/faults schedules them and counts those that took effect): sandbox 5xx
 on every API and hangs (rates of requests, and every request hanging until one has, so that
 there is one), 429 bursts, a spent Spotify quota with a short reset, SIGKILL of random worker
 processes, a restart of the broker's Redis, every Postgres connection of the project terminated,
@@ -33,12 +33,14 @@ from typing import Any, LiteralString, TextIO, cast
 import psycopg
 
 from discovery.catalog import artist_outcomes
-from discovery.ops import answer_key, chaos, seeding, soak_faults
-from discovery.ops.poison import POISONS
-from discovery.ops.processes import Supervisor, free_port
-from discovery.ops.soak_plan import SoakPlan, SoakResult
+from discovery.local.processes import Supervisor, free_port
+from discovery.ops import seeding
 from discovery.pgmq import queues
 from discovery.pgmq.sql import queries
+from discovery.proving import answer_key, chaos
+from discovery.proving.soak import faults as soak_faults
+from discovery.proving.soak.plan import SoakPlan, SoakResult
+from discovery.proving.soak.poison import POISONS
 from discovery.sandbox.generator import generate_catalog
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import APIS, QUEUES

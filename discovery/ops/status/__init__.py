@@ -1,8 +1,8 @@
 """`discovery status`: the health of the whole system at a glance, and a health check.
 
-collect() looks once at everything (status_readings says where each figure comes from) and lists
-what needs attention (status_attention holds the rules); render() draws it (status_table). The
-records it returns (status_model), render and the constants are importable from here, as before.
+collect() looks once at everything (readings says where each figure comes from) and lists
+what needs attention (attention holds the rules); render() draws it (table). The
+records it returns (model), render and the constants are importable from here, as before.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import psycopg
 import redis
 
-from discovery.ops import status_readings as readings
-from discovery.ops.status_attention import BREAKER_GRACE_S, needing_attention, stalls
-from discovery.ops.status_model import (
+from discovery.ops.status import readings
+from discovery.ops.status.attention import BREAKER_GRACE_S, needing_attention, stalls
+from discovery.ops.status.model import (
     UNKNOWN,
     ApiStatus,
     PoolStatus,
@@ -22,14 +22,14 @@ from discovery.ops.status_model import (
     SpotifyMode,
     Status,
 )
-from discovery.ops.status_readings import (
+from discovery.ops.status.readings import (
     CONNECT_TIMEOUT_S,
     FAILED_OUTCOMES,
     PROCESSED_OUTCOMES,
     RECENT_WINDOW_S,
     THROTTLED_OUTCOMES,
 )
-from discovery.ops.status_table import render
+from discovery.ops.status.table import render
 from discovery.settings import QUEUE_POOLS, Settings
 
 __all__ = [

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from discovery.exceptions import EnvironmentProblem
-from discovery.ops.processes import free_port, wait_for
+from discovery.local.processes import free_port, wait_for
 
 logger = logging.getLogger(__name__)
 

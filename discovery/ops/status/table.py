@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from discovery.ops.status_attention import age_text
-from discovery.ops.status_model import UNKNOWN, Status
+from discovery.ops.status.attention import age_text
+from discovery.ops.status.model import UNKNOWN, Status
 
 
 def render(status: Status) -> Any:

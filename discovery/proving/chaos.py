@@ -17,7 +17,7 @@ from typing import LiteralString, cast
 import psycopg
 import redis
 
-from discovery.ops.processes import Supervisor, wait_for
+from discovery.local.processes import Supervisor, wait_for
 from discovery.pgmq.sql import queries
 from discovery.sandbox.server import SandboxServer
 

@@ -1,0 +1,18 @@
+"""The `discovery` command: the operator's commands (discovery/ops) with the proving harness's
+(bench, soak). The only module outside the tests that imports the proving room."""
+
+from __future__ import annotations
+
+from discovery.ops.cli import cli
+from discovery.proving import commands as proving
+
+for _command in proving.COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
