@@ -511,7 +511,7 @@ def test_the_answer_key_is_what_the_parsers_find_in_the_catalog(which, request):
 
 
 def test_a_catalog_with_every_title_and_artist_shape_also_agrees_with_the_parsers():
-    catalog, truth = generate_catalog(artists=4, albums=3, tracks=5, seed=11, shapes=True)
+    catalog, truth = generate_catalog(artists=3, albums=2, tracks=4, seed=11, long_album_tracks=0, shapes=True)
 
     again = recompute_truth(catalog)
 
