@@ -10,9 +10,11 @@ TEST_PROCESSES ?= 3
 demo: $(VENV)/.installed
 	$(VENV)/bin/discovery demo $(DEMO_ARGS)
 
-# The test command (README, and what .ci/run runs): lint, then every test.
+# The test command (README, and what .ci/run runs): lint, type-check (mypy strict, [tool.mypy] in
+# pyproject.toml), then every test.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check discovery tests benchmarks celeryconfig.py
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -n $(TEST_PROCESSES)
 
 $(VENV)/.installed: pyproject.toml

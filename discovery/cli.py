@@ -6,6 +6,8 @@ from __future__ import annotations
 from discovery.ops.cli import cli
 from discovery.proving import commands as proving
 
+__all__ = ["cli", "main"]  # cli: python -m discovery.seed runs the same group
+
 for _command in proving.COMMANDS:
     cli.add_command(_command)
 

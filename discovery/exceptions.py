@@ -23,6 +23,8 @@ class Throttled(TransientError):
 class RateLimited(Throttled):
     """The upstream (or our own shared limiter) said: not now, try after `retry_after_s`."""
 
+    retry_after_s: float  # always known here
+
     def __init__(self, api: str, retry_after_s: float) -> None:
         super().__init__(f"{api} rate limited; retry after {retry_after_s:g}s", retry_after_s=retry_after_s)
         self.api = api
@@ -31,10 +33,24 @@ class RateLimited(Throttled):
 class QuotaExhausted(Throttled):
     """A daily (or longer) quota is spent; nothing will succeed before `until` (epoch seconds)."""
 
+    retry_after_s: float  # always known here
+
     def __init__(self, api: str, until: float, retry_after_s: float) -> None:
         super().__init__(f"{api} quota exhausted; resets in {retry_after_s:g}s", retry_after_s=retry_after_s)
         self.api = api
         self.until = until
+
+
+class ServiceRefused(Throttled):
+    """The API refuses the whole app or machine, not this request: Spotify's "Active premium
+    subscription required for the owner of the app", a Cloudflare challenge from Genius, an IP
+    MusicBrainz blocks. Held for every process (kind "refused", with the reason) until its
+    recheck; the message waits without spending an attempt."""
+
+    def __init__(self, api: str, reason: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(f"{api} refused the service: {reason}", retry_after_s=retry_after_s)
+        self.api = api
+        self.reason = reason
 
 
 class UpstreamUnavailable(TransientError):

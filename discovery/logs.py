@@ -42,12 +42,15 @@ def formatter() -> logging.Formatter:
     return TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+_HANDLER_NAME = "discovery"  # ours, so a second configure_logging adds no second handler
+
+
 def configure_logging(level: int | str = logging.INFO) -> None:
     root = logging.getLogger()
-    if any(getattr(h, "_discovery", False) for h in root.handlers):
+    if any(h.get_name() == _HANDLER_NAME for h in root.handlers):
         return
     handler = logging.StreamHandler()
     handler.setFormatter(formatter())
-    handler._discovery = True  # type: ignore[attr-defined]
+    handler.set_name(_HANDLER_NAME)
     root.addHandler(handler)
     root.setLevel(level)

@@ -111,9 +111,16 @@ class Settings(BaseSettings):
     musicbrainz_api_url: str = ""
     instagram_api_url: str = ""
 
-    spotify_quota_mode: str = "auto"
+    # development (the default: Extended Quota Mode is for large companies only since May 2025),
+    # extended, or auto (starts extended, switches the cluster on a batch endpoint's 403).
+    spotify_quota_mode: str = "development"
+    # The market every Spotify call names (an ISO 3166-1 alpha-2 country code): without one,
+    # Spotify lists an album once per market under different ids.
+    spotify_market: str = "US"
     discovery_rate_limits: str = "spotify=100/30,genius=5/1,musicbrainz=1/1,instagram=10/1"
-    musicbrainz_contact: str = "discovery@example.org"
+    # An email address or URL where MusicBrainz can reach the operator, put in the User-Agent;
+    # the real musicbrainz.org is never called without one (clients/musicbrainz).
+    musicbrainz_contact: str = ""
 
     # The queue machinery.
     # A delivery's lease (PGMQ vt) in seconds, DISCOVERY_LEASE_S (DISCOVERY_VISIBILITY_TIMEOUT_S is
@@ -165,6 +172,13 @@ class Settings(BaseSettings):
         if value not in {"auto", "development", "extended"}:
             raise ValueError("SPOTIFY_QUOTA_MODE must be auto, development or extended")
         return value
+
+    @field_validator("spotify_market")
+    @classmethod
+    def _known_market(cls, value: str) -> str:
+        if len(value) != 2 or not value.isascii() or not value.isalpha():
+            raise ValueError("SPOTIFY_MARKET must be a two-letter country code such as US or GB")
+        return value.upper()
 
     @field_validator("discovery_cross_check")
     @classmethod

@@ -111,16 +111,17 @@ UPDATE producer_aliases SET producer_id = %(into_id)s WHERE producer_id = %(merg
 -- The merged producer's credits become the survivor's (a credit both had is kept once).
 INSERT INTO track_producers (track_id, producer_id, source, role, confidence, genius_song_id, genius_song_url,
     genius_section, musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc,
-    credited_as, source_artist_id, created_at)
+    credited_as, source_artist_id, musicbrainz_release_id, musicbrainz_release_title, created_at)
 SELECT track_id, %(into_id)s, source, role, confidence, genius_song_id, genius_song_url, genius_section,
     musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc, credited_as,
-    source_artist_id, created_at
+    source_artist_id, musicbrainz_release_id, musicbrainz_release_title, created_at
 FROM track_producers WHERE producer_id = %(merged_id)s
 ON CONFLICT DO NOTHING;
 
 -- move_socials --
-INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source, checked_at)
-SELECT %(into_id)s, platform, handle, url, followers, verified, biography, external_url, source, checked_at
+INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source,
+    evidence, checked_at)
+SELECT %(into_id)s, platform, handle, url, followers, verified, biography, external_url, source, evidence, checked_at
 FROM producer_socials WHERE producer_id = %(merged_id)s
 ON CONFLICT DO NOTHING;
 
@@ -183,7 +184,8 @@ RETURNING name;
 -- A producer's credits, each with what it rests on.
 SELECT t.spotify_id, t.name, a.name, tp.role, tp.source, tp.confidence::float, tp.credited_as,
        tp.genius_song_id, tp.genius_song_url, tp.genius_section, tp.musicbrainz_recording_id,
-       tp.musicbrainz_relation_type, tp.musicbrainz_attributes, tp.isrc
+       tp.musicbrainz_relation_type, tp.musicbrainz_attributes, tp.isrc, tp.musicbrainz_release_id,
+       tp.musicbrainz_release_title
 FROM track_producers tp JOIN tracks t ON t.id = tp.track_id JOIN albums a ON a.spotify_id = t.album_spotify_id
 WHERE tp.producer_id = %(producer_id)s
 ORDER BY a.release_date NULLS LAST, a.name, t.disc_number, t.track_number, tp.source, tp.role;

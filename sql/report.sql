@@ -21,7 +21,8 @@ SELECT (SELECT count(*) FROM album_artists WHERE artist_spotify_id = %(spotify_i
 SELECT p.id, p.name, p.genius_id, p.musicbrainz_id,
        t.spotify_id, t.name, a.name, tp.role, tp.source, tp.confidence::float,
        tp.genius_song_id, tp.genius_song_url, tp.genius_section, tp.musicbrainz_recording_id,
-       tp.musicbrainz_relation_type, tp.musicbrainz_attributes, tp.isrc, tp.credited_as
+       tp.musicbrainz_relation_type, tp.musicbrainz_attributes, tp.isrc, tp.credited_as,
+       tp.musicbrainz_release_id, tp.musicbrainz_release_title
 FROM track_producers tp
 JOIN tracks t ON t.id = tp.track_id
 JOIN albums a ON a.spotify_id = t.album_spotify_id

@@ -98,10 +98,10 @@ SELECT pg_advisory_xact_lock(hashtext('producer:' || %(normalized_name)s));
 -- With its evidence (the first recording that gave it, when two give the same credit).
 INSERT INTO track_producers (track_id, producer_id, source, role, confidence, genius_song_id, genius_song_url,
     genius_section, musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc,
-    credited_as, source_artist_id)
+    credited_as, source_artist_id, musicbrainz_release_id, musicbrainz_release_title)
 SELECT t.id, %(producer_id)s, %(source)s, %(role)s, %(confidence)s, %(genius_song_id)s, %(genius_song_url)s,
     %(genius_section)s, %(musicbrainz_recording_id)s, %(musicbrainz_relation_type)s, %(musicbrainz_attributes)s,
-    %(isrc)s, %(credited_as)s, %(source_artist_id)s
+    %(isrc)s, %(credited_as)s, %(source_artist_id)s, %(musicbrainz_release_id)s, %(musicbrainz_release_title)s
 FROM tracks t WHERE t.recording_key = %(recording_key)s
 ON CONFLICT (track_id, producer_id, source, role) DO UPDATE SET
     confidence = EXCLUDED.confidence,
@@ -113,7 +113,9 @@ ON CONFLICT (track_id, producer_id, source, role) DO UPDATE SET
     musicbrainz_attributes = COALESCE(track_producers.musicbrainz_attributes, EXCLUDED.musicbrainz_attributes),
     isrc = COALESCE(track_producers.isrc, EXCLUDED.isrc),
     credited_as = COALESCE(track_producers.credited_as, EXCLUDED.credited_as),
-    source_artist_id = COALESCE(track_producers.source_artist_id, EXCLUDED.source_artist_id);
+    source_artist_id = COALESCE(track_producers.source_artist_id, EXCLUDED.source_artist_id),
+    musicbrainz_release_id = COALESCE(track_producers.musicbrainz_release_id, EXCLUDED.musicbrainz_release_id),
+    musicbrainz_release_title = COALESCE(track_producers.musicbrainz_release_title, EXCLUDED.musicbrainz_release_title);
 
 -- request_enrichment --
 -- A row when the producer needs a social_enrichment message now: never asked, asked longer ago
@@ -136,13 +138,14 @@ WHERE recording_key = %(recording_key)s;
 
 -- upsert_social --
 -- One platform's profile for a producer; handle NULL records "looked, none found" with the time.
-INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source, checked_at)
+INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source,
+    evidence, checked_at)
 VALUES (%(producer_id)s, %(platform)s, %(handle)s, %(url)s, %(followers)s, %(verified)s, %(biography)s,
-        %(external_url)s, %(source)s, now())
+        %(external_url)s, %(source)s, %(evidence)s, now())
 ON CONFLICT (producer_id, platform) DO UPDATE SET
     handle = EXCLUDED.handle, url = EXCLUDED.url, followers = EXCLUDED.followers, verified = EXCLUDED.verified,
     biography = EXCLUDED.biography, external_url = EXCLUDED.external_url, source = EXCLUDED.source,
-    checked_at = now();
+    evidence = EXCLUDED.evidence, checked_at = now();
 
 -- mark_enriched --
 UPDATE producers SET enriched_at = now(), genius_url = COALESCE(%(genius_url)s, genius_url), updated_at = now()

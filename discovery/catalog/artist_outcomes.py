@@ -5,8 +5,9 @@ transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 from psycopg.types.json import Jsonb
@@ -17,7 +18,7 @@ FOUND, NOT_FOUND = "found", "not_found"
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("outcomes.sql")[name])
+    return queries("outcomes.sql")[name]
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class ArtistSearch:
     detail: str = ""
 
 
-def alternative(artist: dict[str, Any]) -> dict[str, Any]:
+def alternative(artist: Mapping[str, Any]) -> dict[str, Any]:
     """What is kept of a namesake: id, name, and popularity only where Spotify gave it."""
     kept = {"id": artist.get("id"), "name": artist.get("name")}
     if artist.get("popularity") is not None:

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections import Counter
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 import psycopg
 
@@ -21,7 +21,7 @@ SOURCES = ("genius", "musicbrainz")
 
 
 def _q(name: str, filename: str = "coverage.sql") -> LiteralString:
-    return cast(LiteralString, queries(filename)[name])
+    return queries(filename)[name]
 
 
 def build(database_url: str, artist: str | None = None) -> dict[str, Any]:

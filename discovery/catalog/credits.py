@@ -15,29 +15,37 @@ MusicBrainz: a recording's relations of type "producer" to an artist, role from 
 attributes: none -> "producer", "co" -> "co-producer", "additional" -> "additional producer",
 "executive" -> "executive producer", "assistant" -> "assistant producer", any other attribute
 -> "<attribute> producer"; several attributes combine in a fixed order ("additional co-producer").
+Where a recording has no producer relation, its releases' producer relations count, at the
+release level (`level="release"`): editors put a producer on the release when they do not know
+which tracks they produced, so such a credit says less about this track.
 
 Confidence per credit (`confidence`): the source and the role decide it.
 - Genius, role "producer" (the song page's own producer field): 0.95;
 - Genius, any other production label (custom_performances): 0.90;
 - MusicBrainz: 0.85 (community relations, reached through an ISRC rather than a title);
+- MusicBrainz at the release level: 0.70 (the producer of the release, not necessarily of this
+  track);
 - minus 0.05 for a supporting role (assistant, additional, vocal), minus 0.10 for an executive
   producer (often a label or management credit rather than hands on the recording).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from discovery.catalog.evidence import (
     PRODUCER_ARTISTS,
     Evidence,
     genius_evidence,
     musicbrainz_evidence,
+    release_evidence,
 )
 from discovery.catalog.names import names_match, normalize_name, titles_match
 
 Source = Literal["genius", "musicbrainz"]
+A = TypeVar("A", bound=Mapping[str, Any])  # an artist object, as the client types it
 
 PRODUCTION_ROLES: tuple[str, ...] = (
     "producer",
@@ -61,7 +69,9 @@ _MB_ATTRIBUTE_PREFIX = {
     "co": "co-",
 }
 
-BASE_CONFIDENCE = {"genius_producer": 0.95, "genius": 0.90, "musicbrainz": 0.85}
+BASE_CONFIDENCE = {"genius_producer": 0.95, "genius": 0.90, "musicbrainz": 0.85, "musicbrainz_release": 0.70}
+RECORDING = "recording"
+RELEASE = "release"
 SUPPORTING_ROLE_PENALTY = 0.05
 EXECUTIVE_ROLE_PENALTY = 0.10
 
@@ -75,6 +85,8 @@ class Credit:
     source: Source
     genius_id: int | None = None
     musicbrainz_id: str | None = None
+    # "release": read from a release the recording is on, not from the recording itself.
+    level: str = RECORDING
     # What the credit rests on; not part of its identity (the same credit from two recordings is one).
     evidence: Evidence | None = field(default=None, compare=False)
 
@@ -85,7 +97,7 @@ def production_role(label: str) -> str | None:
     return _ROLE_KEYS.get(key)
 
 
-def genius_credits(song: dict[str, Any]) -> list[Credit]:
+def genius_credits(song: Mapping[str, Any]) -> list[Credit]:
     """Production credits of a Genius song (GET /songs/{id} -> response.song)."""
     found: list[Credit] = []
     seen: set[tuple[object, str]] = set()
@@ -105,7 +117,7 @@ def genius_credits(song: dict[str, Any]) -> list[Credit]:
                 "genius",
                 int(genius_id) if genius_id is not None else None,
                 None,
-                genius_evidence(song, artist, section),
+                evidence=genius_evidence(song, artist, section),
             )
         )
 
@@ -129,7 +141,7 @@ def musicbrainz_role(attributes: list[str]) -> str:
     return f"{prefix}producer"
 
 
-def musicbrainz_credits(recording: dict[str, Any], isrc: str | None = None) -> list[Credit]:
+def musicbrainz_credits(recording: Mapping[str, Any], isrc: str | None = None) -> list[Credit]:
     """Production credits of a MusicBrainz recording (ws/2/recording/{mbid}?inc=artist-rels),
     reached through `isrc` (kept as evidence)."""
     found: list[Credit] = []
@@ -147,29 +159,53 @@ def musicbrainz_credits(recording: dict[str, Any], isrc: str | None = None) -> l
             "musicbrainz",
             None,
             artist.get("id"),
-            musicbrainz_evidence(recording, relation, isrc),
+            evidence=musicbrainz_evidence(recording, relation, isrc),
         )
         if credit not in found:
             found.append(credit)
     return found
 
 
-def _song_of(hit: dict[str, Any]) -> dict[str, Any]:
+def musicbrainz_release_credits(
+    release: dict[str, Any], recording: dict[str, Any], isrc: str | None = None
+) -> list[Credit]:
+    """Production credits a MusicBrainz release (ws/2/release/{mbid}?inc=artist-rels) gives a
+    recording on it that has none of its own: level "release", evidence naming the release."""
+    found: list[Credit] = []
+    for relation in release.get("relations") or []:
+        artist = relation.get("artist")
+        if relation.get("type") != "producer" or relation.get("target-type") != "artist" or not artist:
+            continue
+        credit = Credit(
+            artist["name"],
+            musicbrainz_role(list(relation.get("attributes") or [])),
+            "musicbrainz",
+            None,
+            artist.get("id"),
+            RELEASE,
+            evidence=release_evidence(release, recording, relation, isrc),
+        )
+        if credit not in found:
+            found.append(credit)
+    return found
+
+
+def _song_of(hit: Mapping[str, Any]) -> Mapping[str, Any]:
     # Accept a raw search hit ({"type": "song", "result": {...}}) as well as the song itself.
     result = hit.get("result")
     return result if isinstance(result, dict) else hit
 
 
-def _primary_artist_names(song: dict[str, Any]) -> list[str]:
+def _primary_artist_names(song: Mapping[str, Any]) -> list[str]:
     artists = [song.get("primary_artist") or {}] + list(song.get("primary_artists") or [])
     return [artist["name"] for artist in artists if artist.get("name")]
 
 
-def _featured_artist_names(song: dict[str, Any]) -> list[str]:
+def _featured_artist_names(song: Mapping[str, Any]) -> list[str]:
     return [artist["name"] for artist in song.get("featured_artists") or [] if artist.get("name")]
 
 
-def artist_fits(song: dict[str, Any], artist_name: str, track_artists: tuple[str, ...] = ()) -> bool:
+def artist_fits(song: Mapping[str, Any], artist_name: str, track_artists: tuple[str, ...] = ()) -> bool:
     """The seeded artist is a primary artist of the song, or a featured one on a song whose
     primary artist is one of the track's own artists ("Song (Ft. Seeded)" by the artist Spotify
     lists first). Names compare in either script ("BTS (방탄소년단)" is "BTS")."""
@@ -183,8 +219,8 @@ def artist_fits(song: dict[str, Any], artist_name: str, track_artists: tuple[str
 
 
 def choose_genius_hit(
-    hits: list[dict[str, Any]], title: str, artist_name: str, track_artists: tuple[str, ...] = ()
-) -> dict[str, Any] | None:
+    hits: Sequence[Mapping[str, Any]], title: str, artist_name: str, track_artists: tuple[str, ...] = ()
+) -> Mapping[str, Any] | None:
     """The first search hit that can be this track: its artists fit (`artist_fits`) and its
     normalised title matches (the same version; see `discovery.names.titles_match`).
 
@@ -199,9 +235,7 @@ def choose_genius_hit(
     return None
 
 
-def choose_spotify_artist(
-    items: list[dict[str, Any]], name: str
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def choose_spotify_artist(items: list[A], name: str) -> tuple[A | None, list[A]]:
     """The Spotify artist named `name` (after normalisation), and the other artists so named.
 
     Several matches: the one whose name is exactly as typed wins; then, when Spotify gives
@@ -217,7 +251,7 @@ def choose_spotify_artist(
     return best, [item for item in exact if item is not best]
 
 
-def _most_popular(items: list[dict[str, Any]]) -> dict[str, Any]:
+def _most_popular(items: list[A]) -> A:
     if all(item.get("popularity") is None for item in items):
         return items[0]
     # max() keeps the first of equals, so ties keep the search's order.
@@ -229,7 +263,7 @@ def confidence(credit: Credit) -> float:
     if credit.source == "genius":
         base = BASE_CONFIDENCE["genius_producer" if credit.role == "producer" else "genius"]
     else:
-        base = BASE_CONFIDENCE["musicbrainz"]
+        base = BASE_CONFIDENCE["musicbrainz_release" if credit.level == RELEASE else "musicbrainz"]
     role = credit.role
     if "executive" in role:
         base -= EXECUTIVE_ROLE_PENALTY

@@ -2,12 +2,14 @@
 
 Genius: the song's id and URL and the section the name sat in, as written (`producer_artists`,
 or the `custom_performances` label such as "Additional Production"). MusicBrainz: the recording's
-id, the relation's type and attributes, and the ISRC that reached the recording. Both: the name
+id, the relation's type and attributes, and the ISRC that reached the recording; for a
+release-level credit also the release (id and title) whose relation it is. Both: the name
 as the source wrote it and the source's own id for the person (a split hands each credit back by
 it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,8 @@ class Evidence:
     musicbrainz_relation_type: str | None = None
     musicbrainz_attributes: tuple[str, ...] = ()
     isrc: str | None = None
+    musicbrainz_release_id: str | None = None
+    musicbrainz_release_title: str | None = None
 
     def as_params(self) -> dict[str, Any]:
         """The evidence columns of a track_producers row."""
@@ -38,10 +42,12 @@ class Evidence:
             "musicbrainz_relation_type": self.musicbrainz_relation_type,
             "musicbrainz_attributes": list(self.musicbrainz_attributes) if self.musicbrainz_recording_id else None,
             "isrc": self.isrc,
+            "musicbrainz_release_id": self.musicbrainz_release_id,
+            "musicbrainz_release_title": self.musicbrainz_release_title,
         }
 
 
-def genius_evidence(song: dict[str, Any], artist: dict[str, Any], section: str) -> Evidence:
+def genius_evidence(song: Mapping[str, Any], artist: Mapping[str, Any], section: str) -> Evidence:
     artist_id = artist.get("id")
     return Evidence(
         credited_as=str(artist.get("name") or ""),
@@ -52,7 +58,7 @@ def genius_evidence(song: dict[str, Any], artist: dict[str, Any], section: str) 
     )
 
 
-def musicbrainz_evidence(recording: dict[str, Any], relation: dict[str, Any], isrc: str | None) -> Evidence:
+def musicbrainz_evidence(recording: Mapping[str, Any], relation: Mapping[str, Any], isrc: str | None) -> Evidence:
     artist = relation.get("artist") or {}
     # target-credit is the name the recording credits the person as, when it differs.
     credited = relation.get("target-credit") or artist.get("name") or ""
@@ -63,4 +69,18 @@ def musicbrainz_evidence(recording: dict[str, Any], relation: dict[str, Any], is
         musicbrainz_relation_type=relation.get("type"),
         musicbrainz_attributes=tuple(relation.get("attributes") or ()),
         isrc=isrc,
+    )
+
+
+def release_evidence(
+    release: dict[str, Any], recording: dict[str, Any], relation: dict[str, Any], isrc: str | None
+) -> Evidence:
+    """A release-level relation: the recording that reached it, and the release that holds it."""
+    on_recording = musicbrainz_evidence(recording, relation, isrc)
+    return Evidence(
+        **{
+            **on_recording.__dict__,
+            "musicbrainz_release_id": release.get("id"),
+            "musicbrainz_release_title": release.get("title"),
+        }
     )

@@ -20,7 +20,7 @@ Without a hit, the best candidate is the closest rejected one, in this order:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,10 +39,10 @@ _RANK = {OTHER_RELEASE: 0, OTHER_VERSION: 1, TITLE_DIFFERS: 2, OTHER_ARTIST: 3}
 _FEAT = re.compile(r"\s*[(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]", re.IGNORECASE)
 _SUFFIX = re.compile(r"(?:\s*[(\[][^()\[\]]*[)\]]\s*|\s+[-–—]\s+[^-–—]+)$")
 
-SongPage = Callable[[int], dict[str, Any]]
+SongPage = Callable[[int], Mapping[str, Any]]
 
 
-def summary(song: dict[str, Any], weighed: PageEvidence | None = None) -> dict[str, Any]:
+def summary(song: Mapping[str, Any], weighed: PageEvidence | None = None) -> dict[str, Any]:
     """A page as an outcome records it (with what it carried about its release, when weighed)."""
     found = {
         "genius_song_id": song.get("id"),
@@ -57,8 +57,8 @@ def summary(song: dict[str, Any], weighed: PageEvidence | None = None) -> dict[s
 
 @dataclass(frozen=True)
 class GeniusMatch:
-    hit: dict[str, Any] | None
-    candidate: dict[str, Any] | None = None
+    hit: Mapping[str, Any] | None
+    candidate: Mapping[str, Any] | None = None
     reason: str | None = None
     # Ambiguous: the pages that stayed equally likely, as `summary` gives them.
     candidates: list[dict[str, Any]] = field(default_factory=list)
@@ -79,9 +79,9 @@ def base_title(title: str) -> str:
         text = shorter
 
 
-def fitting_pages(hits: list[dict[str, Any]], track: TrackContext) -> list[dict[str, Any]]:
+def fitting_pages(hits: Sequence[Mapping[str, Any]], track: TrackContext) -> list[Mapping[str, Any]]:
     """The hits that can be this track (artists fit, same title and version), once each."""
-    found: dict[Any, dict[str, Any]] = {}
+    found: dict[Any, Mapping[str, Any]] = {}
     for raw in hits:
         song = _song_of(raw)
         if artist_fits(song, track.artist, track.artists) and titles_match(track.title, song.get("title") or ""):
@@ -90,7 +90,7 @@ def fitting_pages(hits: list[dict[str, Any]], track: TrackContext) -> list[dict[
 
 
 def match_genius(
-    hits: list[dict[str, Any]], track: TrackContext | str, artist_name: str | None = None,
+    hits: Sequence[Mapping[str, Any]], track: TrackContext | str, artist_name: str | None = None,
     song_page: SongPage | None = None,
 ) -> GeniusMatch:
     """The matching page (the full page when `song_page` reads it), or None with the best
@@ -118,8 +118,8 @@ def match_genius(
     return GeniusMatch(None, None, AMBIGUOUS, [summary(page, seen) for page, seen in top])
 
 
-def _rejected(hits: list[dict[str, Any]], track: TrackContext) -> GeniusMatch:
-    best: tuple[int, dict[str, Any], str] | None = None
+def _rejected(hits: Sequence[Mapping[str, Any]], track: TrackContext) -> GeniusMatch:
+    best: tuple[int, Mapping[str, Any], str] | None = None
     wanted_title = base_title(track.title)
     for raw in hits:
         song = _song_of(raw)

@@ -24,15 +24,15 @@ def _producer_node(producer_id: int) -> str:
     return f"producer_{producer_id}"
 
 
-def of_artist(database_url: str, artist: str) -> nx.Graph:
+def of_artist(database_url: str, artist: str) -> nx.Graph[str]:
     """The artist, every producer credited on their tracks, and the producers' shared tracks."""
     with psycopg.connect(database_url) as conn:
-        row = conn.execute(queries("report.sql")["find_artist"], {"name": artist}).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(queries("report.sql")["find_artist"], {"name": artist}).fetchone()
         if row is None:
             raise ArtistNotKnown(f"no artist named {artist!r} has been discovered yet")
         spotify_id, name = row
-        credits = conn.execute(queries("producers.sql")["artist_graph_credits"], {"spotify_id": spotify_id}).fetchall()  # type: ignore[arg-type]
-    graph = nx.Graph()
+        credits = conn.execute(queries("producers.sql")["artist_graph_credits"], {"spotify_id": spotify_id}).fetchall()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_node(_artist_node(spotify_id), label=name, kind="artist")
     tracks_of: dict[int, set[int]] = defaultdict(set)
     on_track: dict[int, set[int]] = defaultdict(set)
@@ -51,12 +51,12 @@ def of_artist(database_url: str, artist: str) -> nx.Graph:
     return graph
 
 
-def of_producer(database_url: str, **which: Any) -> nx.Graph:
+def of_producer(database_url: str, **which: Any) -> nx.Graph[str]:
     """The producer, the artists they worked with and their collaborators (their page)."""
     page = producer_page.build(database_url, **which)
     producer = page["producer"]
     centre = _producer_node(producer["id"])
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_node(centre, label=producer["name"], kind="producer")
     for artist in page["artists"]:
         graph.add_node(_artist_node(artist["spotify_id"]), label=artist["name"], kind="artist")

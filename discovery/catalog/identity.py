@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 
@@ -42,7 +42,7 @@ class AmbiguousProducer(LookupError):
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("identity.sql")[name])
+    return queries("identity.sql")[name]
 
 
 def _row(conn: Connection, name: str, params: dict[str, Any]) -> Any:
@@ -73,7 +73,7 @@ def producer_for_credit(conn: Connection, credit: Credit) -> int:
     """The producer a credit's source identity is: linked before, or linked now by the rules."""
     share_lock(conn)
     normalized = normalize_name(credit.name)
-    conn.execute(cast(LiteralString, queries("store.sql")["lock_producer_name"]), {"normalized_name": normalized})
+    conn.execute(queries("store.sql")["lock_producer_name"], {"normalized_name": normalized})
     identity = identity_of(credit)
     if identity is None:  # the producer worker refuses such credits before writing
         raise ValueError(f"credit for {credit.name!r} names no {credit.source} artist id")
@@ -291,7 +291,8 @@ def enrichment_wanted(conn: Connection, producer_id: int) -> str | None:
 
 CREDIT_KEYS = ("spotify_track_id", "track", "album", "role", "source", "confidence", "credited_as",
                "genius_song_id", "genius_song_url", "genius_section", "musicbrainz_recording_id",
-               "musicbrainz_relation_type", "musicbrainz_attributes", "isrc")
+               "musicbrainz_relation_type", "musicbrainz_attributes", "isrc", "musicbrainz_release_id",
+               "musicbrainz_release_title")
 
 
 def credit_evidence(conn: Connection, producer_id: int) -> dict[tuple[str, str, str], dict[str, Any]]:

@@ -15,6 +15,7 @@ such a page is taken only when nothing it carries points to another release.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +76,7 @@ def is_generic_title(title: str) -> bool:
     return base in GENERIC_TITLES
 
 
-def spotify_track_ids(song: dict[str, Any]) -> set[str]:
+def spotify_track_ids(song: Mapping[str, Any]) -> set[str]:
     """The Spotify track ids a page's `media` links point to."""
     found: set[str] = set()
     for medium in song.get("media") or []:
@@ -97,7 +98,7 @@ def _date_parts(text: str | None) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def page_date(song: dict[str, Any]) -> tuple[int, ...]:
+def page_date(song: Mapping[str, Any]) -> tuple[int, ...]:
     """(year, month, day) as far as the page knows it; () when it does not."""
     parts = _date_parts(song.get("release_date"))
     if parts:
@@ -112,14 +113,14 @@ def page_date(song: dict[str, Any]) -> tuple[int, ...]:
     return tuple(found)
 
 
-def _album_name(song: dict[str, Any]) -> str | None:
+def _album_name(song: Mapping[str, Any]) -> str | None:
     album = song.get("album")
     if isinstance(album, dict) and album.get("name"):
         return str(album["name"])
     return None
 
 
-def evidence(song: dict[str, Any], track: TrackContext) -> PageEvidence:
+def evidence(song: Mapping[str, Any], track: TrackContext) -> PageEvidence:
     """What the page says about the release, against the track (rules in the module docstring)."""
     links = spotify_track_ids(song)
     media = NO_LINK if not links else THIS_TRACK if track.track_id in links else ANOTHER_TRACK

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 import psycopg
 from psycopg.rows import dict_row
@@ -22,7 +22,12 @@ SOCIAL_KEYS = ("instagram", "twitter", "facebook", "instagram_followers", "insta
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("producers.sql")[name])
+    return queries("producers.sql")[name]
+
+
+def _dicts(conn: psycopg.Connection, query: LiteralString, params: dict[str, Any]) -> psycopg.Cursor[dict[str, Any]]:
+    """`query`'s rows as dicts (a cursor of its own: `conn` keeps its tuple rows)."""
+    return conn.cursor(row_factory=dict_row).execute(query, params)
 
 
 class ProducerNotKnown(LookupError):
@@ -59,17 +64,16 @@ def build(database_url: str, **which: Any) -> dict[str, Any]:
         producer_id = find_producer(conn, **which)
         names = identity.producer_aliases(conn, producer_id)
         evidence = identity.credit_evidence(conn, producer_id)
-        conn.row_factory = dict_row  # type: ignore[assignment]
-        found: Any = conn.execute(_q("producer"), {"producer_id": producer_id}).fetchone()
+        found: Any = _dicts(conn, _q("producer"), {"producer_id": producer_id}).fetchone()
         socials: dict[str, Any] = dict.fromkeys(SOCIAL_KEYS)
-        for row in conn.execute(_q("producer_socials"), {"producer_id": producer_id}):
+        for row in _dicts(conn, _q("producer_socials"), {"producer_id": producer_id}):
             if row["platform"] in ("instagram", "twitter", "facebook"):  # as the report shows them
                 socials[row["platform"]] = row["handle"]
             if row["platform"] == "instagram":
                 socials["instagram_followers"], socials["instagram_verified"] = row["followers"], row["verified"]
         credits = []
         artists: dict[str, dict[str, Any]] = {}
-        for row in conn.execute(_q("producer_credits"), {"producer_id": producer_id}):
+        for row in _dicts(conn, _q("producer_credits"), {"producer_id": producer_id}):
             owners = list(zip(row.pop("artists"), row.pop("artist_spotify_ids"), strict=True))
             row.pop("album_spotify_id")
             found_evidence = evidence.get((row["spotify_track_id"], row["role"], row["source"]), {})
@@ -80,7 +84,7 @@ def build(database_url: str, **which: Any) -> dict[str, Any]:
         collaborators = [
             {"id": row["collaborator_id"], "name": row["name"], "genius_id": row["genius_id"], "musicbrainz_id": row["musicbrainz_id"],
              "shared_tracks": int(row["shared_tracks"])}
-            for row in conn.execute(_q("producer_collaborations"), {"producer_id": producer_id})
+            for row in _dicts(conn, _q("producer_collaborations"), {"producer_id": producer_id})
         ]
     worked_with = sorted(
         ({**entry, "tracks": len(entry["tracks"])} for entry in artists.values()),
@@ -158,8 +162,7 @@ def search(database_url: str, text: str, limit: int) -> list[dict[str, Any]]:
 def of_artist(database_url: str, artist: str) -> list[dict[str, Any]]:
     """One artist's producers, the most credited first."""
     with psycopg.connect(database_url) as conn:
-        row = conn.execute(cast(LiteralString, queries("report.sql")["find_artist"]), {"name": artist}).fetchone()
+        row = conn.execute(queries("report.sql")["find_artist"], {"name": artist}).fetchone()
         if row is None:
             raise ArtistNotKnown(f"no artist named {artist!r} has been discovered yet")
-        conn.row_factory = dict_row  # type: ignore[assignment]
-        return list(conn.execute(_q("artist_producers"), {"spotify_id": row[0]}))
+        return list(_dicts(conn, _q("artist_producers"), {"spotify_id": row[0]}))

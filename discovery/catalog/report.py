@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 import psycopg
 
@@ -16,12 +16,13 @@ from discovery.pgmq.sql import queries
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("report.sql")[name])
+    return queries("report.sql")[name]
 
 
 # What each credit rests on (catalog/evidence.py), after the credit's own keys.
 EVIDENCE_KEYS = ("genius_song_id", "genius_song_url", "genius_section", "musicbrainz_recording_id",
-                 "musicbrainz_relation_type", "musicbrainz_attributes", "isrc", "credited_as")
+                 "musicbrainz_relation_type", "musicbrainz_attributes", "isrc", "credited_as",
+                 "musicbrainz_release_id", "musicbrainz_release_title")
 
 
 class ArtistNotKnown(LookupError):
@@ -36,7 +37,9 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
             why = artist_outcomes.not_found(conn, artist)
             raise ArtistNotKnown(f"not found on Spotify: {why}" if why else f"no artist named {artist!r} has been discovered yet")
         spotify_id, name = row
-        albums, tracks = conn.execute(_q("artist_counts"), {"spotify_id": spotify_id}).fetchone()  # type: ignore[misc]
+        counts = conn.execute(_q("artist_counts"), {"spotify_id": spotify_id}).fetchone()
+        assert counts is not None  # counts: one row, even of zeros
+        albums, tracks = counts
         producers: dict[int, dict[str, Any]] = {}
         for pid, pname, genius_id, mb_id, track_id, track, album, role, source, conf, *evidence in conn.execute(
             _q("artist_credits"), {"spotify_id": spotify_id}
@@ -70,9 +73,9 @@ def build(database_url: str, artist: str) -> dict[str, Any]:
         for pid, genius_url, recordings, songs in conn.execute(_q("producer_summaries"), {"spotify_id": spotify_id}):
             producers[pid].update(genius_url=genius_url, recordings=int(recordings), songs=sorted(songs))
         namesakes = artist_outcomes.latest_alternatives(conn, spotify_id)
-        releases_total = conn.execute(
-            "SELECT releases_total FROM artists WHERE spotify_id = %s", (spotify_id,)
-        ).fetchone()[0]  # type: ignore[index]
+        releases = conn.execute("SELECT releases_total FROM artists WHERE spotify_id = %s", (spotify_id,)).fetchone()
+        assert releases is not None  # the artist was found above, in this transaction
+        releases_total = releases[0]
     return {
         "artist": {"name": name, "spotify_id": spotify_id},
         "albums": int(albums),

@@ -5,8 +5,9 @@ Every function takes the caller's connection, so it joins the delivery's one tra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from psycopg import Connection
 from psycopg.types.json import Jsonb
@@ -18,7 +19,7 @@ from discovery.pgmq.sql import queries, query
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("store.sql")[name])
+    return queries("store.sql")[name]
 
 
 def _one(conn: Connection, name: str, params: dict[str, Any]) -> Any:
@@ -26,20 +27,20 @@ def _one(conn: Connection, name: str, params: dict[str, Any]) -> Any:
     return row[0] if row else None
 
 
-def upsert_artist(conn: Connection, artist: dict[str, Any]) -> int:
+def upsert_artist(conn: Connection, artist: Mapping[str, Any]) -> int:
     """An ArtistObject from Spotify, by its id."""
-    return int(
-        conn.execute(
-            query("upsert_artist"),
-            {
-                "spotify_id": artist["id"],
-                "name": artist["name"],
-                "popularity": artist.get("popularity"),
-                "followers": (artist.get("followers") or {}).get("total"),
-                "genres": list(artist.get("genres") or []),
-            },
-        ).fetchone()[0]  # type: ignore[index]
-    )
+    row = conn.execute(
+        query("upsert_artist"),
+        {
+            "spotify_id": artist["id"],
+            "name": artist["name"],
+            "popularity": artist.get("popularity"),
+            "followers": (artist.get("followers") or {}).get("total"),
+            "genres": list(artist.get("genres") or []),
+        },
+    ).fetchone()
+    assert row is not None  # an upsert ... RETURNING always returns its row
+    return int(row[0])
 
 
 def ensure_artist(conn: Connection, spotify_id: str, name: str) -> None:
@@ -53,7 +54,7 @@ class StoredAlbum:
     first_artist: str  # the Spotify id of the artist it was first discovered for
 
 
-def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str, album_group: str | None) -> StoredAlbum:
+def upsert_album(conn: Connection, album: Mapping[str, Any], artist_spotify_id: str, album_group: str | None) -> StoredAlbum:
     """An AlbumObject from Spotify, under the artist it was discovered for."""
     row = conn.execute(
         _q("upsert_album"),
@@ -74,7 +75,7 @@ def upsert_album(conn: Connection, album: dict[str, Any], artist_spotify_id: str
     return StoredAlbum(bool(row[0]), str(row[1]))
 
 
-def link_album_artist(conn: Connection, album: dict[str, Any], artist_spotify_id: str) -> bool:
+def link_album_artist(conn: Connection, album: Mapping[str, Any], artist_spotify_id: str) -> bool:
     """The artist owns the album (each artist of a joint album does); true when the link is new."""
     listed = [artist.get("id") for artist in album.get("artists") or []]
     position = listed.index(artist_spotify_id) + 1 if artist_spotify_id in listed else None
@@ -182,9 +183,11 @@ def producer_for_enrichment(conn: Connection, producer_id: int) -> tuple[int, st
 
 
 def upsert_social(conn: Connection, producer_id: int, platform: str, source: str, **fields: Any) -> None:
-    """One platform's profile; a None handle records that none was found, and when."""
-    params = dict.fromkeys(("handle", "url", "followers", "verified", "biography", "external_url"))
+    """One platform's profile; a None handle records that none was found, and when. `evidence`
+    (a dict) says what a profile not from the Genius artist's own fields rests on."""
+    params: dict[str, Any] = dict.fromkeys(("handle", "url", "followers", "verified", "biography", "external_url"))
     params.update(fields)
+    params["evidence"] = Jsonb(params["evidence"]) if params.get("evidence") is not None else None
     conn.execute(_q("upsert_social"), {"producer_id": producer_id, "platform": platform, "source": source, **params})
 
 
@@ -193,4 +196,5 @@ def mark_enriched(conn: Connection, producer_id: int, genius_url: str | None) ->
 
 
 def artist_name(conn: Connection, spotify_id: str) -> str | None:
-    return _one(conn, "artist_name", {"spotify_id": spotify_id})
+    name = _one(conn, "artist_name", {"spotify_id": spotify_id})
+    return None if name is None else str(name)

@@ -4,8 +4,10 @@ A breaker opens after `fail_max` consecutive failures (5xx, timeouts, connection
 and lets one trial call through after `reset_s`. Besides pybreaker's state, Redis holds a
 deadline per API, `discovery:breaker:<api>`: nothing is sent before it. It is set when the breaker
 opens (opened_at + reset_s), on a 429 from the Retry-After (a spent quota also opens the
-breaker), and on a refused credential for the recheck time (see clients/credentials), so a known
-reset time always wins over the breaker's own timer when it is later.
+breaker), on a refused credential for the recheck time (see clients/credentials), and on a
+refusal of the whole service (kind "refused": Spotify's Premium 403, a Cloudflare challenge; see
+clients/refusals) for the recheck time, so a known reset time always wins over the breaker's own
+timer when it is later. Each hold carries a reason, which `discovery status` shows.
 """
 
 from __future__ import annotations
@@ -13,23 +15,28 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import pybreaker
 import redis
 
 from discovery.clients.credentials import log_refusal, refusal_line
-from discovery.clients.redis_pool import shared_redis
+from discovery.clients.redis_pool import shared_redis, text
 from discovery.exceptions import (
     BreakerOpen,
     PermanentError,
     QuotaExhausted,
     RateLimited,
+    ServiceRefused,
     Unauthorized,
 )
 
 logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 DEADLINE_KEY = "discovery:breaker:{api}"
 BREAKER_NAMESPACE = "discovery-{api}"
@@ -38,21 +45,25 @@ BREAKER_NAMESPACE = "discovery-{api}"
 _EXTEND_DEADLINE = """
 local current = tonumber(redis.call('hget', KEYS[1], 'until') or '0')
 if tonumber(ARGV[1]) > current then
-  redis.call('hset', KEYS[1], 'until', ARGV[1], 'kind', ARGV[2], 'credential', ARGV[4])
+  redis.call('hset', KEYS[1], 'until', ARGV[1], 'kind', ARGV[2], 'credential', ARGV[4], 'reason', ARGV[5])
   redis.call('pexpireat', KEYS[1], ARGV[3])
   return 1
 end
 return 0
 """
-# Clear a credential hold that refused another credential than ARGV[1], or whose time was up at
-# ARGV[2] (its recheck succeeded).
+# Clear a credential hold that refused another credential than ARGV[1], or a credential or
+# service refusal whose time was up at ARGV[2] (its recheck succeeded).
 _CLEAR_CREDENTIAL = """
-if redis.call('hget', KEYS[1], 'kind') == 'credential' and (redis.call('hget', KEYS[1], 'credential') ~= ARGV[1]
-    or tonumber(redis.call('hget', KEYS[1], 'until')) <= tonumber(ARGV[2])) then
+local kind = redis.call('hget', KEYS[1], 'kind')
+local due = tonumber(redis.call('hget', KEYS[1], 'until') or '0') <= tonumber(ARGV[2])
+if (kind == 'credential' and (redis.call('hget', KEYS[1], 'credential') ~= ARGV[1] or due))
+    or (kind == 'refused' and due) then
   return redis.call('del', KEYS[1])
 end
 return 0
 """
+# Holds that need their recheck answered before status stops showing them.
+RECHECKED_KINDS = ("credential", "refused")
 
 
 @dataclass(frozen=True)
@@ -64,8 +75,9 @@ class BreakerPolicy:
 @dataclass(frozen=True)
 class Hold:
     until: float  # epoch seconds
-    kind: str  # breaker | rate | quota | credential
+    kind: str  # breaker | rate | quota | credential | refused
     credential: str = ""  # for a credential hold: the fingerprint of the refused credential
+    reason: str = ""  # what the API answered, in words (status shows it)
 
     @property
     def remaining_s(self) -> float:
@@ -84,15 +96,15 @@ def _breaker_key(api: str, field: str) -> str:
 def breaker_state(client: redis.Redis, api: str) -> tuple[str, int | None]:
     """pybreaker's shared state for an API ("closed" when it never opened) and when it opened."""
     state, opened_at = client.mget(_breaker_key(api, "state"), _breaker_key(api, "opened_at"))
-    return (state.decode() if state else pybreaker.STATE_CLOSED, int(opened_at) if opened_at else None)
+    return (text(state) if state else pybreaker.STATE_CLOSED, int(opened_at) if opened_at else None)
 
 
 def stored_hold(client: redis.Redis, api: str) -> Hold | None:
     """The API's deadline as stored, ahead or not."""
-    raw = client.hmget(_deadline_key(api), ["until", "kind", "credential"])
+    raw = client.hmget(_deadline_key(api), ["until", "kind", "credential", "reason"])
     if raw[0] is None:
         return None
-    return Hold(float(raw[0]), (raw[1] or b"breaker").decode(), (raw[2] or b"").decode())
+    return Hold(float(raw[0]), text(raw[1] or b"breaker"), text(raw[2] or b""), text(raw[3] or b""))
 
 
 def read_hold(client: redis.Redis, api: str) -> Hold | None:
@@ -110,19 +122,23 @@ def applies(hold: Hold | None, credential: str | None) -> bool:
 
 
 def read_refusal(client: redis.Redis, api: str) -> Hold | None:
-    """A refused credential's hold, also once its time is up and its recheck not yet answered
-    (a refusal renews it, a success clears it): what `discovery status` shows."""
+    """A refused credential's (or service's) hold, also once its time is up and its recheck not
+    yet answered (a refusal renews it, a success clears it): what `discovery status` shows."""
     hold = stored_hold(client, api)
-    return hold if hold is not None and hold.kind == "credential" else None
+    return hold if hold is not None and hold.kind in RECHECKED_KINDS else None
 
 
-def extend_hold(client: redis.Redis, api: str, until: float, kind: str, credential: str = "") -> bool:
+def extend_hold(
+    client: redis.Redis, api: str, until: float, kind: str, credential: str = "", reason: str = ""
+) -> bool:
     """Move the API's deadline to `until` unless it is already later; true when it moved. A
-    credential hold is kept as long again past `until`, for its recheck to renew or clear it."""
+    credential or service refusal is kept as long again past `until`, for its recheck to renew
+    or clear it."""
     expire_at_ms = int(math.ceil(until * 1000)) + 1000
-    if kind == "credential":
+    if kind in RECHECKED_KINDS:
         expire_at_ms += int(max(until - time.time(), 0.0) * 1000)
-    return bool(client.eval(_EXTEND_DEADLINE, 1, _deadline_key(api), repr(until), kind, expire_at_ms, credential))
+    moved = client.eval(_EXTEND_DEADLINE, 1, _deadline_key(api), repr(until), kind, expire_at_ms, credential, reason)
+    return bool(moved)
 
 
 class _DeadlineOnOpen(pybreaker.CircuitBreakerListener):
@@ -181,7 +197,7 @@ class ApiBreaker:
             # A refusal for a rate window or a quota is the upstream alive and answering: its
             # hold (the Retry-After) says when to come back; counted as a failure, a 429 met by
             # the half-open trial would reopen the breaker for its whole reset instead.
-            exclude=[PermanentError, RateLimited, QuotaExhausted],
+            exclude=[PermanentError, RateLimited, QuotaExhausted, ServiceRefused],
             listeners=[_DeadlineOnOpen(api, self._redis)],
             state_storage=storage,
             name=api,
@@ -196,7 +212,7 @@ class ApiBreaker:
     def check(self) -> None:
         """Raise the error a call would get now without sending anything, if any."""
         hold = stored_hold(self._redis, self.api)
-        if hold is not None and hold.kind == "credential" and (hold.remaining_s <= 0 or not applies(hold, self.credential)):
+        if hold is not None and hold.kind in RECHECKED_KINDS and (hold.remaining_s <= 0 or not applies(hold, self.credential)):
             # A refusal of another credential, or one whose recheck this call is: a success
             # clears it (clear_answered_credential_hold).
             self.foreign_hold_seen = True
@@ -209,9 +225,11 @@ class ApiBreaker:
             raise RateLimited(self.api, remaining)
         if hold.kind == "credential":
             raise Unauthorized(f"{refusal_line(self.api)} (held {remaining:g}s)", retry_after_s=remaining)
+        if hold.kind == "refused":
+            raise ServiceRefused(self.api, f"{hold.reason} (held {remaining:g}s)", retry_after_s=remaining)
         raise BreakerOpen(f"{self.api} circuit breaker open for {remaining:g}s", retry_after_s=remaining)
 
-    def call(self, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def call(self, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run `func` under the breaker: its failures count, an open breaker refuses it."""
         try:
             # Not CircuitBreaker.call: that holds a process lock for the whole HTTP call.
@@ -221,9 +239,22 @@ class ApiBreaker:
             remaining = round(hold.remaining_s, 3) if hold else self.policy.reset_s
             raise BreakerOpen(f"{self.api} circuit breaker open", retry_after_s=remaining) from error
 
-    def hold_until(self, until: float, kind: str) -> None:
+    def hold_until(self, until: float, kind: str, reason: str = "") -> None:
         """Send nothing to this API before `until` (a Retry-After), cluster-wide."""
-        extend_hold(self._redis, self.api, until, kind)
+        extend_hold(self._redis, self.api, until, kind, reason=reason)
+
+    def hold_refusal(self, reason: str, recheck_s: float) -> ServiceRefused:
+        """The API refuses the whole app or machine: hold it for every process for `recheck_s`
+        (then one call tries again); say once why. Returns the error the caller raises."""
+        if extend_hold(self._redis, self.api, time.time() + recheck_s, "refused", reason=reason):
+            logger.error(
+                "%s; every process holds %s for %.0fs",
+                reason,
+                self.api,
+                recheck_s,
+                extra={"action": "service_refused", "api": self.api, "reason": reason},
+            )
+        return ServiceRefused(self.api, reason, retry_after_s=recheck_s)
 
     def hold_credential(self, detail: str, recheck_s: float) -> Unauthorized:
         """Hold this API for every process with this credential for `recheck_s`; say once what
@@ -243,10 +274,10 @@ class ApiBreaker:
                 extra={"action": "credential_hold_cleared", "api": self.api},
             )
 
-    def open_until(self, until: float, kind: str) -> None:
+    def open_until(self, until: float, kind: str, reason: str = "") -> None:
         """Open the breaker now, cluster-wide, and let its first trial call through at `until`
         (a quota reset), however that compares with the breaker's own reset time."""
-        self.hold_until(until, kind)
+        self.hold_until(until, kind, reason)
         # pybreaker tries again at opened_at + reset_s: write opened_at so that this is `until`
         # (floored: our own deadline is exact; past or future, which its setter would not allow).
         key = _breaker_key(self.api, "opened_at")

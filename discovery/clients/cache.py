@@ -21,7 +21,9 @@ from typing import Any
 
 import redis
 import requests
-from requests_cache import DO_NOT_CACHE, CachedResponse, RedisCache
+from requests_cache import DO_NOT_CACHE
+from requests_cache.backends.redis import RedisCache
+from requests_cache.models.response import CachedResponse
 
 from discovery.exceptions import ConfigurationError
 from discovery.settings import parse_pairs
@@ -128,7 +130,7 @@ class SlimRedisCache(RedisCache):
     call, never the call itself: its errors are logged and treated as a miss.
     """
 
-    def get_response(self, key: str, default: Any = None) -> CachedResponse | None:
+    def get_response(self, key: str, default: CachedResponse | None = None) -> CachedResponse | None:
         try:
             return super().get_response(key, default)
         except redis.RedisError as error:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from pydantic import SecretStr
+
 from discovery.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -22,12 +24,18 @@ CREDENTIAL_SETTINGS: dict[str, tuple[str, ...]] = {
     "spotify": ("spotify_client_id", "spotify_client_secret"),
     "genius": ("genius_access_token",),
     "instagram": ("instagram_api_key",),
+    "musicbrainz": ("musicbrainz_contact",),
 }
 # What each API calls its credential, for the one line that says what to fix.
 CREDENTIAL_NAMES: dict[str, str] = {
     "spotify": "client credentials: check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET",
     "genius": "access token: check GENIUS_ACCESS_TOKEN",
     "instagram": "API key: check INSTAGRAM_API_KEY",
+}
+# An API whose "credential" we refuse ourselves says so in a line of its own.
+REFUSAL_LINES: dict[str, str] = {
+    "musicbrainz": "MusicBrainz is not called without a contact: set MUSICBRAINZ_CONTACT to an email "
+    "address or URL where MusicBrainz can reach you",
 }
 
 
@@ -36,12 +44,15 @@ def fingerprint(api: str, settings: Settings) -> str:
     names = CREDENTIAL_SETTINGS.get(api)
     if not names:
         return ""
-    secret = "\0".join(getattr(settings, name).get_secret_value() for name in names)
+    values = (getattr(settings, name) for name in names)
+    secret = "\0".join(value.get_secret_value() if isinstance(value, SecretStr) else str(value) for value in values)
     return hashlib.sha256(f"{api}\0{secret}".encode()).hexdigest()[:16]
 
 
 def refusal_line(api: str) -> str:
     """"Genius refused the access token: check GENIUS_ACCESS_TOKEN"."""
+    if api in REFUSAL_LINES:
+        return REFUSAL_LINES[api]
     what = CREDENTIAL_NAMES.get(api, "credentials")
     return f"{api.capitalize()} refused the {what}"
 

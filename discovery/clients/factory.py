@@ -23,7 +23,7 @@ def shared_client(kind: str, build: Callable[[Settings], T], settings: Settings 
         client = _clients.get(key)
         if client is None:
             client = _clients[key] = build(settings)
-        return client  # type: ignore[no-any-return]
+        return client
 
 
 def reset_clients() -> None:

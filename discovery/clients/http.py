@@ -27,6 +27,12 @@ from discovery.clients.breakers import ApiBreaker
 from discovery.clients.cache import IGNORED_PARAMETERS, count_lookup, expiry_s, redis_backend
 from discovery.clients.ratelimit import SharedRateLimit
 from discovery.clients.redis_pool import shared_redis
+from discovery.clients.refusals import (
+    OVERLOAD_STATUSES,
+    error_message,
+    overload_reason,
+    service_refusal,
+)
 from discovery.exceptions import (
     BadRequest,
     BadResponse,
@@ -35,6 +41,7 @@ from discovery.exceptions import (
     NotFound,
     QuotaExhausted,
     RateLimited,
+    ServiceRefused,
     Unauthorized,
     UpstreamUnavailable,
 )
@@ -53,7 +60,7 @@ USER_AGENT = "discovery/0.1"
 
 __all__ = ["Forbidden"]  # kept importable from here for the clients
 
-# How long a refused credential holds its API before the first call tries it again.
+# How long a refused credential (or a refused service) holds its API before a call tries again.
 CREDENTIAL_RECHECK_S = 60.0
 
 
@@ -93,7 +100,8 @@ def error_for_status(api: str, response: requests.Response) -> DiscoveryError | 
     if status == 401:
         return Unauthorized(f"{api} refused the credentials (401) for {path}")
     if status == 403:
-        return Forbidden(f"{api} refused {path} (403)")
+        reason = service_refusal(api, response)
+        return ServiceRefused(api, reason) if reason else Forbidden(f"{api} refused {path} (403)")
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         retry_after = DEFAULT_RETRY_AFTER_S if retry_after is None else retry_after
@@ -103,7 +111,8 @@ def error_for_status(api: str, response: requests.Response) -> DiscoveryError | 
     if status >= 500:
         return UpstreamUnavailable(f"{api} answered {status} for {path}")
     if status == 400:
-        return BadRequest(f"{api} answered 400 for {path}")
+        said = error_message(response)
+        return BadRequest(f"{api} answered 400 for {path}" + (f": {said}" if said else ""))
     return BadResponse(f"{api} answered {status} for {path}")
 
 
@@ -133,7 +142,7 @@ class GuardedAdapter(HTTPAdapter):
         self.session = session
         self.retries = retries
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]  # requests' keywords pass on as **kwargs
         guard = self.session
         guard.breaker.check()
         if guard.rate_limit is not None:
@@ -175,6 +184,8 @@ class GuardedAdapter(HTTPAdapter):
         self._log(request, response)
         if response.status_code == 429:
             raise self._too_many(response)
+        if response.status_code in OVERLOAD_STATUSES and response.headers.get("Retry-After"):
+            raise self._overloaded(response)
         if response.status_code in RETRY_STATUSES:
             return UpstreamUnavailable(f"{api} answered {response.status_code}")
         if response.status_code >= 500:
@@ -185,7 +196,8 @@ class GuardedAdapter(HTTPAdapter):
         """A 429: hold every process off this API until its Retry-After (or quota reset)."""
         error = error_for_status(self.session.api, response)
         if isinstance(error, QuotaExhausted):
-            self.session.breaker.open_until(error.until, "quota")
+            reason = f"quota spent (429 QUOTA_EXCEEDED, Retry-After {error.retry_after_s:.0f}s)"
+            self.session.breaker.open_until(error.until, "quota", reason)
             logger.warning(
                 "%s quota exhausted for %.0fs",
                 self.session.api,
@@ -193,9 +205,26 @@ class GuardedAdapter(HTTPAdapter):
                 extra={"action": "quota_exhausted", "api": self.session.api},
             )
         elif isinstance(error, RateLimited):
-            self.session.breaker.hold_until(time.time() + error.retry_after_s, "rate")
+            reason = f"429 Retry-After {error.retry_after_s:g}s"
+            self.session.breaker.hold_until(time.time() + error.retry_after_s, "rate", reason)
         assert error is not None
         return error
+
+    def _overloaded(self, response: requests.Response) -> RateLimited:
+        """A 503 with a Retry-After (MusicBrainz above 1 request/s): a rate hold for every process,
+        never a retry in the next slot (which would keep the IP over its limit)."""
+        api = self.session.api
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = DEFAULT_RETRY_AFTER_S if retry_after is None else max(retry_after, DEFAULT_RETRY_AFTER_S)
+        self.session.breaker.hold_until(time.time() + retry_after, "rate", overload_reason(api, response, retry_after))
+        logger.warning(
+            "%s over its rate limit (%s); held %.0fs",
+            api,
+            response.status_code,
+            retry_after,
+            extra={"action": "upstream_overloaded", "api": api, "status": response.status_code},
+        )
+        return RateLimited(api, retry_after)
 
     def _log(self, request: requests.PreparedRequest, response: requests.Response) -> None:
         logger.debug(
@@ -254,7 +283,12 @@ class ApiSession(CachedSession):
         path = urlsplit(url).path
         return path[len(self.base_path) :] if path.startswith(self.base_path) else path.lstrip("/")
 
-    def request(  # type: ignore[override]
+    def close(self) -> None:
+        """Close the session (and the cache's connections if it owns them): requests-cache's
+        close, with the annotation it lacks."""
+        CachedSession.close(self)
+
+    def request(  # type: ignore[override]  # CachedSession's keywords pass on as **kwargs
         self, method: str, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
         url = url.decode() if isinstance(url, bytes) else url
@@ -271,6 +305,8 @@ class ApiSession(CachedSession):
         error = error_for_status(self.api, response)
         if isinstance(error, Unauthorized) and self.hold_on_401:
             raise self.refuse_credential(str(error))
+        if isinstance(error, ServiceRefused):
+            raise self.breaker.hold_refusal(error.reason, self.credential_recheck_s)
         if error is not None:
             raise error
         return response

@@ -14,6 +14,7 @@ import math
 import time
 from dataclasses import dataclass
 
+import redis
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -90,7 +91,13 @@ class _MarginRedisStorage(RedisStorage):
     def __init__(self, uri: str, margin_s: float) -> None:
         super().__init__(uri)
         self.margin_s = margin_s
-        self._acquire = self.get_connection().register_script(_ACQUIRE_MOVING_WINDOW)
+        self._acquire = self._redis().register_script(_ACQUIRE_MOVING_WINDOW)
+
+    def _redis(self) -> redis.Redis:
+        """limits' client as what it is, a redis-py client (get_connection's type is a narrow
+        protocol, without lrange)."""
+        client: redis.Redis = self.storage
+        return client
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         window_s = expiry + self.margin_s
@@ -99,11 +106,11 @@ class _MarginRedisStorage(RedisStorage):
 
     def slot_times(self, key: str, limit: int) -> list[float]:
         """When each request counted in the key's window was taken (newest first)."""
-        raw = self.get_connection().lrange(self.prefixed_key(key), 0, limit - 1)
+        raw = self._redis().lrange(self.prefixed_key(key), 0, limit - 1)
         return [float(stamp) for stamp in raw]
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
-        start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]
+        start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]  # limits says int; its Lua takes a float window
         return start + self.margin_s, count
 
 

@@ -19,6 +19,16 @@ def shared_redis(url: str) -> redis.Redis:
         return client
 
 
+def text(reply: object) -> str:
+    """One Redis reply as text. Our clients answer bytes (decode_responses is off); redis-py's
+    types also allow str, which passes as it is, and nested replies, which are a caller's bug."""
+    if isinstance(reply, bytes):
+        return reply.decode()
+    if isinstance(reply, str):
+        return reply
+    raise TypeError(f"a Redis reply of one value was expected, not {type(reply).__name__}")
+
+
 def close_all() -> None:
     """Drop every client (tests; a forked child must not reuse its parent's sockets)."""
     with _lock:

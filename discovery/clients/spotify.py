@@ -3,12 +3,19 @@
 Client credentials: the token lives in Redis (spotipy's RedisCacheHandler) and is fetched by one
 process at a time under a Redis lock, so the whole cluster shares one token.
 
-Quota modes (SPOTIFY_QUOTA_MODE): `extended` uses the batch endpoints (20 albums, 50 tracks) and
-pages of 50; `development` uses single-object endpoints and pages of 10; `auto` starts extended
-and, on the first 403 from a batch endpoint (or a 400 for a page of 50: the page size's refusal),
-switches the whole cluster to development, remembered in Redis for `MODE_MEMORY_S` (hours: the
-app may be granted extended quota meanwhile). Nothing else switches it: a 5xx, malformed JSON or
-another 4xx is that call's error, not a verdict on the app's quota.
+Quota modes (SPOTIFY_QUOTA_MODE): `development` (the default: Extended Quota Mode has been for
+large companies only since May 2025) uses single-object endpoints and pages of 10; `extended`
+uses the batch endpoints (20 albums, 50 tracks) and pages of 50 where the endpoint allows them;
+`auto` starts extended and, on the first 403 from a batch endpoint, switches the whole cluster to
+development, remembered in Redis for `MODE_MEMORY_S`. Nothing else switches it: a 5xx, malformed
+JSON or another 4xx is that call's error, not a verdict on the app's quota.
+
+Page sizes are per endpoint (`PAGE_SIZES`): `artists/{id}/albums` takes at most 10 today in any
+mode. A 400 "Invalid limit" is a refusal of that request's shape: the call is asked again with 10
+and the endpoint's smaller page remembered cluster-wide (`PAGE_CAP_KEY`), never a mode change.
+
+Every call names the market (SPOTIFY_MARKET, default US): without one Spotify lists the same
+album once per market under different ids.
 
 Every album and track object seen is kept once, slimmed (clients/cache), in the cache's Redis
 under `discovery:spotify:album:<id>` (or `track:`) for DISCOVERY_CACHE_TTLS' `spotify.objects`,
@@ -22,24 +29,22 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, TypeVar, Unpack, cast
 
 import redis
-import requests
 import spotipy
-from spotipy.cache_handler import RedisCacheHandler
-from spotipy.oauth2 import SpotifyClientCredentials
 
 from discovery.clients import redaction
 from discovery.clients.cache import parse_ttls, slim
 from discovery.clients.factory import shared_client
 from discovery.clients.http import (
     Forbidden,
-    error_for_status,
     translating_errors,
 )
 from discovery.clients.redis_pool import shared_redis
 from discovery.clients.session import DEFAULT_TIMEOUT_S, SessionOptions, api_session, with_slash
+from discovery.clients.spotify_token import SharedClientCredentials
 from discovery.clients.types import SpotifyAlbum, SpotifyArtist, SpotifyPaging, SpotifyTrack
 from discovery.exceptions import (
     BadRequest,
@@ -56,10 +61,13 @@ API = "spotify"
 ALBUM_BATCH = 20
 TRACK_BATCH = 50
 ALBUM_TRACKS_PAGE = 50
-PAGE_SIZES = {"development": 10, "extended": 50}
-TOKEN_KEY = "discovery:spotify:token"
-TOKEN_LOCK_KEY = "discovery:spotify:token-lock"
-TOKEN_LOCK_TIMEOUT_S = 15
+# Items per page for each paged endpoint in each mode (the 2026 spec's maximum).
+PAGE_SIZES: dict[str, dict[str, int]] = {
+    "search": {"development": 10, "extended": 50},
+    "artist_albums": {"development": 10, "extended": 10},
+}
+SMALL_PAGE = 10
+PAGE_CAP_KEY = "discovery:spotify:page-cap:{endpoint}"
 MODE_KEY = "discovery:spotify:mode"
 # When the cluster switched (epoch seconds), for `discovery status`.
 MODE_SINCE_KEY = "discovery:spotify:mode-since"
@@ -73,68 +81,6 @@ T = TypeVar("T")
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-class SharedClientCredentials(SpotifyClientCredentials):
-    """Client credentials whose token is shared through Redis and fetched by one process."""
-
-    def __init__(
-        self,
-        client_id: str,
-        client_secret: str,
-        token_url: str,
-        client: redis.Redis,
-        timeout_s: Any,
-    ) -> None:
-        session = requests.Session()
-        super().__init__(
-            client_id=client_id,
-            client_secret=client_secret,
-            requests_session=session,
-            requests_timeout=timeout_s,
-            cache_handler=RedisCacheHandler(client, key=TOKEN_KEY),
-        )
-        self.OAUTH_TOKEN_URL = token_url
-        self._redis = client
-
-    def get_access_token(self, as_dict: bool = False, check_cache: bool = True) -> Any:
-        if check_cache:
-            token_info = self.cache_handler.get_cached_token()
-            if token_info and not self.is_token_expired(token_info):
-                return token_info if as_dict else token_info["access_token"]
-        # One process asks; the others wait for it and read its token.
-        with self._redis.lock(
-            TOKEN_LOCK_KEY, timeout=TOKEN_LOCK_TIMEOUT_S, blocking_timeout=TOKEN_LOCK_TIMEOUT_S
-        ):
-            token_info = self.cache_handler.get_cached_token()
-            if not token_info or self.is_token_expired(token_info):
-                token_info = self._add_custom_values_to_token_info(self._request_access_token())
-                self.cache_handler.save_token_to_cache(token_info)
-                logger.info("spotify token fetched", extra={"action": "token_fetched", "api": API})
-        return token_info if as_dict else token_info["access_token"]
-
-    def _request_access_token(self) -> dict[str, Any]:
-        """POST the token endpoint; statuses become the project's errors, never spotipy's."""
-        headers = spotipy.oauth2._make_authorization_headers(self.client_id, self.client_secret)
-        with translating_errors(API):
-            response = self._session.post(
-                self.OAUTH_TOKEN_URL,
-                data={"grant_type": "client_credentials"},
-                headers=headers,
-                timeout=self.requests_timeout,
-            )
-            error = error_for_status(API, response)
-            if error is not None:
-                if response.status_code in (400, 401, 403):
-                    raise Unauthorized("spotify refused the client credentials")
-                raise error
-            token_info = response.json()
-            if not isinstance(token_info, dict) or "access_token" not in token_info:
-                raise BadResponse("spotify token endpoint answered without an access_token")
-            return token_info
-
-    def forget_token(self) -> None:
-        self._redis.delete(TOKEN_KEY)
 
 
 class Spotify:
@@ -183,9 +129,15 @@ class Spotify:
         return "development" if self._redis.get(MODE_KEY) == b"development" else "extended"
 
     @property
-    def page_size(self) -> int:
-        """Items per page for search and artist albums: 10 in development mode, 50 in extended."""
-        return PAGE_SIZES[self.mode]
+    def market(self) -> str:
+        return self.settings.spotify_market
+
+    def page_size(self, endpoint: str) -> int:
+        """Items per page for a paged endpoint: its size in this mode, or the smaller one it was
+        seen to require (PAGE_CAP_KEY)."""
+        size = PAGE_SIZES[endpoint][self.mode]
+        cap = self._redis.get(PAGE_CAP_KEY.format(endpoint=endpoint))
+        return min(size, int(cap)) if cap else size
 
     def _switch_to_development(self, why: str) -> bool:
         """In auto mode, move the whole cluster to development mode; False when not in auto."""
@@ -230,22 +182,31 @@ class Spotify:
             return cast(T, result)
         raise UpstreamUnavailable("spotify: unreachable")  # not reached
 
-    def _paged(self, fn: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
-        """A paged call with the mode's page size; auto mode falls back to 10 on a 400 for 50
-        (only a 400: a 5xx or an answer we cannot read says nothing about the page size)."""
-        size = self.page_size
+    def _paged(self, endpoint: str, fn: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
+        """A paged call with the endpoint's page size. A 400 "Invalid limit" for a page above 10
+        is that request's shape: asked again with 10, and the endpoint's cap remembered for every
+        process (no mode change; a 5xx or an unreadable answer says nothing about page sizes)."""
+        size = self.page_size(endpoint)
         try:
             return self._call(lambda: fn(size))
-        except BadRequest:
-            if size == PAGE_SIZES["development"] or not self._switch_to_development(
-                f"a page of {size} was refused"
-            ):
+        except BadRequest as error:
+            if size <= SMALL_PAGE or "limit" not in str(error).lower():
                 raise
-        return self._call(lambda: fn(PAGE_SIZES["development"]))
+        self._redis.set(PAGE_CAP_KEY.format(endpoint=endpoint), SMALL_PAGE, ex=MODE_MEMORY_S)
+        logger.warning(
+            "spotify %s refused a page of %s; pages of %s from now on",
+            endpoint,
+            size,
+            SMALL_PAGE,
+            extra={"action": "spotify_page_capped", "api": API, "endpoint": endpoint},
+        )
+        return self._call(lambda: fn(SMALL_PAGE))
 
     def search_artists(self, name: str) -> list[SpotifyArtist]:
-        """GET search?type=artist&q=<name>: the first page (page_size items)."""
-        result = self._paged(lambda limit: self._sp.search(q=name, limit=limit, type="artist"))
+        """GET search?type=artist&q=<name>&market=: the first page."""
+        result = self._paged(
+            "search", lambda limit: self._sp.search(q=name, limit=limit, type="artist", market=self.market)
+        )
         try:
             return cast(list[SpotifyArtist], result["artists"]["items"])
         except (KeyError, TypeError):
@@ -258,15 +219,17 @@ class Spotify:
     def artist_albums(
         self, artist_id: str, offset: int = 0, include_groups: str = "album,single"
     ) -> SpotifyPaging:
-        """GET artists/{id}/albums: one page (limit = page_size) from `offset`."""
-        return cast(
-            SpotifyPaging,
-            self._paged(
-                lambda limit: self._sp.artist_albums(
-                    artist_id, include_groups=include_groups, limit=limit, offset=offset
-                )
-            ),
-        )
+        """GET artists/{id}/albums?market=: one page from `offset` (spotipy's artist_albums sends
+        `country`, which the endpoint does not take: the path is asked directly)."""
+
+        def page(limit: int) -> dict[str, Any]:
+            path = f"artists/{self._sp._get_id('artist', artist_id)}/albums"
+            found: dict[str, Any] = self._sp._get(
+                path, include_groups=include_groups, market=self.market, limit=limit, offset=offset
+            )
+            return found
+
+        return cast(SpotifyPaging, self._paged("artist_albums", page))
 
     def _remember(self, kind: str, objects: Iterable[dict[str, Any]]) -> None:
         if self._object_ttl_s <= 0:
@@ -294,7 +257,7 @@ class Spotify:
         return {i: json.loads(r) for i, r in zip(ids, raw, strict=True) if r is not None}
 
     def _many(
-        self, kind: str, ids: Iterable[str], batch: int, fetch_batch: Callable[[list[str]], Any]
+        self, kind: str, ids: Iterable[str], batch: int, fetch_batch: Callable[..., Any]
     ) -> list[dict[str, Any]]:
         """Objects for `ids` in order, from Redis, batch endpoints or single ones by mode."""
         wanted = list(dict.fromkeys(ids))
@@ -303,7 +266,7 @@ class Spotify:
         if missing and self.mode == "extended":
             try:
                 for chunk in _chunks(missing, batch):
-                    got = self._call(lambda chunk=chunk: fetch_batch(chunk))
+                    got = self._call(partial(fetch_batch, chunk, market=self.market))
                     objects = [o for o in got.get(f"{kind}s") or [] if isinstance(o, dict)]
                     self._remember(kind, objects)
                     found.update((o["id"], o) for o in objects)
@@ -329,7 +292,7 @@ class Spotify:
     def _fetch_single(self, kind: str, object_id: str) -> dict[str, Any]:
         """GET albums/{id} or tracks/{id}, and remember the object for every process."""
         fetch = self._sp.album if kind == "album" else self._sp.track
-        obj = self._call(lambda: fetch(object_id))
+        obj: dict[str, Any] = self._call(lambda: fetch(object_id, market=self.market))
         self._remember(kind, [obj])
         return obj
 
@@ -343,11 +306,11 @@ class Spotify:
         return cast(SpotifyAlbum, self._single("album", album_id))
 
     def album_tracks(self, album_id: str, offset: int = 0) -> SpotifyPaging:
-        """GET albums/{id}/tracks: one page of 50 from `offset`."""
+        """GET albums/{id}/tracks?market=: one page of 50 from `offset`."""
         return cast(
             SpotifyPaging,
             self._call(
-                lambda: self._sp.album_tracks(album_id, limit=ALBUM_TRACKS_PAGE, offset=offset)
+                lambda: self._sp.album_tracks(album_id, limit=ALBUM_TRACKS_PAGE, offset=offset, market=self.market)
             ),
         )
 

@@ -72,12 +72,20 @@ class MusicBrainzRecording(TypedDict, total=False):
     title: str
     isrcs: list[str]
     relations: list[dict[str, Any]]
+    releases: list[dict[str, Any]]
+
+
+class MusicBrainzRelease(TypedDict, total=False):
+    id: str
+    title: str
+    relations: list[dict[str, Any]]
 
 
 class MusicBrainzArtist(TypedDict, total=False):
     id: str
     name: str
     aliases: list[dict[str, Any]]
+    relations: list[dict[str, Any]]
 
 
 class InstagramProfile(TypedDict, total=False):

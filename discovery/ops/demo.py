@@ -135,7 +135,7 @@ def run(
     log_dir: Path | None = None,
     graph_out: Path | None = None,
     embedded: bool = True,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Run the demo end to end; returns the reports it printed. With `graph_out`, also writes the
     first artist's collaboration graph there (.svg, .dot or .graphml)."""
     from rich.console import Console
@@ -145,7 +145,7 @@ def run(
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     demo = DemoServices(settings)
     supervisor: Supervisor | None = None
-    reports: list[dict] = []
+    reports: list[dict[str, Any]] = []
     try:
         demo = ensure_services(settings, console, embedded)
         settings = demo.settings
@@ -176,7 +176,7 @@ def run(
 def _discover(
     settings: Settings, supervisor: Supervisor, env: dict[str, str], artists: list[str], use_sandbox: bool,
     console: Any, out: TextIO, timeout_s: float,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     from discovery.catalog import report
 
     if use_sandbox:
@@ -205,7 +205,7 @@ def _discover(
     return reports
 
 
-def summary(reports: list[dict], elapsed_s: float, log_dir: Path) -> str:
+def summary(reports: list[dict[str, Any]], elapsed_s: float, log_dir: Path) -> str:
     """One closing line: time, artists, tracks, producers, how many with Instagram, the logs."""
     producers = {p["name"]: p for found in reports for p in found["producers"]}
     with_instagram = sum(1 for p in producers.values() if p["socials"].get("instagram"))
@@ -216,7 +216,7 @@ def summary(reports: list[dict], elapsed_s: float, log_dir: Path) -> str:
     )
 
 
-def _offer_graph(console: Console, settings: Settings, artist: dict, graph_out: Path | None) -> None:
+def _offer_graph(console: Console, settings: Settings, artist: dict[str, Any], graph_out: Path | None) -> None:
     from discovery.catalog import graph
     from discovery.ops.drawing import write_graph
 

@@ -10,7 +10,7 @@ import networkx as nx
 ARTIST_COLOUR, PRODUCER_COLOUR = "#e07a5f", "#3d5a80"
 
 
-def write_graph(graph: nx.Graph, out: Path) -> None:
+def write_graph(graph: nx.Graph[str], out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix == ".graphml":
         nx.write_graphml(graph, out)
@@ -22,7 +22,7 @@ def write_graph(graph: nx.Graph, out: Path) -> None:
         raise ValueError(f"cannot write a graph as {suffix!r}")
 
 
-def _draw_svg(graph: nx.Graph, out: Path) -> None:
+def _draw_svg(graph: nx.Graph[str], out: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")  # no display: draw to the file only

@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, LiteralString, TextIO, cast
+from typing import Any, LiteralString, TextIO
 
 import psycopg
 from psycopg import IsolationLevel
@@ -33,7 +33,7 @@ COUNTS = ("albums", "tracks", "recordings_done", "recordings_known", "producers_
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("progress.sql")[name])
+    return queries("progress.sql")[name]
 
 
 @dataclass

@@ -5,7 +5,7 @@ reads that were throttled; each function joins the caller's (fenced) transaction
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import LiteralString, cast
+from typing import LiteralString
 
 from psycopg import Connection
 
@@ -13,7 +13,7 @@ from discovery.pgmq.sql import queries
 
 
 def _query(name: str) -> LiteralString:
-    return cast(LiteralString, queries("attempts.sql")[name])
+    return queries("attempts.sql")[name]
 
 
 def throttled_reads(conn: Connection, queue: str, msg_ids: Iterable[int]) -> dict[int, int]:

@@ -8,7 +8,6 @@ installed. A database that already has PGMQ, either way, is left alone.
 from __future__ import annotations
 
 import logging
-from typing import LiteralString, cast
 
 import psycopg
 from psycopg import sql
@@ -71,7 +70,7 @@ def ensure_pgmq(conn: psycopg.Connection) -> str:
     else:
         from pgmq import get_embedded_install_sql, get_embedded_sql_version
 
-        conn.execute(cast(LiteralString, get_embedded_install_sql()))
+        conn.execute(get_embedded_install_sql())
         how = f"bundled {get_embedded_sql_version()}"
     logger.info("pgmq installed", extra={"action": "pgmq_installed", "how": how})
     return how
@@ -108,7 +107,7 @@ def migrate(database_url: str, *, create_db: bool = False, worker_password: str 
                 if version in done:
                     continue
                 with conn.transaction():
-                    conn.execute(cast(LiteralString, path.read_text(encoding="utf-8")))
+                    conn.execute(path.read_text(encoding="utf-8"))
                     conn.execute(
                         "INSERT INTO discovery_migrations (version) VALUES (%s)", (version,)
                     )

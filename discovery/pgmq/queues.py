@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, LiteralString, cast
+from typing import Any
 
 from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
@@ -78,7 +78,7 @@ def extend_leases(conn: Connection, queue: str, deliveries: Iterable[tuple[int, 
     if not pairs:
         return 0
     row = conn.execute(
-        cast(LiteralString, queries("attempts.sql")["extend_leases"]),
+        queries("attempts.sql")["extend_leases"],
         {"queue": queue, "msg_ids": [m for m, _ in pairs], "read_cts": [r for _, r in pairs], "vt_s": vt_s},
     ).fetchone()
     return int(row[0]) if row else 0
@@ -102,7 +102,7 @@ def dead_letter(
     if attempts is None:
         row = conn.execute(query("dead_letter"), params).fetchone()
     else:
-        counted = cast(LiteralString, queries("attempts.sql")["dead_letter_counted"])
+        counted = queries("attempts.sql")["dead_letter_counted"]
         row = conn.execute(counted, {**params, "attempts": attempts}).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
@@ -165,7 +165,7 @@ def dead_letters(
     return found
 
 
-def _on(name: str, queue: str) -> sql.Composable:
+def _on(name: str, queue: str) -> sql.Composed:
     """A named query with its PGMQ tables ({queue_table}, {dlq_table}) filled in for `queue`."""
     return sql.SQL(query(name)).format(
         queue_table=sql.Identifier("pgmq", "q_" + queue),
@@ -213,8 +213,8 @@ def dead_reason(conn: Connection, queue: str, source_msg_id: int) -> str | None:
     return None if row is None else row[0]
 
 
-def _archive_of(name: str, retention_query: str) -> sql.Composable:
-    return sql.SQL(queries("retention.sql")[retention_query]).format(  # type: ignore[arg-type]
+def _archive_of(name: str, retention_query: str) -> sql.Composed:
+    return sql.SQL(queries("retention.sql")[retention_query]).format(
         archive_table=sql.Identifier("pgmq", "a_" + name)
     )
 
@@ -233,7 +233,7 @@ def prune_issues(
 ) -> int:
     """Remove (or count) `queue`'s worker_issues rows older than `cutoff` and rolled up by
     `watermark`, except those of a message still waiting in its DLQ (`dlq list` shows them)."""
-    statement = sql.SQL(queries("retention.sql")["count_old_issues" if dry_run else "prune_issues"]).format(  # type: ignore[arg-type]
+    statement = sql.SQL(queries("retention.sql")["count_old_issues" if dry_run else "prune_issues"]).format(
         dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue))
     )
     cursor = conn.execute(statement, {"queue": queue, "cutoff": cutoff, "watermark": watermark})
@@ -262,8 +262,8 @@ def insert_channel(queue: str) -> str:
     return f"pgmq.q_{queue}.INSERT"
 
 
-def _soak(name: str, queue: str) -> sql.Composable:
-    return sql.SQL(queries("soak.sql")[name]).format(  # type: ignore[arg-type]
+def _soak(name: str, queue: str) -> sql.Composed:
+    return sql.SQL(queries("soak.sql")[name]).format(
         queue_table=sql.Identifier("pgmq", "q_" + queue),
         archive_table=sql.Identifier("pgmq", "a_" + queue),
         dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue)),

@@ -26,7 +26,7 @@ ROLLUP_LAG_S = 600.0
 
 
 def _q(name: str) -> LiteralString:
-    return cast(LiteralString, queries("retention.sql")[name])
+    return queries("retention.sql")[name]
 
 
 def _moment(conn: Connection, name: str, params: dict[str, float]) -> datetime:

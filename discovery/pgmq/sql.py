@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import LiteralString, cast
+from typing import LiteralString
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -24,13 +24,15 @@ def parse_named_queries(text: str) -> dict[str, str]:
 
 
 @cache
-def queries(filename: str = "queries.sql") -> dict[str, str]:
+def queries(filename: str = "queries.sql") -> dict[str, LiteralString]:
+    """The named queries of sql/`filename`: trusted text (it ships with the code), so each is a
+    LiteralString, which psycopg's execute asks for."""
     return parse_named_queries((SQL_DIR / filename).read_text(encoding="utf-8"))
 
 
 def query(name: str) -> LiteralString:
     """The statement named `name` in sql/queries.sql (trusted text: it ships with the code)."""
-    return cast(LiteralString, queries()[name])
+    return queries()[name]
 
 
 def migration_files() -> list[Path]:

@@ -36,7 +36,7 @@ def found_socials(reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def discoverable_tracks(catalog: dict[str, Any], artist_ids: set[str], groups: tuple[str, ...] = ("album", "single")) -> set[str]:
     """Track ids on the releases (of the given groups) that list one of the artists."""
-    found = set()
+    found: set[str] = set()
     for album in catalog.get("spotify", {}).get("albums", []):
         if album.get("album_type") in groups and artist_ids & {artist["id"] for artist in album["artists"]}:
             found.update(track["id"] for track in album["tracks"]["items"])

@@ -12,7 +12,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import LiteralString, cast
+from typing import Any
 
 import psycopg
 import redis
@@ -100,7 +100,7 @@ class RedisServer:
             return Injected(f"{self.name} had exited already; started it again", False)
         return Injected(f"restarted {self.name} (down {time.monotonic() - started:.1f}s)", True)
 
-    def info(self, section: str) -> dict[str, object]:
+    def info(self, section: str) -> dict[str, Any]:
         return dict(redis.Redis.from_url(self.url).info(section))
 
 
@@ -112,7 +112,7 @@ def terminate_every_connection(database_url: str) -> str:
 def terminate_connections(database_url: str) -> Injected:
     """The same, effective when it terminated at least one connection."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        row = conn.execute(cast(LiteralString, queries("soak.sql")["terminate_backends"])).fetchone()
+        row = conn.execute(queries("soak.sql")["terminate_backends"]).fetchone()
     count = row[0] if row else 0
     return Injected(f"terminated {count} Postgres connection(s)", count > 0)
 

@@ -8,12 +8,13 @@ from celery import Celery
 from celery.signals import setup_logging
 
 from discovery.logs import configure_logging
+from discovery.runtime.typed_celery import on
 
 app = Celery("discovery", include=["discovery.runtime.tasks", "discovery.runtime.startup"])
 app.config_from_object("celeryconfig")
 
 
-@setup_logging.connect
+@on(setup_logging)
 def _our_logging(loglevel: Any = None, **_: Any) -> None:
     """Celery's own log lines and ours share one format (JSON with DISCOVERY_LOG_FORMAT=json)."""
     configure_logging(loglevel or "INFO")

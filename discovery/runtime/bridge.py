@@ -36,7 +36,7 @@ import redis
 from discovery.clients.breakers import open_breakers
 from discovery.clients.credentials import fingerprint
 from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, Rate, SharedRateLimit, parse_rate_limits
-from discovery.clients.redis_pool import shared_redis
+from discovery.clients.redis_pool import shared_redis, text
 from discovery.exceptions import InvalidMessage
 from discovery.pgmq import attempts, queues, records
 from discovery.pgmq.db import pool
@@ -98,7 +98,7 @@ class InFlight:
         started = set(self.client.zrange(self.started_key, 0, -1))
         return [
             (int(msg_id), int(read_ct))
-            for msg_id, _, read_ct in (member.decode().partition(":") for member in live if member not in started)
+            for msg_id, _, read_ct in (text(member).partition(":") for member in live if member not in started)
         ]
 
 

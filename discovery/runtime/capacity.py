@@ -15,6 +15,7 @@ import time
 
 import redis
 
+from discovery.clients.redis_pool import text
 from discovery.settings import QUEUE_POOLS, Settings
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def announce(client: redis.Redis, pools: list[str], node: str, concurrency: int)
 
 
 def withdraw_from(client: redis.Redis, pool: str, node: str) -> None:
-    stale = [m for m in client.zrange(_key(pool), 0, -1) if m.decode().partition("\t")[0] == node]
+    stale = [m for m in map(text, client.zrange(_key(pool), 0, -1)) if m.partition("\t")[0] == node]
     if stale:
         client.zrem(_key(pool), *stale)
 
@@ -44,7 +45,7 @@ def withdraw_from(client: redis.Redis, pool: str, node: str) -> None:
 def online_concurrency(client: redis.Redis, pool: str) -> int:
     """The processes of all live workers of `pool`."""
     client.zremrangebyscore(_key(pool), "-inf", time.time())
-    return sum(int(m.decode().rpartition("\t")[2]) for m in client.zrange(_key(pool), 0, -1))
+    return sum(int(text(m).rpartition("\t")[2]) for m in client.zrange(_key(pool), 0, -1))
 
 
 def max_in_flight(client: redis.Redis, queue: str, settings: Settings) -> int:

@@ -19,6 +19,7 @@ from celery.signals import beat_init
 
 from discovery.pgmq import queues
 from discovery.runtime import fastlane
+from discovery.runtime.typed_celery import on
 from discovery.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def start() -> threading.Event:
 def run_inside_beat() -> None:
     """Start the listener in beat's process (when the fast lane is on)."""
 
-    @beat_init.connect(weak=False)
+    @on(beat_init, weak=False)
     def _start(**_: Any) -> None:
         if get_settings().discovery_fast_lane:
             start()

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from discovery.clients.redis_pool import shared_redis
 from discovery.runtime.app import app
+from discovery.runtime.typed_celery import task
 from discovery.settings import get_settings
 
 NOOP_TASK = "discovery.noop"
 
 
-@app.task(name=NOOP_TASK, ignore_result=True)
+@task(app, name=NOOP_TASK, ignore_result=True)
 def noop(counter_key: str) -> None:
     shared_redis(get_settings().redis_url).incr(counter_key)

@@ -1,5 +1,6 @@
 """A pool (and beat) checks, as it starts, what it cannot work without: Postgres and Redis
-reachable, and the credentials of the APIs its worker types call. Each missing thing is one clear
+reachable, the credentials of the APIs its worker types call, and a real MUSICBRAINZ_CONTACT when
+they call the real musicbrainz.org (which blocks generic User-Agents). Each missing thing is one clear
 log line naming the setting, and the process exits (status 78, EX_CONFIG), rather than a retry
 loop of tracebacks. Only `discovery demo` and `discovery dev` ever start servers of their own."""
 
@@ -13,6 +14,7 @@ import redis
 from celery.signals import beat_init, worker_init
 
 from discovery.pgmq.sql import migration_files
+from discovery.runtime.typed_celery import on
 from discovery.settings import PIPELINE, Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,25 @@ def missing_credentials(pools: set[str], settings: Settings) -> dict[str, list[s
                 if not getattr(settings, name.lower()).get_secret_value():
                     missing.setdefault(name, []).append(stage.queue)
     return missing
+
+
+def contact_needed(pools: set[str], settings: Settings) -> str | None:
+    """One line when the given pools would call the real MusicBrainz without a real contact."""
+    from discovery.clients.musicbrainz import contact_problem
+    from discovery.workers.registry import worker_for
+
+    queues = [
+        stage.queue
+        for stage in PIPELINE
+        if stage.pool in pools and "musicbrainz" in getattr(worker_for(stage.queue, settings), "apis", ())
+    ]
+    problem = contact_problem(settings.musicbrainz_contact, settings.api_url("musicbrainz_api_url"))
+    if not queues or problem is None:
+        return None
+    return (
+        f"{problem} (needed by {', '.join(queues)}): set MUSICBRAINZ_CONTACT to an email address or URL "
+        "where MusicBrainz can reach you; musicbrainz.org blocks requests without one"
+    )
 
 
 CONNECT_TIMEOUT_S = 3
@@ -72,7 +93,7 @@ def _missing_migrations(conn: psycopg.Connection) -> list[str]:
     return [path.stem for path in migration_files() if path.stem not in done]
 
 
-@worker_init.connect
+@on(worker_init)
 def _check_before_starting(sender: Any = None, **_: Any) -> None:
     pools = set(sender.app.amqp.queues.consume_from or {}) if sender is not None else set()
     settings = get_settings()
@@ -80,10 +101,11 @@ def _check_before_starting(sender: Any = None, **_: Any) -> None:
         f"missing setting {name} (needed by {', '.join(queues)}): set it in the environment or .env"
         for name, queues in missing_credentials(pools, settings).items()
     ]
-    _refuse(lines, "worker_start_refused")
+    contact = contact_needed(pools, settings)
+    _refuse(lines + ([contact] if contact else []), "worker_start_refused")
 
 
-@beat_init.connect
+@on(beat_init)
 def _check_before_beating(sender: Any = None, **_: Any) -> None:
     _refuse(unreachable(get_settings(), postgres=False), "beat_start_refused")
 

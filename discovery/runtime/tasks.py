@@ -18,6 +18,7 @@ from discovery.runtime import bridge, capacity, fastlane, listener
 from discovery.runtime.app import app
 from discovery.runtime.dispatch import dispatch, process_task_name
 from discovery.runtime.schedule import BRIDGE_QUEUE, BRIDGE_TASK, PRUNE_TASK, ROLLUP_TASK
+from discovery.runtime.typed_celery import TypedTask, bound_task, on, task
 from discovery.settings import QUEUES, get_settings
 from discovery.workers.base import process
 from discovery.workers.registry import worker_for
@@ -25,7 +26,7 @@ from discovery.workers.registry import worker_for
 logger = logging.getLogger(__name__)
 
 
-@worker_process_init.connect
+@on(worker_process_init)
 def _per_process_setup(**_: Any) -> None:
     configure_logging()
 
@@ -33,7 +34,7 @@ def _per_process_setup(**_: Any) -> None:
 _heartbeats: list[capacity.Heartbeat] = []
 
 
-@celeryd_after_setup.connect
+@on(celeryd_after_setup)
 def _join_the_cluster(sender: str, instance: Any, **_: Any) -> None:
     # Every pool also runs bridge tasks, from their own queue, so a bridge never waits behind
     # the backlog of the pool it feeds.
@@ -44,27 +45,27 @@ def _join_the_cluster(sender: str, instance: Any, **_: Any) -> None:
     _heartbeats.append(capacity.Heartbeat(client, pools, sender, int(instance.concurrency)).start())
 
 
-@worker_shutdown.connect
+@on(worker_shutdown)
 def _leave_the_cluster(**_: Any) -> None:
     while _heartbeats:
         _heartbeats.pop().stop()
 
 
-@app.task(name=BRIDGE_TASK, acks_late=False, ignore_result=True)
+@task(app, name=BRIDGE_TASK, acks_late=False, ignore_result=True)
 def bridge_task(queue: str) -> dict[str, Any]:
     """Drain a batch of `queue` from PGMQ into its pool."""
     result = bridge.run(queue, get_settings(), dispatch)
     return result.__dict__
 
 
-@app.task(name=ROLLUP_TASK, acks_late=False, ignore_result=True)
+@task(app, name=ROLLUP_TASK, acks_late=False, ignore_result=True)
 def rollup_task() -> str:
     """Fold new queue_metrics and worker_issues rows into the exporter's totals."""
     with pool(get_settings().database_url).connection() as conn:
         return retention.rollup(conn).isoformat()
 
 
-@app.task(name=PRUNE_TASK, acks_late=False, ignore_result=True)
+@task(app, name=PRUNE_TASK, acks_late=False, ignore_result=True)
 def prune_task() -> dict[str, int]:
     """Daily retention: what is older than DISCOVERY_RETENTION_S goes (dead letters stay)."""
     settings = get_settings()
@@ -82,8 +83,8 @@ def _keep_leases(delivery: Delivery, settings: Any) -> None:
     bridge.renew_leases(delivery.queue, settings, client)
 
 
-def _make_process_task(queue: str) -> Task:
-    @app.task(name=process_task_name(queue), bind=True, ignore_result=True)
+def _make_process_task(queue: str) -> TypedTask[[int, int, Any], str]:
+    @bound_task(app, name=process_task_name(queue), ignore_result=True)
     def process_message(self: Task, msg_id: int, read_ct: int, message: Any) -> str:
         settings = get_settings()
         delivery = Delivery(queue, msg_id, read_ct, message)

@@ -26,16 +26,17 @@ class CatalogError(ValueError):
 def load_catalog(path: str | Path) -> Catalog:
     """Read a catalog file (the server validates what it is given)."""
     try:
-        catalog = json.loads(Path(path).read_text(encoding="utf-8"))
+        catalog: Catalog = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise CatalogError(f"cannot read catalog {path}: {error}") from error
-    return catalog  # type: ignore[no-any-return]
+    return catalog
 
 
 def load_demo_catalog() -> Catalog:
     """The small demo catalog shipped inside the package."""
     text = resources.files("discovery.sandbox").joinpath(DEMO_CATALOG).read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]  # type: ignore[no-any-return]
+    catalog: Catalog = json.loads(text)
+    return catalog
 
 
 def validate_catalog(catalog: Any) -> None:

@@ -43,6 +43,15 @@ from discovery.settings import parse_pairs
     help='JSON {"spotify": {"client_id", "client_secret"}, "genius": {"token"}, '
     '"instagram": {"key"}}: accept only these (default: any non-empty).',
 )
+@click.option(
+    "--knob",
+    "extra_knobs",
+    multiple=True,
+    metavar="NAME=JSON",
+    help="Any other knob, e.g. spotify_premium_required=true, genius_cloudflare=true, "
+    'rate_status={"musicbrainz":503}, album_page_max=10, market_duplicates=true, '
+    "musicbrainz_release_credits=true, musicbrainz_url_rels=true.",
+)
 def sandbox(
     ctx: click.Context,
     catalog: Path | None,
@@ -57,6 +66,7 @@ def sandbox(
     latency_ms: tuple[str, ...],
     seed: int,
     credentials: Path | None,
+    extra_knobs: tuple[str, ...],
 ) -> None:
     """Run the offline API sandbox (Spotify, Genius, MusicBrainz, Instagram) in the foreground."""
     if ctx.invoked_subcommand is not None:
@@ -76,6 +86,9 @@ def sandbox(
             "seed": seed,
             "credentials": json.loads(credentials.read_text()) if credentials else None,
         }
+        for item in extra_knobs:
+            name, _, value = item.partition("=")
+            knobs[name.strip()] = json.loads(value)
         server = SandboxServer(
             load_catalog(catalog) if catalog else None, host=host, port=port, **knobs
         )

@@ -29,10 +29,13 @@ class Request:
 @dataclass
 class Reply:
     status: int
-    body: Any
+    body: Any  # JSON, or the text of a page when content_type says so
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json; charset=utf-8"
 
     def encoded(self) -> bytes:
+        if isinstance(self.body, str) and not self.content_type.startswith("application/json"):
+            return self.body.encode("utf-8")
         return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -130,10 +130,10 @@ def credit(builder: Builder, cast: Cast, recording: Recording) -> None:
         w, x, y, z = _pick(rng, cast.mb_pool, 4)
         mb = [[(w, []), (x, ["co"]), (y, ["additional"]), (z, ["executive"])]]
     elif scenario == "mb_only":
-        attributes = [[], ["co"], ["additional"], ["executive"]]
+        attribute_sets: list[list[str]] = [[], ["co"], ["additional"], ["executive"]]
         mb = [
             [
-                (person, rng.choice(attributes))
+                (person, rng.choice(attribute_sets))
                 for person in _pick(rng, cast.mb_pool, rng.randint(1, 3))
             ]
         ]

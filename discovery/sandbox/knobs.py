@@ -1,5 +1,8 @@
 """The sandbox's knobs: Spotify mode, rate windows, quotas, faults, hangs, latency, seed,
-credentials. One frozen value, replaced as a whole when the knobs change."""
+credentials, and what the live APIs do in 2026 (sandbox/refusals, spotify_markets, musicbrainz_extras): Spotify's Premium 403,
+Genius's Cloudflare challenge, the status of an over-limit answer (MusicBrainz: 503), the
+10-item artist-albums page, per-market duplicate albums, release-level producer relations and
+artist url relations on MusicBrainz. One frozen value, replaced as a whole when the knobs change."""
 
 from __future__ import annotations
 
@@ -32,6 +35,22 @@ class Knobs:
     # {"spotify": {"client_id", "client_secret"}, "genius": {"token"}, "instagram": {"key"}};
     # None (or a missing API) accepts any non-empty credentials.
     credentials: dict[str, dict[str, str]] | None = None
+    # Every Spotify /v1 call answers 403 "Active premium subscription required for the owner of the app".
+    spotify_premium_required: bool = False
+    # Every Genius call answers a Cloudflare challenge: 403 with an HTML page.
+    genius_cloudflare: bool = False
+    # The status of an answer above the rate window, per API (default 429); 503 answers as
+    # MusicBrainz does, with Retry-After, and counts the refused request in the window (an IP
+    # that stays over stays blocked).
+    rate_status: dict[str, int] = field(default_factory=dict)
+    # artists/{id}/albums refuses a limit above this (400 "Invalid limit") in any mode; 0: the mode's.
+    album_page_max: int = 0
+    # Without `market`, artists/{id}/albums lists each album twice, under a second id per market.
+    market_duplicates: bool = False
+    # A share of the MusicBrainz recordings with producers answer without them; their release does.
+    musicbrainz_release_credits: bool = False
+    # MusicBrainz artists answer url relations (inc=url-rels): Instagram, SoundCloud, homepage.
+    musicbrainz_url_rels: bool = False
 
     def updated(self, **changes: Any) -> Knobs:
         """A copy with `changes` applied; values may be JSON-ish (lists, "N/S" strings)."""
@@ -101,6 +120,13 @@ def _mode(value: Any) -> str:
     return str(value)
 
 
+def _status(value: Any) -> int:
+    status = int(value)
+    if status not in (429, 503):
+        raise KnobError(f"an over-limit answer is 429 or 503, got {value!r}")
+    return status
+
+
 def _credentials(value: Any) -> dict[str, dict[str, str]] | None:
     if value is None:
         return None
@@ -120,4 +146,11 @@ _PARSERS: dict[str, Any] = {
     "latency_ms": _per_api(_non_negative(float)),
     "seed": int,
     "credentials": _credentials,
+    "spotify_premium_required": bool,
+    "genius_cloudflare": bool,
+    "rate_status": _per_api(_status),
+    "album_page_max": _non_negative(int),
+    "market_duplicates": bool,
+    "musicbrainz_release_credits": bool,
+    "musicbrainz_url_rels": bool,
 }

@@ -18,6 +18,8 @@ from discovery.sandbox.genius import GeniusApi
 from discovery.sandbox.instagram import InstagramApi
 from discovery.sandbox.knobs import KnobError, Knobs
 from discovery.sandbox.musicbrainz import MusicBrainzApi
+from discovery.sandbox.musicbrainz_extras import MusicBrainzExtras
+from discovery.sandbox.refusals import service_refusal
 from discovery.sandbox.spotify import SpotifyApi
 from discovery.sandbox.stats import Stats
 
@@ -50,7 +52,7 @@ class SandboxServer:
         self.apis: dict[str, Api] = {
             "spotify": SpotifyApi(catalog.get("spotify", {}), current),
             "genius": GeniusApi(catalog.get("genius", {}), current),
-            "musicbrainz": MusicBrainzApi(catalog.get("musicbrainz", {}), current),
+            "musicbrainz": MusicBrainzApi(catalog.get("musicbrainz", {}), current, MusicBrainzExtras(catalog)),
             "instagram": InstagramApi(catalog.get("instagram", {}), current),
         }
         self._stats = Stats({name: api.endpoints for name, api in self.apis.items()})
@@ -63,6 +65,7 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)  # an IP socket's address (a Unix socket's would be bytes)
         return f"http://{host}:{port}"
 
     def _current_knobs(self) -> Knobs:
@@ -132,6 +135,10 @@ class SandboxServer:
         if endpoint in api.ungated:
             self._stats.count(api_name, endpoint)
             return api.handle(endpoint, object_id, request)
+        refusal = service_refusal(api_name, endpoint, knobs)
+        if refusal is not None:
+            self._stats.count(api_name, endpoint, "refused")
+            return refusal
         verdict = self._gate.admit(api_name)
         if verdict.kind == "hang":
             self._stats.count(api_name, endpoint, "hangs")
@@ -140,8 +147,15 @@ class SandboxServer:
         if verdict.kind == "fault":
             self._stats.count(api_name, endpoint, "faults")
             return api.error(verdict.status, "Sandbox fault")
+        if verdict.kind == "rate" and verdict.status != 429:
+            self._stats.count(api_name, endpoint, "over_limit")
+            reply = api.error(verdict.status, "Your requests are exceeding the allowable rate limit")
+            reply.headers["Retry-After"] = str(verdict.retry_after_s)
+            return reply
         if verdict.kind in ("rate", "quota"):
             self._stats.count(api_name, endpoint, "429")
+            if verdict.kind == "rate":
+                self._stats.count_only(api_name, endpoint, "over_limit")
             reason = "QUOTA_EXCEEDED" if verdict.kind == "quota" else None
             reply = api.error(429, "Too many requests", reason)
             reply.headers["Retry-After"] = str(verdict.retry_after_s)
@@ -214,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         payload = reply.encoded()
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(payload)))
         for name, value in reply.headers.items():
             self.send_header(name, value)

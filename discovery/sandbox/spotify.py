@@ -16,6 +16,7 @@ from discovery.sandbox.knobs import Knobs
 from discovery.sandbox.paging import page, parse_int
 from discovery.sandbox.spotify_dev_mode import development_view
 from discovery.sandbox.spotify_index import GROUP_ORDER, Json, SpotifyIndex, simplified_album
+from discovery.sandbox.spotify_markets import Twins, with_twins
 
 TOKEN_LIFETIME_S = 3600
 SEARCH_OFFSET_MAX = 1000
@@ -64,6 +65,7 @@ class SpotifyApi:
 
     def __init__(self, section: Json, knobs: Callable[[], Knobs]) -> None:
         self._index = SpotifyIndex(section)
+        self._twins = Twins(self._index.albums)
         self._knobs = knobs
         self._tokens: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -146,8 +148,10 @@ class SpotifyApi:
 
     # /v1
 
-    def _list_limit(self, request: Request) -> int | None:
+    def _list_limit(self, request: Request, album_page_max: int = 0) -> int | None:
         default, highest = LIST_LIMITS[self._knobs().spotify_mode]
+        if album_page_max:
+            default, highest = min(default, album_page_max), min(highest, album_page_max)
         return parse_int(request.query.get("limit"), default, 1, highest)
 
     def _search(self, request: Request, _: str) -> Reply:
@@ -182,7 +186,8 @@ class SpotifyApi:
         groups = {group.strip() for group in groups_text.split(",") if group.strip()}
         if groups - set(GROUP_ORDER):
             return error(400, "Invalid include_groups")
-        limit = self._list_limit(request)
+        knobs = self._knobs()
+        limit = self._list_limit(request, knobs.album_page_max)
         if limit is None:
             return error(400, "Invalid limit")
         offset = parse_int(request.query.get("offset"), 0, 0, 10**6)
@@ -193,16 +198,14 @@ class SpotifyApi:
             for group, album in self._index.discography.get(artist_id, [])
             if group in groups
         ]
+        if knobs.market_duplicates and not request.query.get("market"):
+            items = with_twins(items)
         url = f"{request.base_url}/spotify/v1/artists/{artist_id}/albums"
-        params = (
-            {"include_groups": request.query["include_groups"]}
-            if "include_groups" in request.query
-            else {}
-        )
+        params: dict[str, str] = {name: request.query[name] for name in ("include_groups", "market") if name in request.query}
         return Reply(200, page(items, url, params, offset, limit))
 
     def _album(self, request: Request, album_id: str) -> Reply:
-        album = self._index.albums.get(album_id)
+        album = self._index.albums.get(album_id) or self._twin(album_id)
         if album is None:
             return error(404, "Resource not found")
         return Reply(200, self._full_album(request, album))
@@ -212,8 +215,12 @@ class SpotifyApi:
         tracks = page(album["tracks"]["items"], url, {}, 0, EMBEDDED_TRACKS)
         return {**album, "tracks": tracks}
 
+    def _twin(self, album_id: str) -> Json | None:
+        """A per-market copy, served while the knob that lists them is on."""
+        return self._twins.album(album_id) if self._knobs().market_duplicates else None
+
     def _album_tracks(self, request: Request, album_id: str) -> Reply:
-        album = self._index.albums.get(album_id)
+        album = self._index.albums.get(album_id) or self._twin(album_id)
         if album is None:
             return error(404, "Resource not found")
         limit = parse_int(request.query.get("limit"), ALBUM_TRACKS_DEFAULT, 1, ALBUM_TRACKS_MAX)
@@ -239,7 +246,7 @@ class SpotifyApi:
             return error(400, "Too many ids requested")
         # Unknown ids answer null in their place, as Spotify does.
         if endpoint == "several_albums":
-            albums = [self._index.albums.get(i) for i in ids]
+            albums = [self._index.albums.get(i) or self._twin(i) for i in ids]
             return Reply(200, {"albums": [a and self._full_album(request, a) for a in albums]})
         if endpoint == "several_tracks":
             return Reply(200, {"tracks": [self._index.track(i) for i in ids]})

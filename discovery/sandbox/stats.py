@@ -7,7 +7,9 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-OUTCOMES = ("429", "faults", "hangs")
+# "over_limit": refused above the rate window, whatever the status (429, or MusicBrainz's 503);
+# "refused": a refusal of the whole service (Spotify's Premium 403, Genius's Cloudflare page).
+OUTCOMES = ("429", "faults", "hangs", "over_limit", "refused")
 
 
 class Stats:
@@ -28,6 +30,11 @@ class Stats:
             counts["requests"] += 1
             if outcome:
                 counts[outcome] += 1
+
+    def count_only(self, api: str, endpoint: str, outcome: str) -> None:
+        """One more `outcome` for a request already counted."""
+        with self._lock:
+            self._counts[api].setdefault(endpoint, _zero())[outcome] += 1
 
     def snapshot(self) -> dict[str, Any]:
         """{api: {"endpoints": {name: {"requests", "429", "faults", "hangs"}}, and the same

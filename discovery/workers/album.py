@@ -5,18 +5,20 @@ fetched once, for the artist that met it first (again when that same artist is r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from discovery.catalog import artist_outcomes, store
 from discovery.clients.spotify import spotify_client
+from discovery.clients.types import SpotifyAlbum
 from discovery.pgmq.messages import AlbumDiscovery
 from discovery.workers.base import BaseWorker, Transaction
 
 
 @dataclass
 class AlbumPage:
-    albums: list[tuple[dict[str, Any], str | None]]  # (full album, album_group)
+    albums: list[tuple[SpotifyAlbum, str | None]]  # (full album, album_group)
     next_offset: int | None
     total: int | None  # the artist's releases in the groups asked for, from the first page
     artist_name: str | None  # as the albums (or, when none lists the artist, Spotify) name it
@@ -59,7 +61,7 @@ class AlbumWorker(BaseWorker[AlbumDiscovery, AlbumPage]):
             tx.send("album_discovery", {"artistId": message.artistId, "offset": fetched.next_offset})
 
 
-def listed_name(albums: list[dict[str, Any]], artist_id: str) -> str | None:
+def listed_name(albums: Sequence[Mapping[str, Any]], artist_id: str) -> str | None:
     """The artist's name as the first album listing it gives it."""
     for album in albums:
         for artist in album.get("artists") or []:

@@ -8,12 +8,14 @@ as typed, then the most popular where Spotify says, else the search's order; the
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from discovery.catalog import artist_outcomes, store
 from discovery.catalog.credits import choose_spotify_artist
 from discovery.clients.spotify import spotify_client
+from discovery.clients.types import SpotifyArtist
 from discovery.exceptions import NotFound
 from discovery.pgmq import records
 from discovery.pgmq.messages import ArtistDiscovery
@@ -24,8 +26,8 @@ SHOWN_SEARCH_HITS = 5
 
 @dataclass
 class FoundArtist:
-    artist: dict[str, Any] | None  # None: Spotify has no such artist
-    alternatives: list[dict[str, Any]]
+    artist: SpotifyArtist | None  # None: Spotify has no such artist
+    alternatives: list[SpotifyArtist]
     detail: str = ""
 
 
@@ -76,7 +78,7 @@ class ArtistWorker(BaseWorker[ArtistDiscovery, FoundArtist]):
         tx.send("album_discovery", {"artistId": artist["id"], "offset": 0})
 
 
-def _why(chosen: dict[str, Any], typed: str, others: list[dict[str, Any]]) -> str:
+def _why(chosen: Mapping[str, Any], typed: str, others: Sequence[Mapping[str, Any]]) -> str:
     if chosen.get("name") == typed.strip() and all(item.get("name") != typed.strip() for item in others):
         return "named exactly as typed"
     if chosen.get("popularity") is not None:

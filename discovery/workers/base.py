@@ -45,9 +45,12 @@ R = TypeVar("R")
 
 MAX_RETRY_DELAY_S = 24 * 3600.0
 # A throttled message comes back when its hold ends, spread over this share of the hold (at
-# least THROTTLE_SPREAD_MIN_S) so that a crowd held together does not return all at once.
+# least THROTTLE_SPREAD_MIN_S, at most THROTTLE_SPREAD_MAX_S) so that a crowd held together does
+# not return all at once. The cap keeps a daily quota's 13 h hold from becoming a 20 h one; the
+# bridge reads only what the API's window can serve, so a crowd back at once waits its turn anyway.
 THROTTLE_SPREAD_SHARE = 0.5
 THROTTLE_SPREAD_MIN_S = 1.0
+THROTTLE_SPREAD_MAX_S = 60.0
 
 
 class Transaction:
@@ -132,7 +135,8 @@ def _log(level: int, text: str, delivery: Delivery, action: str, **fields: Any) 
 def throttle_delay_s(hold_s: float | None) -> float:
     """When a message held back for `hold_s` comes back: after the hold, spread out a little."""
     hold_s = max(hold_s or 0.0, 0.0)
-    return min(hold_s + random.uniform(0, max(hold_s * THROTTLE_SPREAD_SHARE, THROTTLE_SPREAD_MIN_S)), MAX_RETRY_DELAY_S)
+    spread_s = min(max(hold_s * THROTTLE_SPREAD_SHARE, THROTTLE_SPREAD_MIN_S), THROTTLE_SPREAD_MAX_S)
+    return min(hold_s + random.uniform(0, spread_s), MAX_RETRY_DELAY_S)
 
 
 def process(

@@ -2,17 +2,25 @@
 normalised title match, never a remix or a cover), its `producer_artists` and production labels
 in `custom_performances`; MusicBrainz by ISRC where Genius has no matching song or no production
 credit (and, with DISCOVERY_CROSS_CHECK=musicbrainz, for Genius-credited recordings too, to
-record whether the two agree). Credits go on every track that carries the recording, each with
+record whether the two agree); a MusicBrainz recording without producer relations of its own
+lends those of its releases (the first MAX_RELEASES_ASKED), credited at the release level with
+lower confidence. Credits go on every track that carries the recording, each with
 its evidence; the recording gets its outcome (`catalog.outcomes`); producers that were never
 enriched (or not for a while) get a social_enrichment message."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from discovery.catalog import store
-from discovery.catalog.credits import Credit, genius_credits, musicbrainz_credits
+from discovery.catalog.credits import (
+    RECORDING,
+    Credit,
+    genius_credits,
+    musicbrainz_credits,
+    musicbrainz_release_credits,
+)
 from discovery.catalog.cross_check import ONLY_MUSICBRAINZ, compare
 from discovery.catalog.genius_match import match_genius
 from discovery.catalog.identity import identity_of
@@ -20,11 +28,15 @@ from discovery.catalog.names import normalize_name, search_title
 from discovery.catalog.outcomes import CREDITED_BY_MUSICBRAINZ, Looked, decide
 from discovery.catalog.page_evidence import TrackContext
 from discovery.clients.genius import genius_client
-from discovery.clients.musicbrainz import musicbrainz_client
+from discovery.clients.musicbrainz import MusicBrainz, musicbrainz_client
 from discovery.clients.spotify import spotify_client
-from discovery.exceptions import BadResponse
+from discovery.clients.types import MusicBrainzRecording
+from discovery.exceptions import BadResponse, NotFound
 from discovery.pgmq.messages import ProducerIdentification
 from discovery.workers.base import BaseWorker, Transaction
+
+# Releases of a producer-less recording asked for theirs, at most (MusicBrainz allows 1 request/s).
+MAX_RELEASES_ASKED = 2
 
 
 @dataclass
@@ -56,10 +68,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
         genius = genius_client(self.settings)
         artist = message.artistName
         hits = genius.search(f"{search_title(message.trackName)} {artist}".strip())
-        looked.genius = match_genius(
-            cast(list[dict[str, Any]], hits), track_context(message),
-            song_page=lambda song_id: cast(dict[str, Any], genius.song(song_id)),
-        )
+        looked.genius = match_genius(hits, track_context(message), song_page=genius.song)
         if looked.genius.hit is not None:
             found.genius_song_id = int(looked.genius.hit["id"])
             found.credits = genius_credits(looked.genius.hit)
@@ -95,8 +104,15 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             if "relations" not in recording:
                 recording = mb.recording(recording["id"])
             looked.musicbrainz_recordings.append(recording["id"])
-            credits.extend(musicbrainz_credits(recording, looked.isrc))
-        return list(dict.fromkeys(credits))
+            found = musicbrainz_credits(recording, looked.isrc)
+            credits.extend(found or _release_credits(mb, recording, looked.isrc))
+        # Another recording of the ISRC may credit the same person itself: that credit wins.
+        on_recordings = {(c.name, c.role, c.musicbrainz_id) for c in credits if c.level == RECORDING}
+        return [
+            credit
+            for credit in dict.fromkeys(credits)
+            if credit.level == RECORDING or (credit.name, credit.role, credit.musicbrainz_id) not in on_recordings
+        ]
 
     def _isrc_from_spotify(self, track_id: str) -> str | None:
         # Development mode gives no ISRCs in batches; look one up only when MusicBrainz needs it.
@@ -118,3 +134,15 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             tx.conn, message.recordingKey, fetched.outcome, fetched.outcome_detail,
             fetched.cross_check, fetched.cross_check_detail,
         )
+
+
+def _release_credits(mb: MusicBrainz, recording: MusicBrainzRecording, isrc: str) -> list[Credit]:
+    """The producer relations of the first of the recording's releases that has any."""
+    for release in (recording.get("releases") or [])[:MAX_RELEASES_ASKED]:
+        try:
+            found = musicbrainz_release_credits(dict(mb.release(str(release["id"]))), dict(recording), isrc)
+        except NotFound:
+            continue
+        if found:
+            return found
+    return []

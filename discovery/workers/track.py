@@ -4,12 +4,14 @@ the Spotify mode allows a batch lookup, and one producer_identification per dist
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from discovery.catalog import store
 from discovery.catalog.names import normalize_title
 from discovery.clients.spotify import spotify_client
+from discovery.clients.types import SpotifyAlbum
 from discovery.pgmq.messages import TrackDiscovery
 from discovery.workers.base import BaseWorker, Transaction
 
@@ -18,7 +20,7 @@ ALBUM_TRACKS_PAGE = 50
 
 @dataclass
 class TrackPage:
-    album: dict[str, Any]
+    album: SpotifyAlbum
     tracks: list[dict[str, Any]]
     isrcs: dict[str, str]
     next_offset: int | None
@@ -99,7 +101,7 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
             )
 
 
-def release_of(track: dict[str, Any], album: dict[str, Any]) -> dict[str, Any]:
+def release_of(track: Mapping[str, Any], album: Mapping[str, Any]) -> dict[str, Any]:
     """The track's artists and its album's name and release date, which its Genius page is
     weighed against."""
     return {
@@ -109,7 +111,7 @@ def release_of(track: dict[str, Any], album: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _album_artist_name(album: dict[str, Any], artist_id: str) -> str | None:
+def _album_artist_name(album: Mapping[str, Any], artist_id: str) -> str | None:
     for artist in album.get("artists") or []:
         if artist.get("id") == artist_id:
             return str(artist.get("name"))

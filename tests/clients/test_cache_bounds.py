@@ -8,7 +8,8 @@ import redis
 
 from discovery.clients.cache import DEFAULT_TTLS_S, parse_ttls
 from discovery.clients.genius import Genius
-from discovery.clients.spotify import TOKEN_KEY, spotify_client
+from discovery.clients.spotify import spotify_client
+from discovery.clients.spotify_token import TOKEN_KEY
 from discovery.exceptions import ConfigurationError
 from tests.clients.conftest import endpoint_requests
 

@@ -18,7 +18,8 @@ import redis
 from discovery.clients.genius import Genius
 from discovery.clients.instagram import Instagram
 from discovery.clients.musicbrainz import MusicBrainz
-from discovery.clients.spotify import TOKEN_KEY, Spotify
+from discovery.clients.spotify import Spotify
+from discovery.clients.spotify_token import TOKEN_KEY
 from discovery.exceptions import (
     BadRequest,
     DiscoveryError,
@@ -76,8 +77,9 @@ NOT_FOUND_CALL: dict[str, Call] = {
     "instagram": lambda c: c.profile("nobody-here"),
 }
 BAD_REQUEST_CALL: dict[str, Call] = {
-    # A page of 50 from an extended-mode client; the sandbox is in development mode (max 10).
-    "spotify": lambda c: c.search_artists("nova"),
+    # A request the endpoint refuses as asked (a refused page size is not one: the client asks
+    # again with 10; tests/clients/test_live_refusals.py).
+    "spotify": lambda c: c.artist_albums("nova", include_groups="nonsense"),
     "musicbrainz": lambda c: c.recording("not-an-mbid"),
     "instagram": lambda c: c.profile(""),
 }

@@ -102,7 +102,7 @@ def test_auto_mode_switches_to_single_albums_after_the_sandboxs_403_and_the_call
     assert [a["id"] for a in albums] == ["a01", "a02"]
     assert endpoint_requests(server, "spotify", "several_albums") == 1
     assert endpoint_requests(server, "spotify", "album") == 3
-    assert client.mode == "development" and client.page_size == 10
+    assert client.mode == "development" and client.page_size("search") == 10
     in_another_process = run_process(
         settings,
         """
@@ -116,13 +116,27 @@ def test_auto_mode_switches_to_single_albums_after_the_sandboxs_403_and_the_call
     assert endpoint_requests(server, "spotify", "several_albums") == 1
 
 
-def test_auto_mode_falls_back_to_pages_of_10_when_the_sandbox_refuses_50(server, make_settings):
+def test_a_refused_page_size_is_asked_again_with_10_and_is_no_mode_change(server, make_settings):
+    # Given an auto-mode client (extended: search pages of 50) and an app in Development Mode
     client = spotify_client(make_settings(spotify_quota_mode="auto"))
 
-    page = client.artist_albums("nova")
+    # When it searches for two names
+    first = client.search_artists("nova")
+    second = client.search_artists("kid")
 
-    assert page["limit"] == 10 and len(page["items"]) == 10 and page["total"] == 13
-    assert client.mode == "development"
+    # Then the page of 50 was refused once (400 "Invalid limit"), asked again with 10, and the
+    # second search asked 10 at once; the quota mode did not move
+    assert first and second is not None
+    assert endpoint_requests(server, "spotify", "search") == 3
+    assert client.page_size("search") == 10
+    assert client.mode == "extended"
+
+
+def test_artist_albums_are_asked_in_pages_of_10_in_either_mode(server, make_settings):
+    for mode in ("extended", "development"):
+        page = spotify_client(make_settings(spotify_quota_mode=mode)).artist_albums("nova")
+
+        assert page["limit"] == 10 and len(page["items"]) == 10 and page["total"] == 13
 
 
 def test_extended_mode_uses_batches_and_album_then_costs_no_request_in_any_process(

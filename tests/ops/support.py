@@ -13,9 +13,9 @@ from tests.support.processes import REPO_ROOT, service_env
 
 
 def run_discovery(
-    database_url: str, redis_url: str, *args: str, timeout_s: float = 60
+    database_url: str, redis_url: str, *args: str, timeout_s: float = 60, **env_overrides: str
 ) -> subprocess.CompletedProcess[str]:
-    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url)
+    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url, **env_overrides)
     return subprocess.run(
         DISCOVERY + list(args),
         cwd=REPO_ROOT,

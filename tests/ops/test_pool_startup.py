@@ -27,6 +27,25 @@ def test_a_pool_missing_a_credential_names_the_setting_and_exits(tmp_path, datab
     assert "SPOTIFY_CLIENT_SECRET" not in log and "Traceback" not in log, log
 
 
+def test_a_pool_that_would_call_the_real_musicbrainz_without_a_contact_names_the_setting_and_exits(
+    tmp_path, database_url, redis_url
+):
+    # Given the real APIs (no sandbox) and MUSICBRAINZ_CONTACT left at a placeholder
+    env = service_env(DATABASE_URL=database_url, REDIS_URL=redis_url, MUSICBRAINZ_CONTACT="discovery@example.org")
+    env.pop("DISCOVERY_API_BASE", None)
+    with running(tmp_path, env) as procs:
+        # When the producers pool (Genius, MusicBrainz, Spotify) starts
+        proc = procs.start("worker-producers", CELERY + ["worker", "-Q", "producers", "-n", "producers@%h", "-c", "1"])
+        wait_for(lambda: proc.poll() is not None, 60, "the pool to exit")
+        log = procs.log("worker-producers")
+
+    # Then it exits with EX_CONFIG, in one line naming the setting and the queue, no traceback
+    assert proc.returncode == 78, log
+    named = [line for line in log.splitlines() if "set MUSICBRAINZ_CONTACT" in line]
+    assert len(named) == 1 and "producer_identification" in named[0] and "placeholder" in named[0], log
+    assert "Traceback" not in log, log
+
+
 def test_a_pool_whose_apis_need_no_missing_credential_starts(tmp_path, database_url, redis_url):
     # Given no Spotify credentials at all, but the social pool calls Genius, MusicBrainz and
     # Instagram only

@@ -51,3 +51,28 @@ def test_the_status_columns_the_guide_names_are_the_ones_status_prints():
     for column in named:
         assert column in printed, column
     assert "Spotify quota mode: extended" in printed
+
+
+def real_apis_section() -> str:
+    match = re.search(r"^## Before you point it at the real APIs\n(.*?)^## ", OPERATING, re.M | re.S)
+    assert match, "docs/operating.md has a 'Before you point it at the real APIs' section"
+    return match.group(1)
+
+
+def test_the_operating_guide_says_what_to_set_before_the_real_apis_and_what_each_hold_looks_like():
+    import requests
+
+    from discovery.clients.refusals import service_refusal
+    from discovery.sandbox.refusals import cloudflare_challenge, premium_required
+
+    section = " ".join(real_apis_section().split())
+    for words in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "GENIUS_ACCESS_TOKEN", "Premium", "MUSICBRAINZ_CONTACT",
+                  "SPOTIFY_MARKET", "SPOTIFY_QUOTA_MODE=development", "`refused`", "`rate`", "`quota`", "`credential`"):
+        assert words in section, words
+    # The reasons it shows are the ones the clients give for the sandbox's answers.
+    for api, reply in (("spotify", premium_required()), ("genius", cloudflare_challenge())):
+        answer = requests.Response()
+        answer.status_code, answer._content = reply.status, reply.encoded()
+        answer.headers.update({"Content-Type": reply.content_type, **reply.headers})
+        reason = service_refusal(api, answer)
+        assert reason and f"(refused: {reason})" in section, reason

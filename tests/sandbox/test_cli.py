@@ -30,7 +30,8 @@ def test_the_command_serves_a_catalog_with_its_knobs(tmp_path):
     procs = Supervisor(tmp_path, dict(os.environ))
     procs.start("sandbox", DISCOVERY + [
         "sandbox", "--catalog", str(catalog), "--port", str(port), "--rate", "genius=1/60",
-        "--spotify-mode", "extended", "--quota", "spotify=2", "--credentials", str(credentials),
+        "--spotify-mode", "extended", "--quota", "spotify=3", "--credentials", str(credentials),
+        "--knob", "album_page_max=10",
     ])
     try:
         wait_for(lambda: sandbox_up(url), 20, "the sandbox command")
@@ -45,6 +46,7 @@ def test_the_command_serves_a_catalog_with_its_knobs(tmp_path):
         spotify = {"Authorization": "Bearer " + token.json()["access_token"]}
         batch = requests.get(url + "/spotify/v1/albums?ids=long,single1", headers=spotify, timeout=5)
         requests.get(url + "/spotify/v1/artists/nova", headers=spotify, timeout=5)
+        wide_page = requests.get(url + "/spotify/v1/artists/nova/albums?limit=20", headers=spotify, timeout=5)
         over_quota = requests.get(url + "/spotify/v1/artists/nova", headers=spotify, timeout=5)
     finally:
         procs.stop()
@@ -53,4 +55,5 @@ def test_the_command_serves_a_catalog_with_its_knobs(tmp_path):
     assert second.status_code == 429 and second.headers["Retry-After"] == "60"
     assert refused.status_code in (400, 401)
     assert batch.status_code == 200, "extended mode serves the batch endpoints"
+    assert wide_page.status_code == 400, "--knob album_page_max=10 holds in extended mode"
     assert over_quota.status_code == 429 and over_quota.json()["error"]["reason"] == "QUOTA_EXCEEDED"

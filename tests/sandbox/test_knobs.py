@@ -36,6 +36,8 @@ def test_the_rolling_window_answers_429_with_retry_after_until_it_frees(sandbox_
         "429": 1,
         "faults": 0,
         "hangs": 0,
+        "over_limit": 1,
+        "refused": 0,
     }
 
 

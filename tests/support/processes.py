@@ -29,6 +29,8 @@ PLACEHOLDER_CREDENTIALS = {
     "SPOTIFY_CLIENT_SECRET": "test-secret",
     "GENIUS_ACCESS_TOKEN": "test-token",
     "INSTAGRAM_API_KEY": "test-key",
+    # Pools that would call the real musicbrainz.org refuse to start without a real contact.
+    "MUSICBRAINZ_CONTACT": "tests@discovery.invalid",
 }
 
 

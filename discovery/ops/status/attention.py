@@ -8,6 +8,8 @@
   trying the API again);
 - an API refused its credential (a credential hold): nothing that needs it moves until the
   credential is fixed, and status names the setting to check;
+- an API refuses the whole service (a "refused" hold: Spotify's Premium 403, a Cloudflare
+  challenge from Genius): status says what it answered and when it is tried again;
 - Postgres or Redis cannot be reached (status.collect says so itself);
 - a queue is stalled: its longest-waiting visible message has been ready for more than twice its
   bridge tick while the bridge had room to read it and no API it needs was paused (beat is down,
@@ -58,6 +60,12 @@ def needing_attention(
             found.append(
                 f"{refusal_line(api.api)}; {', '.join(held) or 'its queues'} held "
                 f"(rechecked in {api.paused_for_s or 0:.0f}s, or restart the pools with the fixed credential)"
+            )
+        if api.pause_kind == "refused":
+            held = [queue.queue for queue in queues.values() if api.api in queue.paused_by]
+            found.append(
+                f"{api.pause_reason or api.api + ' refuses the service'}; {', '.join(held) or 'its queues'} held "
+                f"(tried again in {api.paused_for_s or 0:.0f}s)"
             )
         if api.open_past_reset_s is not None and api.open_past_reset_s > BREAKER_GRACE_S:
             found.append(

@@ -35,7 +35,8 @@ class ApiStatus:
     api: str
     breaker: str = UNKNOWN  # closed | open | half-open | unknown
     paused_for_s: float | None = None  # nothing is sent before this (breaker, Retry-After, quota)
-    pause_kind: str | None = None  # breaker | rate | quota | credential
+    pause_kind: str | None = None  # breaker | rate | quota | credential | refused
+    pause_reason: str | None = None  # what the API answered, in words ("Spotify: 'Active premium ...'")
     open_past_reset_s: float | None = None
     breaker_open_for_s: float | None = None
     rate_limit: dict[str, Any] | str = UNKNOWN  # {"used", "limit", "window_s"}

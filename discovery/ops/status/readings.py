@@ -69,9 +69,9 @@ def read_postgres(database_url: str, queues: dict[str, QueueStatus]) -> None:
         found.throttled_last_hour = 0
         found.retrying = waiting.get(queue, (0, 0))[0]
     for queue, outcome, count in outcomes:
-        found = queues.get(queue)
-        if found is None:
+        if queue not in queues:
             continue
+        found = queues[queue]
         found.outcomes_last_hour[outcome] = int(count)
         if outcome in PROCESSED_OUTCOMES:
             found.processed_last_hour = (found.processed_last_hour or 0) + int(count)
@@ -119,6 +119,7 @@ def _read_breakers(client: redis.Redis, apis: dict[str, ApiStatus]) -> None:
         if hold is not None:
             found.paused_for_s = round(hold.remaining_s, 1)
             found.pause_kind = hold.kind
+            found.pause_reason = hold.reason or None
         found.breaker, opened_at = breaker_state(client, api)
         if found.breaker != "closed" and opened_at is not None:
             found.breaker_open_for_s = round(max(now - opened_at, 0.0), 1)

@@ -58,7 +58,8 @@ def render(status: Status) -> Any:
         apis.add_row(
             api.api,
             api.breaker,
-            "-" if api.paused_for_s is None else f"{api.paused_for_s:.0f}s ({api.pause_kind})",
+            "-" if api.paused_for_s is None else f"{api.paused_for_s:.0f}s ({api.pause_kind}"
+            + (f": {api.pause_reason})" if api.pause_reason else ")"),
             rate
             if isinstance(rate, str)
             else f"{rate['used']}/{rate['limit']} per {rate['window_s']}s",

@@ -55,7 +55,7 @@ class _Watch:
     kind: str
     seen: Callable[[], bool]
     until: float
-    done: Callable[[], None] = lambda: None
+    done: Callable[[], object] = lambda: None  # what it returns is not used
 
 
 class Injector:

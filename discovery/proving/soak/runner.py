@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, LiteralString, TextIO, cast
+from typing import Any, TextIO, cast
 
 import psycopg
 
@@ -101,7 +101,7 @@ def run(plan: SoakPlan, database_url: str, log_dir: Path | None = None, out: Tex
         sandbox.configure(fault_rate={}, hang_rate={}, rate={}, quota={})
         result.sandbox = {api: {k: int(v) for k, v in stats.items() if k != "endpoints"}
                           for api, stats in sandbox.stats().items()}
-        result.cache_evictions = int(cache.info("stats").get("evicted_keys", 0))  # type: ignore[call-overload]
+        result.cache_evictions = int(cache.info("stats").get("evicted_keys", 0))
         _check(database_url, catalog, truth, poisoned, result)
     finally:
         procs.stop()
@@ -197,7 +197,7 @@ def _check(database_url: str, catalog: dict[str, Any], truth: dict[str, Any],
                 problems.append(f"poison {queue} msg {msg_id} is not in {queue}_dlq")
             elif says not in reason:
                 problems.append(f"poison {queue} msg {msg_id}: reason {reason[:120]!r} does not say {says!r}")
-        row = conn.execute(cast(LiteralString, queries("soak.sql")["duplicate_external_ids"])).fetchone()
+        row = conn.execute(queries("soak.sql")["duplicate_external_ids"]).fetchone()
         if row and row[0]:
             problems.append(f"{row[0]} external id(s) with more than one row")
     problems.extend(answer_key.differences(database_url, catalog, truth))
