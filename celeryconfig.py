@@ -14,6 +14,13 @@ broker_transport_options = {
     "visibility_timeout": max(_settings.discovery_visibility_timeout_s, _settings.discovery_task_time_limit_s) + 600
 }
 
+# JSON only, pinned rather than left to Celery's default: a message that asks to be unpickled
+# (code run in the pool) is refused whatever a later Celery or a setting elsewhere defaults to.
+task_serializer = "json"
+accept_content = ["json"]
+result_accept_content = ["json"]
+event_serializer = "json"
+
 # No result backend: outcomes live in Postgres (pgmq archive, queue_metrics, worker_issues).
 task_ignore_result = True
 result_backend = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from typing import Any
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is a field.
@@ -29,11 +30,31 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+# Controls (CR and LF among them, ESC, BEL) and bidirectional overrides, in a text log line.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """`text` with controls written as escapes (`\\n`, `\\x1b`): a name from outside can neither
+    forge a log line nor drive the terminal that tails the log."""
+    return _CONTROLS.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
 class TextFormatter(logging.Formatter):
+    """`time level logger: message field=value ...`, one line per event (a traceback follows on
+    lines of its own)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        record.message = one_line(record.message)
+        return super().formatMessage(record)
+
     def format(self, record: logging.LogRecord) -> str:
         base = super().format(record)
-        fields = " ".join(f"{k}={v}" for k, v in _fields(record).items())
-        return f"{base} {fields}" if fields else base
+        fields = " ".join(f"{k}={one_line(str(v))}" for k, v in _fields(record).items())
+        if not fields:
+            return base
+        head, newline, traceback = base.partition("\n")
+        return f"{head} {fields}{newline}{traceback}"
 
 
 def formatter() -> logging.Formatter:

@@ -66,6 +66,12 @@ SANDBOX_API_PATHS: dict[str, str] = {
 }
 
 
+# Our messages are flat objects of a few short fields (under 3 KB with names at their 1,000
+# character bound); a DLQ wrapper adds one level of nesting.
+MAX_MESSAGE_BYTES = 64 * 1024
+MAX_MESSAGE_DEPTH = 32
+
+
 def dlq_name(queue: str) -> str:
     return queue + DLQ_SUFFIX
 
@@ -93,6 +99,12 @@ class Settings(BaseSettings):
     # Set by `discovery migrate` (run as the owner) as the password of the discovery_worker
     # login role, which the pools, beat and the CLI then use; empty: left as it is.
     discovery_worker_password: SecretStr = SecretStr("")
+    # The same for discovery_reader, the read-only role the platform's page (discovery web) uses.
+    discovery_reader_password: SecretStr = SecretStr("")
+    # What `discovery web` connects with; empty: DATABASE_URL acting as discovery_reader (the
+    # connection's role set at login, which needs DATABASE_URL's user to be a member of it or
+    # the owner). Either way the page reads and seeds with discovery_reader's rights only.
+    discovery_web_database_url: str = ""
     # "spotify.search=3600,genius=86400" (seconds): overrides any subset of cache.DEFAULT_TTLS_S.
     discovery_cache_ttls: str = ""
 
@@ -135,6 +147,15 @@ class Settings(BaseSettings):
     discovery_max_in_flight: int | None = Field(default=None, ge=1)
     discovery_in_flight_per_process: int = Field(default=4, ge=1)
     discovery_bridge_max_per_tick: int = Field(default=1000, ge=1)
+    # Bounds on what comes from outside (SECURITY.md): a message past its bytes or nesting is
+    # dead-lettered by the bridge naming the bound; a song's credits past the cap are dropped
+    # and recorded once; a page offset past the cap ends the paging.
+    discovery_max_message_bytes: int = Field(default=MAX_MESSAGE_BYTES, ge=1024)
+    discovery_max_message_depth: int = Field(default=MAX_MESSAGE_DEPTH, ge=2, le=200)
+    discovery_max_page_offset: int = Field(default=10_000, ge=50)
+    discovery_max_credits_per_song: int = Field(default=100, ge=1)
+    # An API response's body past this many bytes is refused (clients/response_cap).
+    discovery_max_response_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
     discovery_task_soft_time_limit_s: int = Field(default=240, ge=1)
     discovery_task_time_limit_s: int = Field(default=270, ge=1)
     # Backoff base for retries that go back to PGMQ: attempt n waits up to base * 2**(n-1).
@@ -166,6 +187,16 @@ class Settings(BaseSettings):
     # `discovery status` flags a breaker or hold that has kept an API paused longer than this.
     discovery_stall_pause_s: float = Field(default=30 * 60, gt=0)
 
+    # Freshness (docs/operating.md "Keeping data true"): seeded artists are watched unless this is
+    # false; a watched artist's releases are listed again every cadence (listings are cached for
+    # less); beat looks for due refresh work every tick and queues at most a batch of artists and
+    # one of recordings; refresh work spends at most the day's budget of calls per API (UTC day).
+    discovery_watch_seeded: bool = True
+    discovery_refresh_cadence_s: float = Field(default=7 * 24 * 3600, ge=60)
+    discovery_refresh_tick_s: float = Field(default=15 * 60, gt=0)
+    discovery_refresh_batch: int = Field(default=500, ge=1)
+    discovery_refresh_budget: str = "spotify=20000,genius=20000,musicbrainz=5000,instagram=2000"
+
     @field_validator("spotify_quota_mode")
     @classmethod
     def _known_mode(cls, value: str) -> str:
@@ -185,6 +216,18 @@ class Settings(BaseSettings):
     def _known_cross_check(cls, value: str) -> str:
         if value not in {"", "musicbrainz"}:
             raise ValueError("DISCOVERY_CROSS_CHECK must be empty or musicbrainz")
+        return value
+
+    @field_validator("discovery_refresh_budget")
+    @classmethod
+    def _whole_calls(cls, value: str) -> str:
+        try:
+            pairs = parse_pairs(value, "DISCOVERY_REFRESH_BUDGET")
+        except ConfigurationError as error:
+            raise ValueError(str(error)) from None
+        for api, calls in pairs.items():
+            if not calls.isdigit():
+                raise ValueError(f"DISCOVERY_REFRESH_BUDGET: {api}={calls!r} is not a whole number of calls per day")
         return value
 
     @model_validator(mode="after")

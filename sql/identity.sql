@@ -118,12 +118,20 @@ SELECT track_id, %(into_id)s, source, role, confidence, genius_song_id, genius_s
 FROM track_producers WHERE producer_id = %(merged_id)s
 ON CONFLICT DO NOTHING;
 
+-- move_ended_credits --
+-- The merged producer's ended credits (catalog/history) become the survivor's history.
+UPDATE ended_credits SET producer_id = %(into_id)s WHERE producer_id = %(merged_id)s;
+
 -- move_socials --
 INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source,
-    evidence, checked_at)
-SELECT %(into_id)s, platform, handle, url, followers, verified, biography, external_url, source, evidence, checked_at
+    evidence, checked_at, handle_since)
+SELECT %(into_id)s, platform, handle, url, followers, verified, biography, external_url, source, evidence, checked_at,
+    handle_since
 FROM producer_socials WHERE producer_id = %(merged_id)s
 ON CONFLICT DO NOTHING;
+
+-- move_ended_socials --
+UPDATE ended_socials SET producer_id = %(into_id)s WHERE producer_id = %(merged_id)s;
 
 -- delete_producer --
 DELETE FROM producers WHERE id = %(producer_id)s;
@@ -152,6 +160,10 @@ WHERE id = %(producer_id)s;
 -- move_credits_of_identity --
 -- A split: the credits one source identity gave go with it.
 UPDATE track_producers SET producer_id = %(into_id)s
+WHERE producer_id = %(from_id)s AND source = %(source)s AND source_artist_id = %(external_id)s;
+
+-- move_ended_credits_of_identity --
+UPDATE ended_credits SET producer_id = %(into_id)s
 WHERE producer_id = %(from_id)s AND source = %(source)s AND source_artist_id = %(external_id)s;
 
 -- move_aliases_of_identity --

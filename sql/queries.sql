@@ -10,8 +10,13 @@ SELECT * FROM pgmq.send(%(queue)s, %(message)s::jsonb, %(delay_s)s::integer) AS 
 SELECT * FROM pgmq.send_batch(%(queue)s, %(messages)s::jsonb[]) AS msg_id;
 
 -- read --
--- Read up to qty visible messages, hiding them for vt_s seconds (read_ct goes up by one).
-SELECT msg_id, read_ct, enqueued_at, message FROM pgmq.read(%(queue)s, %(vt_s)s::integer, %(qty)s::integer);
+-- Read up to qty visible messages, hiding them for vt_s seconds (read_ct goes up by one). Each
+-- message as JSON text with its size in bytes, the text held back past max_bytes: the bridge
+-- decodes it within bounds (pgmq/decoding) rather than letting the driver parse any JSON.
+SELECT msg_id, read_ct, enqueued_at,
+       CASE WHEN octet_length(text) <= %(max_bytes)s THEN text END, octet_length(text)
+FROM (SELECT msg_id, read_ct, enqueued_at, message::text AS text
+      FROM pgmq.read(%(queue)s, %(vt_s)s::integer, %(qty)s::integer)) AS batch;
 
 -- archive --
 -- Move a message to its queue's archive table (never deleted: the archive is the audit trail).
@@ -75,10 +80,18 @@ ON CONFLICT (spotify_id) DO UPDATE SET
 RETURNING id;
 
 -- queue_metrics --
--- Every PGMQ queue's size, visible part, oldest and newest message ages and messages ever sent
--- (work queues and DLQs alike); read-only, for status and the exporter.
-SELECT queue_name, queue_length, queue_visible_length, oldest_msg_age_sec, newest_msg_age_sec, total_messages
-FROM pgmq.metrics_all();
+-- The size, visible part, oldest and newest message ages and messages ever sent of every PGMQ
+-- queue this role may read (work queues and DLQs alike: the worker role only this project's,
+-- 0060); read-only, for status and the exporter. Not pgmq.metrics_all(), which reads every queue.
+WITH readable AS MATERIALIZED (
+    SELECT substr(c.relname, 3) AS queue_name
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'pgmq' AND c.relname LIKE 'q\_%' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      AND has_table_privilege(c.oid, 'SELECT')
+)
+SELECT m.queue_name, m.queue_length, m.queue_visible_length, m.oldest_msg_age_sec, m.newest_msg_age_sec,
+       m.total_messages
+FROM readable, LATERAL pgmq.metrics(readable.queue_name) AS m;
 
 -- ops_task_outcomes_since --
 -- Task outcomes per queue over the last window_s seconds (processed and failed lately).
@@ -89,8 +102,12 @@ GROUP BY queue, outcome;
 -- dead_letters --
 -- The dead letters still in one DLQ ({dlq_table}, filled in by queues.dead_letters from the list
 -- of queues; only msg_ids when given; only those dead-lettered more than older_than_s ago when
--- given), with the first and last failure recorded for the original message. Reads only.
-SELECT dead.msg_id, dead.enqueued_at, dead.message,
+-- given), with the first and last failure recorded for the original message. Reads only. The
+-- dead letter as JSON text with its size (no text past max_bytes) and its wrapper without the
+-- original message: queues.dead_letters decodes them within bounds (pgmq/decoding).
+SELECT dead.msg_id, dead.enqueued_at,
+       CASE WHEN octet_length(dead.message::text) <= %(max_bytes)s THEN dead.message::text END,
+       octet_length(dead.message::text), (dead.message - 'message')::text,
        issues.first_failure_at, issues.last_failure_at
 FROM {dlq_table} AS dead
 LEFT JOIN LATERAL (

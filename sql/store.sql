@@ -26,6 +26,10 @@ RETURNING (xmax = 0) AS created, artist_spotify_id;
 INSERT INTO artists (spotify_id, name) VALUES (%(spotify_id)s, %(name)s)
 ON CONFLICT (spotify_id) DO NOTHING;
 
+-- known_albums --
+-- Which of these albums are stored already (a refresh fetches only the others in full).
+SELECT spotify_id FROM albums WHERE spotify_id = ANY(%(spotify_ids)s);
+
 -- link_album_artist --
 -- The artist owns the album (a joint album is owned by each of its artists); true when the
 -- link is new.
@@ -39,8 +43,14 @@ RETURNING true;
 SELECT recording_key FROM recordings WHERE recording_key = %(recording_key)s FOR UPDATE;
 
 -- mark_recording_identified --
--- Remember that (and how) a recording was identified.
-UPDATE recordings SET identified_at = now(), genius_song_id = %(genius_song_id)s, credit_source = %(credit_source)s
+-- Remember that (and how) a recording was identified, and when to identify it again: credited,
+-- after %(credited_s)s; uncredited, after %(uncredited_first_s)s doubled for each identification in
+-- a row that found nobody, at most %(uncredited_max_s)s (catalog/history.py has the defaults).
+UPDATE recordings SET identified_at = now(), genius_song_id = %(genius_song_id)s, credit_source = %(credit_source)s,
+    empty_checks = CASE WHEN %(credit_source)s::text IS NULL THEN empty_checks + 1 ELSE 0 END,
+    recheck_at = now() + make_interval(secs => CASE WHEN %(credit_source)s::text IS NULL
+        THEN least(%(uncredited_first_s)s * power(2, least(empty_checks, 30)), %(uncredited_max_s)s)
+        ELSE %(credited_s)s END)
 WHERE recording_key = %(recording_key)s;
 
 -- request_recordings --
@@ -76,13 +86,14 @@ ON CONFLICT (spotify_id) DO UPDATE SET
 RETURNING spotify_id, id;
 
 -- copy_recordings_credits --
--- Give each of these tracks the credits its recording already has (found on another release).
+-- Give each of these tracks the credits its recording already has (found on another release),
+-- first seen when the recording's credit was (catalog/history: a credit is the recording's).
 INSERT INTO track_producers (track_id, producer_id, source, role, confidence, genius_song_id, genius_song_url,
     genius_section, musicbrainz_recording_id, musicbrainz_relation_type, musicbrainz_attributes, isrc,
-    credited_as, source_artist_id)
+    credited_as, source_artist_id, created_at)
 SELECT t.id, tp.producer_id, tp.source, tp.role, tp.confidence, tp.genius_song_id, tp.genius_song_url,
     tp.genius_section, tp.musicbrainz_recording_id, tp.musicbrainz_relation_type, tp.musicbrainz_attributes,
-    tp.isrc, tp.credited_as, tp.source_artist_id
+    tp.isrc, tp.credited_as, tp.source_artist_id, tp.created_at
 FROM tracks t
 JOIN tracks other ON other.recording_key = t.recording_key AND other.id <> t.id
 JOIN track_producers tp ON tp.track_id = other.id
@@ -138,14 +149,27 @@ WHERE recording_key = %(recording_key)s;
 
 -- upsert_social --
 -- One platform's profile for a producer; handle NULL records "looked, none found" with the time.
+-- A handle found again keeps when it was first seen; one the source no longer lists is ended.
+WITH previous AS (
+    SELECT producer_id, platform, handle, url, followers, source, handle_since FROM producer_socials
+    WHERE producer_id = %(producer_id)s AND platform = %(platform)s
+), ended AS (
+    INSERT INTO ended_socials (producer_id, platform, handle, url, followers, source, first_seen_at, ended_because)
+    SELECT producer_id, platform, handle, url, followers, source, handle_since,
+           CASE WHEN %(handle)s::text IS NULL THEN %(source)s || ' no longer lists ' || handle
+                ELSE %(source)s || ' lists ' || %(handle)s::text || ' instead of ' || handle END
+    FROM previous WHERE handle IS NOT NULL AND handle IS DISTINCT FROM %(handle)s::text
+)
 INSERT INTO producer_socials (producer_id, platform, handle, url, followers, verified, biography, external_url, source,
-    evidence, checked_at)
+                              evidence, checked_at, handle_since)
 VALUES (%(producer_id)s, %(platform)s, %(handle)s, %(url)s, %(followers)s, %(verified)s, %(biography)s,
-        %(external_url)s, %(source)s, %(evidence)s, now())
+        %(external_url)s, %(source)s, %(evidence)s, now(), CASE WHEN %(handle)s::text IS NULL THEN NULL ELSE now() END)
 ON CONFLICT (producer_id, platform) DO UPDATE SET
     handle = EXCLUDED.handle, url = EXCLUDED.url, followers = EXCLUDED.followers, verified = EXCLUDED.verified,
     biography = EXCLUDED.biography, external_url = EXCLUDED.external_url, source = EXCLUDED.source,
-    evidence = EXCLUDED.evidence, checked_at = now();
+    evidence = EXCLUDED.evidence, checked_at = now(),
+    handle_since = CASE WHEN producer_socials.handle IS NOT DISTINCT FROM EXCLUDED.handle
+                        THEN producer_socials.handle_since ELSE EXCLUDED.handle_since END;
 
 -- mark_enriched --
 UPDATE producers SET enriched_at = now(), genius_url = COALESCE(%(genius_url)s, genius_url), updated_at = now()

@@ -42,8 +42,10 @@ def _admin() -> psycopg.Connection:
 
 
 def _drop_database(name: str) -> None:
-    with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """Drop it, and its own roles (0060) once no other database grants them anything."""
+    from discovery.pgmq import migrations
+
+    migrations.drop_database(_db_url(name))
 
 
 @pytest.fixture(scope="session")

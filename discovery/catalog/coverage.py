@@ -15,6 +15,7 @@ import psycopg
 from discovery.catalog.cross_check import VERDICTS
 from discovery.catalog.outcomes import CREDITED, OUTCOMES, candidates_text, reason_text
 from discovery.catalog.report import ArtistNotKnown
+from discovery.escaping import csv_row, terminal
 from discovery.pgmq.sql import queries
 
 SOURCES = ("genius", "musicbrainz")
@@ -81,12 +82,12 @@ def as_csv(coverage: dict[str, Any]) -> str:
     writer.writerow(CSV_COLUMNS)
     for track in coverage["tracks"]:
         candidate = track["detail"].get("candidate") or {}
-        writer.writerow([
+        writer.writerow(csv_row([
             track["spotify_track_id"], track["track"], track["album"], track["outcome"], track["reason"],
             track["credits"]["genius"], track["credits"]["musicbrainz"], candidate.get("title"),
             candidate.get("artist"), track["detail"].get("rejected_because"), track["cross_check"],
             candidates_text(track["detail"]),
-        ])
+        ]))
     return out.getvalue()
 
 
@@ -113,7 +114,7 @@ def as_table(coverage: dict[str, Any]) -> Any:
     from rich.console import Group
     from rich.table import Table
 
-    counts = Table(title=line(coverage))
+    counts = Table(title=terminal(line(coverage)))
     for column in ("Outcome", "Tracks"):
         counts.add_column(column)
     for name, count in coverage["outcomes"].items():
@@ -124,7 +125,7 @@ def as_table(coverage: dict[str, Any]) -> Any:
     for column in ("Track", "Album", "Why"):
         missing.add_column(column)
     for track in coverage["uncredited"]:
-        missing.add_row(track["track"], track["album"], track["reason"])
+        missing.add_row(terminal(track["track"]), terminal(track["album"]), terminal(track["reason"]))
     return Group(counts, missing)
 
 

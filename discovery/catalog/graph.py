@@ -5,6 +5,7 @@ producer–producer: tracks both are credited on)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
@@ -54,14 +55,22 @@ def of_artist(database_url: str, artist: str) -> nx.Graph[str]:
 def of_producer(database_url: str, **which: Any) -> nx.Graph[str]:
     """The producer, the artists they worked with and their collaborators (their page)."""
     page = producer_page.build(database_url, **which)
-    producer = page["producer"]
+    return producer_graph(page["producer"], page["artists"], page["collaborators"])
+
+
+def producer_graph(
+    producer: Mapping[str, Any], artists: Iterable[Mapping[str, Any]], collaborators: Iterable[Mapping[str, Any]]
+) -> nx.Graph[str]:
+    """A producer at the centre, an edge to each artist (weight: their tracks) and to each
+    collaborator (weight: shared tracks); artists carry spotify_id, name, tracks, collaborators
+    id, name, shared_tracks."""
     centre = _producer_node(producer["id"])
     graph: nx.Graph[str] = nx.Graph()
     graph.add_node(centre, label=producer["name"], kind="producer")
-    for artist in page["artists"]:
+    for artist in artists:
         graph.add_node(_artist_node(artist["spotify_id"]), label=artist["name"], kind="artist")
         graph.add_edge(centre, _artist_node(artist["spotify_id"]), weight=artist["tracks"])
-    for other in page["collaborators"]:
+    for other in collaborators:
         node = _producer_node(other["id"])
         graph.add_node(node, label=other["name"], kind="producer")
         graph.add_edge(centre, node, weight=other["shared_tracks"])

@@ -208,7 +208,9 @@ def merge(conn: Connection, into_id: int, merged_id: int, reason: str, manual: b
     conn.execute(_q("move_links"), params)
     conn.execute(_q("move_aliases"), params)
     conn.execute(_q("move_credits"), params)
+    conn.execute(_q("move_ended_credits"), params)  # their history goes with them
     conn.execute(_q("move_socials"), params)
+    conn.execute(_q("move_ended_socials"), params)
     _, _, genius_id, musicbrainz_id = rows[merged_id]
     conn.execute(_q("delete_producer"), {"producer_id": merged_id})
     _, _, own_genius, own_mb = rows[into_id]
@@ -241,6 +243,7 @@ def split(conn: Connection, producer_id: int) -> list[int]:
                                                            **_source_ids(source, external_id)})[0])
         moved = {"into_id": new_id, "from_id": producer_id, "source": source, "external_id": external_id}
         conn.execute(_q("move_credits_of_identity"), moved)
+        conn.execute(_q("move_ended_credits_of_identity"), moved)
         conn.execute(_q("move_aliases_of_identity"), moved)
         _link(conn, source, external_id, new_id, name, f"split by hand from {row[1]!r}", manual=True)
         created.append(new_id)

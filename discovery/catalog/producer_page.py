@@ -16,6 +16,7 @@ from psycopg.rows import dict_row
 from discovery.catalog import identity
 from discovery.catalog.report import EVIDENCE_KEYS, ArtistNotKnown, credit_shape, evidence_cells
 from discovery.catalog.roles import per_track
+from discovery.escaping import csv_row, terminal
 from discovery.pgmq.sql import queries
 
 SOCIAL_KEYS = ("instagram", "twitter", "facebook", "instagram_followers", "instagram_verified")
@@ -116,11 +117,11 @@ def as_csv(page: dict[str, Any]) -> str:
     writer.writerow(CSV_COLUMNS)
     producer = page["producer"]
     for credit in page["credits"]:
-        writer.writerow([
+        writer.writerow(csv_row([
             producer["name"], producer["genius_id"], producer["musicbrainz_id"], " & ".join(credit["artists"]),
             credit["spotify_track_id"], credit["track"], credit["album"], credit["role"], credit["source"],
             credit["confidence"], *evidence_cells(credit),
-        ])
+        ]))
     return out.getvalue()
 
 
@@ -133,23 +134,24 @@ def as_table(page: dict[str, Any]) -> Any:
     producer = page["producer"]
     socials = producer["socials"]
     handles = ", ".join(f"{key} @{socials[key]}" for key in ("instagram", "twitter", "facebook") if socials[key])
-    tracks = Table(title=f"{producer['name']} — Genius {producer['genius_id'] or '—'}, MusicBrainz "
-                   f"{producer['musicbrainz_id'] or '—'}" + (f", {handles}" if handles else ""))
+    tracks = Table(title=terminal(f"{producer['name']} — Genius {producer['genius_id'] or '—'}, MusicBrainz "
+                                  f"{producer['musicbrainz_id'] or '—'}" + (f", {handles}" if handles else "")))
     for column in ("Artists", "Album", "Track", "Spotify track", "Roles", "Sources"):
         tracks.add_column(column)
     for entry in per_track(page["credits"]):
-        tracks.add_row(" & ".join(entry["artists"]), entry["album"], entry["track"], entry["spotify_track_id"],
-                       ", ".join(entry["roles"]), ", ".join(entry["sources"]))
+        tracks.add_row(*(terminal(cell) for cell in (
+            " & ".join(entry["artists"]), entry["album"], entry["track"], entry["spotify_track_id"],
+            ", ".join(entry["roles"]), ", ".join(entry["sources"]))))
     artists = Table(title="Artists")
     for column in ("Artist", "Spotify id", "Tracks"):
         artists.add_column(column)
     for artist in page["artists"]:
-        artists.add_row(artist["name"], artist["spotify_id"], str(artist["tracks"]))
+        artists.add_row(terminal(artist["name"]), terminal(artist["spotify_id"]), str(artist["tracks"]))
     collaborators = Table(title="Collaborators")
     for column in ("Producer", "Shared tracks"):
         collaborators.add_column(column)
     for other in page["collaborators"]:
-        collaborators.add_row(other["name"], str(other["shared_tracks"]))
+        collaborators.add_row(terminal(other["name"]), str(other["shared_tracks"]))
     return Group(tracks, artists, collaborators)
 
 

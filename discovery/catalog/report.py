@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, LiteralString
 
@@ -12,6 +13,7 @@ import psycopg
 
 from discovery.catalog import artist_outcomes
 from discovery.catalog.roles import strongest_first
+from discovery.escaping import csv_row, terminal, without_controls
 from discovery.pgmq.sql import queries
 
 
@@ -114,12 +116,12 @@ def as_csv(report: dict[str, Any]) -> str:
     for producer in report["producers"]:
         socials = producer["socials"]
         for credit in producer["credits"]:
-            writer.writerow([
+            writer.writerow(csv_row([
                 report["artist"]["name"], producer["name"], producer["genius_id"], producer["musicbrainz_id"],
                 credit["spotify_track_id"], credit["track"], credit["album"], credit["role"], credit["source"],
                 credit["confidence"], socials["instagram"], socials["instagram_followers"], socials["twitter"],
                 socials["facebook"], *evidence_cells(credit),
-            ])
+            ]))
     return out.getvalue()
 
 
@@ -139,6 +141,8 @@ def evidence_short(credits: list[dict[str, Any]]) -> str:
 
 
 SONGS_SHOWN = 3
+# An Instagram handle that may become a link: letters, digits, dots and underscores.
+HANDLE = re.compile(r"[A-Za-z0-9._]{1,30}")
 
 
 def as_table(report: dict[str, Any]) -> Any:
@@ -150,7 +154,7 @@ def as_table(report: dict[str, Any]) -> Any:
 
     artist = report["artist"]
     table = Table(
-        title=f"{artist['name']} — {report['albums']} albums, {report['tracks']} tracks, "
+        title=f"{terminal(artist['name'])} — {report['albums']} albums, {report['tracks']} tracks, "
         f"{len(report['producers'])} producers"
     )
     # Names, roles and handles are never broken across lines; songs and links may wrap.
@@ -163,23 +167,26 @@ def as_table(report: dict[str, Any]) -> Any:
         songs = producer.get("songs") or sorted({credit["track"] for credit in producer["credits"]})
         shown = ", ".join(songs[:SONGS_SHOWN]) + (f" +{len(songs) - SONGS_SHOWN} more" if len(songs) > SONGS_SHOWN else "")
         instagram = socials["instagram"]
+        link = f"link https://www.instagram.com/{instagram}/" if instagram and HANDLE.fullmatch(instagram) else ""
         table.add_row(
-            producer["name"],
-            _roles(producer),
-            shown,
-            str(producer.get("recordings", len(producer["credits"]))),
-            ", ".join(sorted({credit["source"] for credit in producer["credits"]})),
-            evidence_short(producer["credits"]),
-            Text(f"@{instagram}", style=f"link https://www.instagram.com/{instagram}/") if instagram else "—",
-            producer.get("genius_url") or "—",
-            ", ".join(_elsewhere(socials)) or "—",
+            *(terminal(cell) for cell in (
+                producer["name"],
+                _roles(producer),
+                shown,
+                str(producer.get("recordings", len(producer["credits"]))),
+                ", ".join(sorted({credit["source"] for credit in producer["credits"]})),
+                evidence_short(producer["credits"]),
+            )),
+            Text(without_controls(f"@{instagram}"), style=link) if instagram else "—",
+            terminal(producer.get("genius_url") or "—"),
+            terminal(", ".join(_elsewhere(socials)) or "—"),
         )
     notes = []
     if report.get("no_albums_or_singles"):
         notes.append(Text("This artist has no albums or singles on Spotify."))
     if report.get("alternatives"):
         others = ", ".join(f"{item['name']} ({item['id']})" for item in report["alternatives"])
-        notes.append(Text(f"Other Spotify artists with this name: {others}"))
+        notes.append(Text(without_controls(f"Other Spotify artists with this name: {others}")))
     return Group(table, *notes) if notes else table
 
 

@@ -12,7 +12,7 @@ from typing import Any, LiteralString
 from psycopg import Connection
 from psycopg.types.json import Jsonb
 
-from discovery.catalog import identity
+from discovery.catalog import history, identity
 from discovery.catalog.credits import Credit, confidence
 from discovery.catalog.evidence import Evidence
 from discovery.pgmq.sql import queries, query
@@ -73,6 +73,13 @@ def upsert_album(conn: Connection, album: Mapping[str, Any], artist_spotify_id: 
     ).fetchone()
     assert row is not None  # an upsert always returns its row
     return StoredAlbum(bool(row[0]), str(row[1]))
+
+
+def known_albums(conn: Connection, spotify_ids: list[str]) -> set[str]:
+    """Which of these albums are stored already."""
+    if not spotify_ids:
+        return set()
+    return {str(row[0]) for row in conn.execute(_q("known_albums"), {"spotify_ids": spotify_ids})}
 
 
 def link_album_artist(conn: Connection, album: Mapping[str, Any], artist_spotify_id: str) -> bool:
@@ -151,9 +158,12 @@ def lock_recording(conn: Connection, recording_key: str) -> None:
 
 
 def mark_recording_identified(conn: Connection, recording_key: str, genius_song_id: int | None, source: str | None) -> None:
+    """Identified now (credited by `source`, or by nobody); when to identify it again follows
+    catalog/history's rule."""
     conn.execute(
         _q("mark_recording_identified"),
-        {"recording_key": recording_key, "genius_song_id": genius_song_id, "credit_source": source},
+        {"recording_key": recording_key, "genius_song_id": genius_song_id, "credit_source": source,
+         **history.schedule_params()},
     )
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import pybreaker
 import redis
@@ -88,23 +89,37 @@ def _deadline_key(api: str) -> str:
     return DEADLINE_KEY.format(api=api)
 
 
-def _breaker_key(api: str, field: str) -> str:
+def breaker_key(api: str, field: str) -> str:
     """pybreaker's own Redis key for one field of an API's breaker."""
     return f"{BREAKER_NAMESPACE.format(api=api)}:pybreaker:{field}"
 
 
 def breaker_state(client: redis.Redis, api: str) -> tuple[str, int | None]:
     """pybreaker's shared state for an API ("closed" when it never opened) and when it opened."""
-    state, opened_at = client.mget(_breaker_key(api, "state"), _breaker_key(api, "opened_at"))
+    state, opened_at = client.mget(breaker_key(api, "state"), breaker_key(api, "opened_at"))
     return (text(state) if state else pybreaker.STATE_CLOSED, int(opened_at) if opened_at else None)
+
+
+_HOLD_FIELDS = ["until", "kind", "credential", "reason"]
+
+
+def _hold_of(raw: list[Any]) -> Hold | None:
+    if raw[0] is None:
+        return None
+    return Hold(float(raw[0]), text(raw[1] or b"breaker"), text(raw[2] or b""), text(raw[3] or b""))
 
 
 def stored_hold(client: redis.Redis, api: str) -> Hold | None:
     """The API's deadline as stored, ahead or not."""
-    raw = client.hmget(_deadline_key(api), ["until", "kind", "credential", "reason"])
-    if raw[0] is None:
-        return None
-    return Hold(float(raw[0]), text(raw[1] or b"breaker"), text(raw[2] or b""), text(raw[3] or b""))
+    return _hold_of(client.hmget(_deadline_key(api), _HOLD_FIELDS))
+
+
+def stored_holds(client: redis.Redis, apis: list[str]) -> dict[str, Hold | None]:
+    """Each API's deadline as stored, read in one round trip."""
+    pipe = client.pipeline(transaction=False)
+    for api in apis:
+        pipe.hmget(_deadline_key(api), _HOLD_FIELDS)
+    return {api: _hold_of(raw) for api, raw in zip(apis, pipe.execute(), strict=True)}
 
 
 def read_hold(client: redis.Redis, api: str) -> Hold | None:
@@ -176,6 +191,47 @@ class _DeadlineOnOpen(pybreaker.CircuitBreakerListener):
         )
 
 
+class PrimedRedisStorage(pybreaker.CircuitRedisStorage):
+    """pybreaker's Redis storage, which may be told the state and failure count just read with
+    the call's other checks (clients/guard: one round trip before a send). The next state read
+    then costs no GET, and a success after no failures writes no zero over a zero. Each primed
+    value is used once, by the thread that primed it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._primed = threading.local()
+
+    def prime(self, state: str, failures: int) -> None:
+        self._primed.state = state
+        self._primed.failures = failures
+
+    def unprime(self) -> None:
+        self._primed.state = self._primed.failures = None
+
+    @property
+    def state(self) -> str:
+        state: str | None = getattr(self._primed, "state", None)
+        if state is None:
+            return str(super().state)
+        self._primed.state = None
+        return state
+
+    @state.setter
+    def state(self, state: str) -> None:
+        self.unprime()
+        pybreaker.CircuitRedisStorage.state.fset(self, state)  # type: ignore[attr-defined]
+
+    def reset_counter(self) -> None:
+        failures: int | None = getattr(self._primed, "failures", None)
+        self._primed.failures = None
+        if failures != 0:
+            super().reset_counter()
+
+    def increment_counter(self) -> None:
+        self.unprime()
+        super().increment_counter()
+
+
 class ApiBreaker:
     """The cluster-wide breaker of one API, and its deadline."""
 
@@ -187,8 +243,9 @@ class ApiBreaker:
         self.credential = credential
         # Set when a hold for another credential was ignored: our first success clears it.
         self.foreign_hold_seen = False
+        self.redis_url = redis_url
         self._redis = shared_redis(redis_url)
-        storage = pybreaker.CircuitRedisStorage(
+        self.storage = PrimedRedisStorage(
             pybreaker.STATE_CLOSED, self._redis, namespace=BREAKER_NAMESPACE.format(api=api)
         )
         self._breaker = pybreaker.CircuitBreaker(
@@ -199,7 +256,7 @@ class ApiBreaker:
             # the half-open trial would reopen the breaker for its whole reset instead.
             exclude=[PermanentError, RateLimited, QuotaExhausted, ServiceRefused],
             listeners=[_DeadlineOnOpen(api, self._redis)],
-            state_storage=storage,
+            state_storage=self.storage,
             name=api,
             # The caller should see why it failed (a quota, a 503), not pybreaker's own error.
             throw_new_error_on_trip=False,
@@ -211,7 +268,10 @@ class ApiBreaker:
 
     def check(self) -> None:
         """Raise the error a call would get now without sending anything, if any."""
-        hold = stored_hold(self._redis, self.api)
+        self.check_hold(stored_hold(self._redis, self.api))
+
+    def check_hold(self, hold: Hold | None) -> None:
+        """`check` for the API's stored deadline `hold`, read by the caller."""
         if hold is not None and hold.kind in RECHECKED_KINDS and (hold.remaining_s <= 0 or not applies(hold, self.credential)):
             # A refusal of another credential, or one whose recheck this call is: a success
             # clears it (clear_answered_credential_hold).
@@ -280,12 +340,12 @@ class ApiBreaker:
         self.hold_until(until, kind, reason)
         # pybreaker tries again at opened_at + reset_s: write opened_at so that this is `until`
         # (floored: our own deadline is exact; past or future, which its setter would not allow).
-        key = _breaker_key(self.api, "opened_at")
+        key = breaker_key(self.api, "opened_at")
         trial_at = math.floor(until - self.policy.reset_s)
         current = self._redis.get(key)
         if current is None or trial_at > int(current):
             self._redis.set(key, trial_at)
-        self._redis.set(_breaker_key(self.api, "state"), pybreaker.STATE_OPEN)
+        self._redis.set(breaker_key(self.api, "state"), pybreaker.STATE_OPEN)
         logger.warning(
             "%s breaker opened until %.0f (%s)",
             self.api,
@@ -307,9 +367,11 @@ def open_breakers(
 
         redis_url = get_settings().redis_url
     client = shared_redis(redis_url)
+    names = list(apis)
     paused: dict[str, float] = {}
-    for api in apis:
-        hold = read_hold(client, api)
-        if hold is not None and applies(hold, None if credentials is None else credentials.get(api, "")):
+    for api, hold in stored_holds(client, names).items():
+        if hold is not None and hold.until > time.time() and applies(
+            hold, None if credentials is None else credentials.get(api, "")
+        ):
             paused[api] = hold.remaining_s
     return paused

@@ -17,12 +17,12 @@ import json
 import logging
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 import requests
 from requests_cache import DO_NOT_CACHE
-from requests_cache.backends.redis import RedisCache
+from requests_cache.backends.redis import RedisCache, RedisDict, RedisHashDict
 from requests_cache.models.response import CachedResponse
 
 from discovery.exceptions import ConfigurationError
@@ -91,8 +91,14 @@ ENDPOINTS: dict[str, tuple[tuple[re.Pattern[str], str | None], ...]] = {
 }
 
 
-def parse_ttls(text: str) -> dict[str, int]:
-    """DEFAULT_TTLS_S with DISCOVERY_CACHE_TTLS ("genius=86400,spotify.search=3600") applied."""
+# Listings: what a refresh checks for change. Kept for less than the refresh cadence (half of it
+# at most), so a listing is never older than the refresh that should have seen a change.
+LISTINGS = ("spotify.search", "spotify.artist", "spotify.artist_albums")
+
+
+def parse_ttls(text: str, cadence_s: float | None = None) -> dict[str, int]:
+    """DEFAULT_TTLS_S with DISCOVERY_CACHE_TTLS ("genius=86400,spotify.search=3600") applied, the
+    LISTINGS capped at half the refresh cadence `cadence_s`."""
     ttls = dict(DEFAULT_TTLS_S)
     for name, value in parse_pairs(text, "DISCOVERY_CACHE_TTLS").items():
         if name not in DEFAULT_TTLS_S:
@@ -102,6 +108,9 @@ def parse_ttls(text: str) -> dict[str, int]:
         if not value.isdigit():
             raise ConfigurationError(f"DISCOVERY_CACHE_TTLS: {name}={value!r} is not whole seconds")
         ttls[name] = int(value)
+    if cadence_s is not None:
+        for name in LISTINGS:
+            ttls[name] = min(ttls[name], int(cadence_s // 2))
     return ttls
 
 
@@ -131,8 +140,20 @@ class SlimRedisCache(RedisCache):
     """
 
     def get_response(self, key: str, default: CachedResponse | None = None) -> CachedResponse | None:
+        # The response and the redirect alias requests-cache would look up after a miss, read
+        # in one round trip; only an alias found costs a second.
         try:
-            return super().get_response(key, default)
+            responses, redirects = cast(RedisDict, self.responses), cast(RedisHashDict, self.redirects)
+            pipe = responses.connection.pipeline(transaction=False)
+            pipe.get(responses._bkey(key))
+            pipe.hget(redirects._hash_key, key.encode())
+            raw, alias = pipe.execute()
+            if raw is None:
+                return default if alias is None else super().get_response(key, default)
+            response: CachedResponse | None = self.responses.deserialize(key, raw)
+            return default if response is None else response
+        except (AttributeError, KeyError):
+            return default
         except redis.RedisError as error:
             _cache_unavailable("read", error)
             return default

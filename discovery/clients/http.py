@@ -23,8 +23,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests_cache import DO_NOT_CACHE, CachedSession
 
+from discovery.clients import budget
 from discovery.clients.breakers import ApiBreaker
 from discovery.clients.cache import IGNORED_PARAMETERS, count_lookup, expiry_s, redis_backend
+from discovery.clients.environment import SettledEnvironment
+from discovery.clients.guard import CallGuard
 from discovery.clients.ratelimit import SharedRateLimit
 from discovery.clients.redis_pool import shared_redis
 from discovery.clients.refusals import (
@@ -33,6 +36,7 @@ from discovery.clients.refusals import (
     overload_reason,
     service_refusal,
 )
+from discovery.clients.response_cap import MAX_RESPONSE_BYTES, read_capped
 from discovery.exceptions import (
     BadRequest,
     BadResponse,
@@ -144,9 +148,8 @@ class GuardedAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]  # requests' keywords pass on as **kwargs
         guard = self.session
-        guard.breaker.check()
-        if guard.rate_limit is not None:
-            guard.rate_limit.acquire()
+        guard.guard.before_send()
+        budget.take(guard.api)  # refresh work only: a unit of today's refresh budget
         response: requests.Response = guard.breaker.call(self._send_with_retries, request, kwargs)
         if guard.breaker.foreign_hold_seen and response.status_code < 400:
             guard.breaker.clear_answered_credential_hold()
@@ -176,7 +179,8 @@ class GuardedAdapter(HTTPAdapter):
         """One send: the response, or the failure worth a retry (raises what is not)."""
         api = self.session.api
         try:
-            response = super().send(request, **kwargs)
+            response = super().send(request, **{**kwargs, "stream": True})
+            read_capped(response, api, self.session.max_response_bytes, self.session.body_deadline_s)
         except requests.ConnectionError as error:
             return UpstreamUnavailable(f"{api} unreachable ({type(error).__name__})")
         except requests.Timeout:
@@ -237,7 +241,7 @@ class GuardedAdapter(HTTPAdapter):
         )
 
 
-class ApiSession(CachedSession):
+class ApiSession(CachedSession, SettledEnvironment):
     """A requests session for one API; see the module docstring."""
 
     def __init__(
@@ -254,6 +258,7 @@ class ApiSession(CachedSession):
         retries: int = RETRIES,
         headers: dict[str, str] | None = None,
         credential_recheck_s: float = CREDENTIAL_RECHECK_S,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self._redis = shared_redis(redis_url)  # hit and miss counts: never evicted
         self.ttls = ttls
@@ -269,8 +274,14 @@ class ApiSession(CachedSession):
         self.base_path = urlsplit(base_url).path
         self.rate_limit = rate_limit
         self.breaker = breaker
+        self.guard = CallGuard(breaker, rate_limit)
         self.timeout_s = timeout_s
         self.credential_recheck_s = credential_recheck_s
+        # Bounds on a body (clients/response_cap): its bytes, and its whole read (the read
+        # timeout is per chunk), a few read timeouts long.
+        self.max_response_bytes = max_response_bytes
+        read_s = timeout_s[1] if isinstance(timeout_s, tuple) else timeout_s
+        self.body_deadline_s = 3 * read_s
         # A client that may recover from a 401 itself (Spotify fetches a new token) holds later.
         self.hold_on_401 = True
         self.headers.update({"User-Agent": USER_AGENT, **(headers or {})})
@@ -298,6 +309,8 @@ class ApiSession(CachedSession):
         # The session's default is "do not cache" (which also skips reading): name the expiry.
         expire = expiry_s(self.api, self._path(url), self.ttls) if method.upper() == "GET" else DO_NOT_CACHE
         kwargs["expire_after"] = expire
+        if budget.asking_fresh():  # a refresh asks the API, not the cache (and stores the answer)
+            kwargs["force_refresh"] = True
         with translating_errors(self.api):
             response: requests.Response = super().request(method, url, *args, **kwargs)
         if expire != DO_NOT_CACHE:

@@ -34,7 +34,7 @@ KEY_NAMESPACE = "discovery-rate"
 
 # limits' moving-window script, with the window (a float) apart from the key's TTL (an integer,
 # as EXPIRE wants): ARGV = timestamp, limit, window_s, amount, ttl_s.
-_ACQUIRE_MOVING_WINDOW = """
+ACQUIRE_MOVING_WINDOW = """
 local timestamp = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
@@ -52,6 +52,24 @@ end
 redis.call('ltrim', KEYS[1], 0, limit - 1)
 redis.call('expire', KEYS[1], ARGV[5])
 return true
+"""
+
+
+# For each window KEYS[i], ARGV[2i-1] = limit, ARGV[2i] = cutoff: how many of its newest `limit`
+# stamps are later than the cutoff.
+_TAKEN_SINCE = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local taken = 0
+  local cutoff = tonumber(ARGV[2 * i])
+  for _, stamp in ipairs(redis.call('lrange', key, 0, tonumber(ARGV[2 * i - 1]) - 1)) do
+    if tonumber(stamp) > cutoff then
+      taken = taken + 1
+    end
+  end
+  counts[i] = taken
+end
+return counts
 """
 
 
@@ -91,11 +109,12 @@ class _MarginRedisStorage(RedisStorage):
     def __init__(self, uri: str, margin_s: float) -> None:
         super().__init__(uri)
         self.margin_s = margin_s
-        self._acquire = self._redis().register_script(_ACQUIRE_MOVING_WINDOW)
+        self._acquire = self._redis().register_script(ACQUIRE_MOVING_WINDOW)
+        self._taken_since = self._redis().register_script(_TAKEN_SINCE)
 
     def _redis(self) -> redis.Redis:
         """limits' client as what it is, a redis-py client (get_connection's type is a narrow
-        protocol, without lrange)."""
+        protocol, without register_script)."""
         client: redis.Redis = self.storage
         return client
 
@@ -104,10 +123,14 @@ class _MarginRedisStorage(RedisStorage):
         arguments = [time.time(), limit, window_s, amount, math.ceil(window_s)]
         return bool(self._acquire([self.prefixed_key(key)], arguments))
 
-    def slot_times(self, key: str, limit: int) -> list[float]:
-        """When each request counted in the key's window was taken (newest first)."""
-        raw = self._redis().lrange(self.prefixed_key(key), 0, limit - 1)
-        return [float(stamp) for stamp in raw]
+    def taken_since(self, windows: list[tuple[str, int, float]]) -> list[int]:
+        """For each (key, limit, cutoff): how many of the requests counted in the key's window
+        were taken after the cutoff. One round trip; the stamps do not cross the wire."""
+        arguments: list[int | str] = []
+        for _, limit, cutoff in windows:
+            arguments.extend((limit, repr(cutoff)))
+        keys = [self.prefixed_key(key) for key, _, _ in windows]
+        return [int(count) for count in self._taken_since(keys, arguments)]
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         start, count = super().get_moving_window(key, limit, expiry + self.margin_s)  # type: ignore[arg-type]  # limits says int; its Lua takes a float window
@@ -122,10 +145,18 @@ class SharedRateLimit:
     ) -> None:
         self.api = api
         self.rate = rate
+        self.redis_url = redis_url
         self.max_wait_s = max_wait_s
         self._item: RateLimitItem = RateLimitItemPerSecond(rate.requests, rate.per_s)
         self._storage = _MarginRedisStorage(redis_url, window_margin_s(rate))
         self._limiter = MovingWindowRateLimiter(self._storage)
+
+    def slot_request(self) -> tuple[str, list[float | int]]:
+        """The Redis key and the arguments of `ACQUIRE_MOVING_WINDOW` that take one slot now, for
+        a caller that takes it inside a script of its own (clients/guard)."""
+        window_s = self._item.get_expiry() + self._storage.margin_s
+        key = self._storage.prefixed_key(self._item.key_for(KEY_NAMESPACE, self.api))
+        return key, [time.time(), self.rate.requests, window_s, 1, math.ceil(window_s)]
 
     def used(self) -> int:
         """Requests counted in the current window, across the cluster (reads only)."""
@@ -135,11 +166,11 @@ class SharedRateLimit:
     def free_within(self, horizon_s: float) -> int:
         """Slots free now or freeing within `horizon_s`, across the cluster (reads only): how many
         requests the window can serve soon."""
+        return free_within_each([self], horizon_s)[0]
+
+    def _window(self, horizon_s: float) -> tuple[str, int, float]:
         window_s = self.rate.per_s + window_margin_s(self.rate)
-        cutoff = time.time() + horizon_s - window_s
-        key = self._item.key_for(KEY_NAMESPACE, self.api)
-        taken = sum(1 for stamp in self._storage.slot_times(key, self.rate.requests) if stamp > cutoff)
-        return max(self.rate.requests - taken, 0)
+        return self._item.key_for(KEY_NAMESPACE, self.api), self.rate.requests, time.time() + horizon_s - window_s
 
     def next_free_s(self) -> float:
         """Seconds until the window has a free slot (0 when it has one now)."""
@@ -165,3 +196,11 @@ class SharedRateLimit:
                 raise RateLimited(self.api, round(free_in_s, 3))
             # Another process may take the slot that frees; then we look again.
             time.sleep(free_in_s)
+
+
+def free_within_each(limits: list[SharedRateLimit], horizon_s: float) -> list[int]:
+    """`free_within` of each limit (all on one Redis), read in one round trip."""
+    if not limits:
+        return []
+    taken = limits[0]._storage.taken_since([limit._window(horizon_s) for limit in limits])
+    return [max(limit.rate.requests - count, 0) for limit, count in zip(limits, taken, strict=True)]

@@ -43,11 +43,12 @@ def api_session(
         base_url,
         settings.redis_url,
         cache_url=settings.cache_url(),
-        ttls=parse_ttls(settings.discovery_cache_ttls),
+        ttls=parse_ttls(settings.discovery_cache_ttls, settings.discovery_refresh_cadence_s),
         rate_limit=SharedRateLimit(api, rate, settings.redis_url, max_wait_s=max_wait_s) if rate else None,
         breaker=ApiBreaker(api, settings.redis_url, options.get("breaker_policy"), fingerprint(api, settings)),
         timeout_s=options.get("timeout_s", DEFAULT_TIMEOUT_S),
         retries=options.get("retries", DEFAULT_RETRIES),
         headers=headers,
         credential_recheck_s=settings.discovery_credential_recheck_s,
+        max_response_bytes=settings.discovery_max_response_bytes,
     )

@@ -10,9 +10,10 @@ uses the batch endpoints (20 albums, 50 tracks) and pages of 50 where the endpoi
 development, remembered in Redis for `MODE_MEMORY_S`. Nothing else switches it: a 5xx, malformed
 JSON or another 4xx is that call's error, not a verdict on the app's quota.
 
-Page sizes are per endpoint (`PAGE_SIZES`): `artists/{id}/albums` takes at most 10 today in any
-mode. A 400 "Invalid limit" is a refusal of that request's shape: the call is asked again with 10
-and the endpoint's smaller page remembered cluster-wide (`PAGE_CAP_KEY`), never a mode change.
+Page sizes are per endpoint and quota mode (`PAGE_SIZES`): search and `artists/{id}/albums` take at
+most 10 in Development Mode and 50 in Extended Quota Mode (the 2026 spec). A 400 "Invalid limit"
+is a refusal of that request's shape: the call is asked again with 10 and the endpoint's smaller
+page remembered cluster-wide (`PAGE_CAP_KEY`), never a mode change.
 
 Every call names the market (SPOTIFY_MARKET, default US): without one Spotify lists the same
 album once per market under different ids.
@@ -64,7 +65,7 @@ ALBUM_TRACKS_PAGE = 50
 # Items per page for each paged endpoint in each mode (the 2026 spec's maximum).
 PAGE_SIZES: dict[str, dict[str, int]] = {
     "search": {"development": 10, "extended": 50},
-    "artist_albums": {"development": 10, "extended": 10},
+    "artist_albums": {"development": 10, "extended": 50},
 }
 SMALL_PAGE = 10
 PAGE_CAP_KEY = "discovery:spotify:page-cap:{endpoint}"

@@ -84,13 +84,14 @@ def seed(artist_name: str | None, spotify_id: str | None, follow: bool) -> None:
 @cli.command()
 @click.option("--artist", "artist", required=True, help="Artist name (or Spotify id) already discovered.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def report(artist: str, fmt: str) -> None:
+@click.option("--history", is_flag=True, help="Also when each credit was first seen, and the credits that ended.")
+def report(artist: str, fmt: str, history: bool) -> None:
     """Print what is known about an artist's producers."""
     from discovery.ops import environment
     from discovery.settings import get_settings
 
     environment.require(get_settings())
-    _print_report(artist, fmt)
+    _print_report(artist, fmt, history)
 
 
 @cli.command()
@@ -140,7 +141,7 @@ def demo(
         raise click.ClickException("no artist was discovered")
 
 
-def _print_report(artist: str, fmt: str) -> None:
+def _print_report(artist: str, fmt: str, history: bool = False) -> None:
     from discovery.catalog import report as reports
     from discovery.settings import get_settings
 
@@ -148,7 +149,11 @@ def _print_report(artist: str, fmt: str) -> None:
         found = reports.build(get_settings().database_url, artist)
     except reports.ArtistNotKnown as error:
         raise click.ClickException(str(error)) from None
-    if fmt == "json":
+    if history:
+        from discovery.ops import freshness
+
+        freshness.print_report_with_history(found, fmt)
+    elif fmt == "json":
         click.echo(reports.as_json(found))
     elif fmt == "csv":
         click.echo(reports.as_csv(found), nl=False)
@@ -181,6 +186,12 @@ from discovery.ops import producers  # noqa: E402  (a producer's page, search, g
 cli.add_command(producers.producer)
 cli.add_command(producers.producers)
 cli.add_command(producers.graph)
+
+from discovery.ops import freshness  # noqa: E402  (watched artists, refresh, what changed)
+
+cli.add_command(freshness.watch)
+cli.add_command(freshness.refresh_command)
+cli.add_command(freshness.changes)
 
 from discovery.ops import dev  # noqa: E402  (embedded services for development)
 

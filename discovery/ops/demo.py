@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from psycopg.conninfo import make_conninfo
 
+from discovery.escaping import terminal
 from discovery.exceptions import EnvironmentProblem
 from discovery.local import services
 from discovery.local.processes import DISCOVERY, Supervisor, free_port, wait_for
@@ -195,7 +196,7 @@ def _discover(
     reports = []
     for item in last:
         if item.spotify_id is None:
-            console.print(f"[red]{item.line()}[/red]")
+            console.print(f"[red]{terminal(item.line())}[/red]")
             continue
         found = report.build(settings.database_url, item.spotify_id)
         reports.append(found)

@@ -158,6 +158,12 @@ def _replay_one(conn: psycopg.Connection, dead: DeadLetter) -> int | None:
     with conn.transaction():
         # Archive first: it locks and removes the row, so a concurrent replay of the same dead
         # letter waits here and then finds nothing to archive, and sends nothing.
+        if dead.message is None:  # its original is past the message bounds: replaying it is refusing it again
+            logger.warning(
+                "%s dead letter %s not replayed: its message is past the bounds", dead.queue, dead.msg_id,
+                extra={"action": "dead_letter_not_replayed", "queue": dead.queue, "dlq_msg_id": dead.msg_id},
+            )
+            return None
         if not queues.archive(conn, dlq_name(dead.queue), dead.msg_id):
             return None
         new_msg_id = queues.send(conn, dead.queue, dead.message)

@@ -1,5 +1,8 @@
 """`discovery exporter`: Prometheus metrics for what Flower cannot see, read from Postgres on
-every scrape (a custom collector: nothing is cached, so any number of exporters agree).
+every scrape (a custom collector), except the coverage counts: they read every track, so they are
+read at most once per COVERAGE_EVERY_S and reused in between, and a scraper (or anyone who can
+reach the port: it has no login and listens on 127.0.0.1 by default) cannot load the database
+faster than that.
 
 - every PGMQ queue's and DLQ's depth, visible messages, oldest message age, messages ever sent;
 - bridge batch throughput (batches, messages read, dispatched, dead-lettered, time spent);
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 from wsgiref.simple_server import WSGIServer
@@ -32,14 +36,28 @@ logger = logging.getLogger(__name__)
 DEFAULT_PORT = 9808
 DEFAULT_HOST = "127.0.0.1"
 CONNECT_TIMEOUT_S = 5
+COVERAGE_EVERY_S = 60.0
 
 
 class QueueCollector(Collector):
     """Reads PGMQ's metrics, queue_metrics and worker_issues on each scrape."""
 
-    def __init__(self, database_url: str, ticks_s: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, database_url: str, ticks_s: dict[str, float] | None = None, coverage_every_s: float = COVERAGE_EVERY_S
+    ) -> None:
         self.database_url = database_url
         self.ticks_s = ticks_s if ticks_s is not None else dict(DEFAULT_INTERVALS_S)
+        self.coverage_every_s = coverage_every_s
+        self._coverage: tuple[float, dict[str, Any]] | None = None
+        self._coverage_lock = threading.Lock()
+
+    def _coverage_totals(self, conn: psycopg.Connection) -> dict[str, Any]:
+        """coverage.totals, read again only once the last reading is coverage_every_s old."""
+        with self._coverage_lock:
+            now = time.monotonic()
+            if self._coverage is None or now - self._coverage[0] >= self.coverage_every_s:
+                self._coverage = (now, coverage.totals(conn))
+            return self._coverage[1]
 
     def collect(self) -> Iterator[Any]:
         up = GaugeMetricFamily("discovery_exporter_up", "1 when Postgres answered this scrape")
@@ -47,7 +65,10 @@ class QueueCollector(Collector):
             with psycopg.connect(
                 self.database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
             ) as conn:
-                families = list(_families(conn)) + list(_waiting_families(conn, self.ticks_s))
+                families = [
+                    *_families(conn), *_waiting_families(conn, self.ticks_s),
+                    *_coverage_families(self._coverage_totals(conn)),
+                ]
         except psycopg.Error as error:
             logger.warning(
                 "exporter could not read Postgres: %s",
@@ -91,7 +112,6 @@ def _families(conn: psycopg.Connection) -> Iterator[Any]:
     for (queue, error_type), count in sorted(retention.issue_totals(conn).items()):
         issues.add_metric([queue, error_type], count)
     yield issues
-    yield from _coverage_families(coverage.totals(conn))
 
 
 def _coverage_families(totals: dict[str, Any]) -> Iterator[Any]:

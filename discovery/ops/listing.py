@@ -9,6 +9,7 @@ import psycopg
 from psycopg import IsolationLevel
 
 from discovery.catalog import artist_outcomes
+from discovery.escaping import terminal
 from discovery.ops import progress
 
 
@@ -46,8 +47,8 @@ def as_table(rows: list[dict[str, Any]]) -> Any:
         table.add_column(column)
     for row in rows:
         table.add_row(
-            row["artist"],
-            row["searched_as"] if row["searched_as"] != row["artist"] else "",
+            terminal(row["artist"]),
+            terminal(row["searched_as"]) if row["searched_as"] != row["artist"] else "",
             row["state"] + (f" ({row['waiting']} waiting)" if row["waiting"] else "")
             + (f", {row['failed']} failed" if row["failed"] else ""),
             str(row["albums"]),

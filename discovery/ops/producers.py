@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from discovery.escaping import csv_cell, terminal
 from discovery.ops import producers_cli
 from discovery.settings import get_settings
 
@@ -82,7 +83,7 @@ def producers(ctx: click.Context, artist: str | None, text: str | None, sort: st
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=["id", "name", "genius_id", "musicbrainz_id", "credits", "tracks"])
         writer.writeheader()
-        writer.writerows(found)
+        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in found)
         click.echo(out.getvalue(), nl=False)
         return
     from rich.console import Console
@@ -92,7 +93,7 @@ def producers(ctx: click.Context, artist: str | None, text: str | None, sort: st
     for column in ("Producer", "Genius id", "MusicBrainz id", "Credits", "Tracks"):
         table.add_column(column)
     for row in found:
-        table.add_row(row["name"], str(row["genius_id"] or "—"), row["musicbrainz_id"] or "—",
+        table.add_row(terminal(row["name"]), str(row["genius_id"] or "—"), terminal(row["musicbrainz_id"] or "—"),
                       str(row["credits"]), str(row["tracks"]))
     Console(width=max(Console().width, 120)).print(table)
 

@@ -20,6 +20,7 @@ import psycopg
 from psycopg import IsolationLevel
 
 from discovery.catalog import artist_outcomes
+from discovery.escaping import without_controls
 from discovery.pgmq import queues, records
 from discovery.pgmq.sql import queries
 from discovery.settings import APIS
@@ -145,7 +146,8 @@ def _work_keys(
     ]
 
 
-def _paused(redis_url: str) -> str:
+def paused_apis(redis_url: str) -> str:
+    """The APIs held right now and for how long, in words ("" when none, or when Redis cannot say)."""
     try:
         from discovery.clients.breakers import read_hold
         from discovery.clients.redis_pool import shared_redis
@@ -193,7 +195,7 @@ def follow(
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
 
         def take() -> list[Snapshot]:
-            paused = _paused(redis_url)
+            paused = paused_apis(redis_url)
             elapsed = time.monotonic() - started
             with conn.transaction():
                 looks = [snapshot(conn, seed.msg_id, seed.name, seed.spotify_id, paused) for seed in seeds]
@@ -218,7 +220,7 @@ def follow(
         printed: dict[int, str] = {}
         while True:
             for seed, item in zip(seeds, current, strict=True):
-                line = item.line()
+                line = without_controls(item.line())  # names from outside, to a terminal or a pipe
                 # The elapsed time alone changing is not news on a pipe.
                 key = line.replace(f"({_duration(item.elapsed_s)})", "")
                 if printed.get(seed.msg_id) != key:
@@ -234,7 +236,7 @@ def _render(current: list[Snapshot]) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    return Group(*(Text(item.line()) for item in current))
+    return Group(*(Text(without_controls(item.line())) for item in current))
 
 
 def _duration(seconds: float) -> str:

@@ -3,11 +3,19 @@ once with an error naming the bad field; it is never retried."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from discovery.exceptions import InvalidMessage
+
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# A Postgres bigint: an id past it would pass validation and fail later in Postgres.
+MAX_BIGINT = 2**63 - 1
+# The longest name (track, artist, producer) a message carries; a worker cuts a longer one from
+# an API and records it (workers/base.bounded_name).
+NAME_LIMIT = 1000
 
 
 class _Message(BaseModel):
@@ -15,9 +23,25 @@ class _Message(BaseModel):
     model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
 
 
-class ArtistDiscovery(_Message):
+class _Refreshable(_Message):
+    # Refresh work (catalog/refresh): asks the APIs rather than the cache, within the daily
+    # refresh budget (clients/budget); passed on to the messages it sends.
+    refresh: bool = False
+
+
+class ArtistDiscovery(_Refreshable):
     artistId: str | None = Field(default=None, min_length=1, max_length=64)
     artistName: str | None = Field(default=None, min_length=1, max_length=200)
+    # Watch the artist once found (catalog/watching); unset: DISCOVERY_WATCH_SEEDED decides.
+    watch: bool | None = None
+
+    @field_validator("artistName")
+    @classmethod
+    def _no_controls(cls, value: str | None) -> str | None:
+        # As start_artist_discovery refuses them (0061), for messages sent around it.
+        if value is not None and CONTROLS.search(value):
+            raise ValueError("must not contain control characters")
+        return value
 
     @model_validator(mode="after")
     def _needs_id_or_name(self) -> ArtistDiscovery:
@@ -26,38 +50,38 @@ class ArtistDiscovery(_Message):
         return self
 
 
-class AlbumDiscovery(_Message):
+class AlbumDiscovery(_Refreshable):
     artistId: str = Field(min_length=1, max_length=64)
     offset: int = Field(default=0, ge=0)
 
 
-class TrackDiscovery(_Message):
+class TrackDiscovery(_Refreshable):
     albumId: str = Field(min_length=1, max_length=64)
     artistId: str = Field(min_length=1, max_length=64)
-    albumName: str = Field(default="", max_length=1000)
+    albumName: str = Field(default="", max_length=NAME_LIMIT)
     offset: int = Field(default=0, ge=0)
 
 
-class ProducerIdentification(_Message):
+class ProducerIdentification(_Refreshable):
     """One recording: identified once, its credits applied to every track carrying it."""
 
     recordingKey: str = Field(min_length=1, max_length=1200)
     trackId: str = Field(min_length=1, max_length=64)
-    trackName: str = Field(min_length=1, max_length=1000)
+    trackName: str = Field(min_length=1, max_length=NAME_LIMIT)
     artistId: str = Field(min_length=1, max_length=64)
-    artistName: str = Field(default="", max_length=1000)
+    artistName: str = Field(default="", max_length=NAME_LIMIT)
     isrc: str | None = Field(default=None, min_length=1, max_length=32)
     # What the Genius page is weighed against (catalog/page_evidence); absent from older messages.
-    trackArtists: list[str] = Field(default_factory=list, max_length=50)
-    albumName: str = Field(default="", max_length=1000)
+    trackArtists: list[Annotated[str, Field(max_length=NAME_LIMIT)]] = Field(default_factory=list, max_length=50)
+    albumName: str = Field(default="", max_length=NAME_LIMIT)
     albumReleaseDate: str = Field(default="", max_length=10)
 
 
-class SocialEnrichment(_Message):
+class SocialEnrichment(_Refreshable):
     # The producer worker also says which `identities` the producer had when asked (a producer
     # that gains one is asked again); the social worker reads the ids from the database.
-    producerId: int = Field(ge=1)
-    producerName: str = Field(min_length=1, max_length=1000)
+    producerId: int = Field(ge=1, le=MAX_BIGINT)
+    producerName: str = Field(min_length=1, max_length=NAME_LIMIT)
 
 
 MODELS: dict[str, type[_Message]] = {

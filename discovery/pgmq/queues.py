@@ -14,6 +14,7 @@ from typing import Any
 from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
 
+from discovery.pgmq.decoding import DEFAULT_BOUNDS, Bounds, decode
 from discovery.pgmq.sql import queries, query
 from discovery.settings import dlq_name
 
@@ -27,6 +28,7 @@ class Delivery:
     read_ct: int
     message: Any
     enqueued_at: datetime | None = None
+    refused: str | None = None  # why the message could not be decoded within bounds (pgmq/decoding)
 
 
 def send(conn: Connection, queue: str, message: dict[str, Any], delay_s: int = 0) -> int:
@@ -42,10 +44,15 @@ def send_batch(conn: Connection, queue: str, messages: list[dict[str, Any]]) -> 
     return [int(row[0]) for row in rows]
 
 
-def read(conn: Connection, queue: str, vt_s: int, qty: int) -> list[Delivery]:
-    """pgmq.read: take up to `qty` visible messages and hide them for `vt_s` seconds."""
-    rows = conn.execute(query("read"), {"queue": queue, "vt_s": vt_s, "qty": qty}).fetchall()
-    return [Delivery(queue, msg_id, read_ct, message, enqueued_at) for msg_id, read_ct, enqueued_at, message in rows]
+def read(conn: Connection, queue: str, vt_s: int, qty: int, bounds: Bounds = DEFAULT_BOUNDS) -> list[Delivery]:
+    """pgmq.read: take up to `qty` visible messages and hide them for `vt_s` seconds. A message
+    past `bounds` (bytes, nesting) is a Delivery with no message and the reason it was refused."""
+    params = {"queue": queue, "vt_s": vt_s, "qty": qty, "max_bytes": bounds.max_bytes}
+    deliveries = []
+    for msg_id, read_ct, enqueued_at, text, size in conn.execute(query("read"), params).fetchall():
+        decoded = decode(text, int(size), bounds)
+        deliveries.append(Delivery(queue, msg_id, read_ct, decoded.value, enqueued_at, decoded.refused))
+    return deliveries
 
 
 def archive(conn: Connection, queue: str, msg_id: int) -> bool:
@@ -109,7 +116,7 @@ def dead_letter(
 
 @dataclass(frozen=True)
 class QueueMetrics:
-    """pgmq.metrics_all() for one queue (work queue or DLQ)."""
+    """pgmq.metrics() for one queue (work queue or DLQ)."""
 
     queue: str
     length: int
@@ -120,7 +127,8 @@ class QueueMetrics:
 
 
 def metrics(conn: Connection) -> dict[str, QueueMetrics]:
-    """pgmq.metrics_all: every PGMQ queue's size, visible part, message ages and total sent."""
+    """pgmq.metrics of every PGMQ queue this role may read (the worker role: this project's):
+    size, visible part, message ages and total sent."""
     return {
         name: QueueMetrics(
             name,
@@ -144,6 +152,7 @@ class DeadRow:
     message: Any
     first_failure_at: datetime | None
     last_failure_at: datetime | None
+    refused: str | None = None  # why the original message is past the bounds (then message holds no original)
 
 
 def dead_letters(
@@ -156,12 +165,18 @@ def dead_letters(
     """The messages in each queue's DLQ (only `msg_ids` when given; only those dead-lettered more
     than `older_than_s` ago when given), oldest first per queue. Reads only: no read_ct changes."""
     wanted = None if msg_ids is None else list(msg_ids)
+    # A DLQ wrapper adds one level and a reason to the original message's bounds.
+    bounds = Bounds(DEFAULT_BOUNDS.max_bytes * 2 + 16384, DEFAULT_BOUNDS.max_depth + 1)
     found: list[DeadRow] = []
     for queue in queues:
-        rows = conn.execute(
-            _on("dead_letters", queue), {"queue": queue, "msg_ids": wanted, "older_than_s": older_than_s}
-        ).fetchall()
-        found.extend(DeadRow(queue, *row) for row in rows)
+        params = {"queue": queue, "msg_ids": wanted, "older_than_s": older_than_s, "max_bytes": bounds.max_bytes}
+        for msg_id, enqueued_at, text, size, wrapper, first, last in conn.execute(_on("dead_letters", queue), params):
+            decoded = decode(text, int(size), bounds)
+            message = decoded.value
+            if decoded.refused is not None:  # keep the wrapper (reason, attempts), without the original
+                kept = decode(wrapper, len(wrapper.encode()), bounds).value
+                message = {**(kept if isinstance(kept, dict) else {}), "message": None}
+            found.append(DeadRow(queue, msg_id, enqueued_at, message, first, last, decoded.refused))
     return found
 
 

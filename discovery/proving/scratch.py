@@ -7,9 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
 import redis
-from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from discovery.pgmq import migrations
@@ -19,16 +17,14 @@ CLAIM_KEY = "discovery-scratch:claimed-by"
 
 @contextmanager
 def database(server_url: str, prefix: str = "discovery_scratch") -> Iterator[str]:
-    """A new migrated database on the server of `server_url`; dropped afterwards."""
+    """A new migrated database on the server of `server_url`; dropped afterwards, with its roles."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = make_conninfo(server_url, dbname=name)
-    admin_url = make_conninfo(server_url, dbname="postgres")
     try:
         migrations.migrate(url, create_db=True)  # inside: interrupted while migrating, it is dropped too
         yield url
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        migrations.drop_database(url)  # and its own roles (0060)
 
 
 @contextmanager

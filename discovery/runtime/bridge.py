@@ -17,8 +17,9 @@ once when work arrives (runtime/fastlane.py). A bridge run:
   heartbeats. After a Redis flush the set is empty like the broker's queues, so the lost
   deliveries' leases run out within one lease and their messages are read again;
 - dead-letters, in one transaction each, messages that have spent `max_attempts` attempts
-  (reads that were not throttled give-backs, pgmq/attempts) and messages that fail their
-  queue's model;
+  (reads that were not throttled give-backs, pgmq/attempts), messages past the bounds on bytes or
+  nesting (read as text and decoded within them, pgmq/decoding), and messages that fail their
+  queue's model; what it hands on carries only its model's fields;
 - records one queue_metrics row per batch.
 """
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import psycopg
@@ -35,11 +36,18 @@ import redis
 
 from discovery.clients.breakers import open_breakers
 from discovery.clients.credentials import fingerprint
-from discovery.clients.ratelimit import DEFAULT_MAX_WAIT_S, Rate, SharedRateLimit, parse_rate_limits
+from discovery.clients.ratelimit import (
+    DEFAULT_MAX_WAIT_S,
+    Rate,
+    SharedRateLimit,
+    free_within_each,
+    parse_rate_limits,
+)
 from discovery.clients.redis_pool import shared_redis, text
 from discovery.exceptions import InvalidMessage
 from discovery.pgmq import attempts, queues, records
 from discovery.pgmq.db import pool
+from discovery.pgmq.decoding import Bounds
 from discovery.pgmq.messages import validate
 from discovery.pgmq.queues import Delivery
 from discovery.runtime import capacity
@@ -69,8 +77,10 @@ class InFlight:
 
     def count(self) -> int:
         # A delivery whose vt has passed is PGMQ's again, whether or not its task ever ran.
-        self.client.zremrangebyscore(self.key, "-inf", time.time())
-        return int(self.client.zcard(self.key))
+        pipe = self.client.pipeline(transaction=False)  # one round trip
+        pipe.zremrangebyscore(self.key, "-inf", time.time())
+        pipe.zcard(self.key)
+        return int(pipe.execute()[1])
 
     def live_count(self) -> int:
         """Deliveries still in flight, without removing expired ones (that is the bridge's job)."""
@@ -151,12 +161,9 @@ def window_budget(apis: Iterable[str], settings: Settings) -> tuple[int | None, 
     rates = parse_rate_limits(settings.discovery_rate_limits)
     cap: int | None = None
     full: dict[str, float] = {}
-    for index, api in enumerate(apis):
-        rate = rates.get(api)
-        if rate is None:
-            continue
-        limit = _shared_limit(api, rate, settings.redis_url)
-        free = limit.free_within(DEFAULT_MAX_WAIT_S)
+    limited = [(index, api) for index, api in enumerate(apis) if api in rates]
+    limits = [_shared_limit(api, rates[api], settings.redis_url) for _, api in limited]
+    for (index, api), limit, free in zip(limited, limits, free_within_each(limits, DEFAULT_MAX_WAIT_S), strict=True):
         if free == 0:
             full[api] = limit.next_free_s()
         elif index == 0:
@@ -185,7 +192,9 @@ def run(queue: str, settings: Settings, dispatch: Dispatch) -> BridgeRun:
     wanted = f"discovery:bridge-wanted:{queue}"
     client.set(wanted, 1, ex=BRIDGE_LOCK_TTL_S)
     result = BridgeRun(queue, "locked")
-    while client.get(wanted):
+    asked = True  # just set: no need to read it back (a holder that took it drains for us)
+    while asked or client.get(wanted):
+        asked = False
         lock = client.lock(f"discovery:bridge-lock:{queue}", timeout=BRIDGE_LOCK_TTL_S, blocking=False)
         if not lock.acquire():
             return result
@@ -246,7 +255,7 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
         started = time.monotonic()
         qty = min(settings.discovery_batch_size, room, most - result.read)
         with pool(settings.database_url).connection() as conn:
-            batch = queues.read(conn, queue, vt_s, qty)
+            batch = queues.read(conn, queue, vt_s, qty, Bounds.of(settings))
             if not batch:
                 break
             dispatched = dead = 0
@@ -254,11 +263,12 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
             try:
                 throttled = attempts.throttled_reads(conn, queue, [delivery.msg_id for delivery in batch])
                 for delivery in batch:
-                    if _dead_letter_if_hopeless(conn, delivery, settings, throttled.get(delivery.msg_id, 0)):
+                    known = _dispatchable(conn, delivery, settings, throttled.get(delivery.msg_id, 0))
+                    if known is None:
                         dead += 1
                     else:
-                        inflight.add(delivery, vt_s)
-                        dispatch(delivery)
+                        inflight.add(known, vt_s)
+                        dispatch(known)
                         dispatched += 1
                     waiting.remove(delivery)
             except Exception:
@@ -283,6 +293,10 @@ def _drain(queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatc
             queue,
             extra={"action": "batch_dispatched", "queue": queue, "read": len(batch), "dead_lettered": dead},
         )
+        if len(batch) < qty:
+            # The queue had no more to give: another read would find nothing. A message sent
+            # since asks for a drain of its own (run's `wanted`), and beat's tick remains.
+            break
     return result
 
 
@@ -303,14 +317,20 @@ def _give_back(settings: Settings, deliveries: list[Delivery]) -> None:
         )
 
 
-def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, settings: Settings, throttled: int) -> bool:
-    """Every attempt spent, or a message its worker can never accept: to the DLQ now.
-    `throttled`: how many of its reads were give-backs while an API was held (not attempts)."""
+def _dispatchable(conn: psycopg.Connection, delivery: Delivery, settings: Settings, throttled: int) -> Delivery | None:
+    """The delivery to hand on, carrying only its model's fields (unknown keys stay in PGMQ, not
+    in the broker); None once it went to the DLQ: every attempt spent, past a bound, or a message
+    its worker can never accept. `throttled`: how many of its reads were give-backs while an API
+    was held (not attempts)."""
     spent = delivery.read_ct - 1 - throttled
+    if delivery.refused is not None:
+        _dead_letter(conn, delivery, "InvalidMessage", f"{delivery.queue} {delivery.refused}", spent)
+        return None
     try:
-        validate(delivery.queue, delivery.message)
+        known = validate(delivery.queue, delivery.message).model_dump(exclude_unset=True)
     except InvalidMessage as error:
-        return _dead_letter(conn, delivery, "InvalidMessage", str(error), spent)
+        _dead_letter(conn, delivery, "InvalidMessage", str(error), spent)
+        return None
     if spent >= settings.discovery_max_attempts:
         last = records.last_issue(conn, delivery.queue, delivery.msg_id)
         last_text = f"{last[0]}: {last[1]}" if last else "no error recorded (the worker died or timed out)"
@@ -318,8 +338,9 @@ def _dead_letter_if_hopeless(conn: psycopg.Connection, delivery: Delivery, setti
             f"exceeded {settings.discovery_max_attempts} attempts (read {delivery.read_ct} times, "
             f"{throttled} of them throttled); last error: {last_text}"
         )
-        return _dead_letter(conn, delivery, "MaxAttemptsExceeded", reason, spent)
-    return False
+        _dead_letter(conn, delivery, "MaxAttemptsExceeded", reason, spent)
+        return None
+    return replace(delivery, message=known)
 
 
 def _dead_letter(conn: psycopg.Connection, delivery: Delivery, error_type: str, reason: str, spent: int) -> bool:

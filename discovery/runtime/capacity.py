@@ -44,8 +44,11 @@ def withdraw_from(client: redis.Redis, pool: str, node: str) -> None:
 
 def online_concurrency(client: redis.Redis, pool: str) -> int:
     """The processes of all live workers of `pool`."""
-    client.zremrangebyscore(_key(pool), "-inf", time.time())
-    return sum(int(text(m).rpartition("\t")[2]) for m in client.zrange(_key(pool), 0, -1))
+    pipe = client.pipeline(transaction=False)  # one round trip
+    pipe.zremrangebyscore(_key(pool), "-inf", time.time())
+    pipe.zrange(_key(pool), 0, -1)
+    members = pipe.execute()[1]
+    return sum(int(text(m).rpartition("\t")[2]) for m in members)
 
 
 def max_in_flight(client: redis.Redis, queue: str, settings: Settings) -> int:

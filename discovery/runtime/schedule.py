@@ -20,6 +20,7 @@ BRIDGE_QUEUE = "bridges"
 STALL_TICKS = 2
 ROLLUP_TASK = "discovery.rollup"
 PRUNE_TASK = "discovery.prune"
+REFRESH_TASK = "discovery.refresh"
 ROLLUP_EVERY_S = 10 * 60.0
 PRUNE_EVERY_S = 24 * 3600.0
 # Upkeep runs in the first pool: every deployment runs it, and it is never the busiest.
@@ -44,7 +45,8 @@ def intervals(settings: Settings) -> dict[str, float]:
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """Celery beat entries: bridge(queue) on the bridges queue, expiring before the next
-    tick; and the upkeep: totals rolled up every 10 minutes, retention pruned daily."""
+    tick; and the upkeep: totals rolled up every 10 minutes, retention pruned daily, due refresh
+    work queued every DISCOVERY_REFRESH_TICK_S."""
     upkeep = {
         "rollup": {
             "task": ROLLUP_TASK,
@@ -55,6 +57,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": PRUNE_TASK,
             "schedule": PRUNE_EVERY_S,
             "options": {"queue": UPKEEP_POOL, "expires": PRUNE_EVERY_S},
+        },
+        # Watched artists and ageing recordings: the due refresh work (runtime/refresh).
+        "refresh": {
+            "task": REFRESH_TASK,
+            "schedule": settings.discovery_refresh_tick_s,
+            "options": {"queue": UPKEEP_POOL, "expires": settings.discovery_refresh_tick_s},
         },
     }
     return upkeep | {

@@ -14,10 +14,16 @@ from discovery.logs import configure_logging
 from discovery.pgmq import retention
 from discovery.pgmq.db import pool
 from discovery.pgmq.queues import Delivery
-from discovery.runtime import bridge, capacity, fastlane, listener
+from discovery.runtime import bridge, capacity, fastlane, listener, refresh
 from discovery.runtime.app import app
 from discovery.runtime.dispatch import dispatch, process_task_name
-from discovery.runtime.schedule import BRIDGE_QUEUE, BRIDGE_TASK, PRUNE_TASK, ROLLUP_TASK
+from discovery.runtime.schedule import (
+    BRIDGE_QUEUE,
+    BRIDGE_TASK,
+    PRUNE_TASK,
+    REFRESH_TASK,
+    ROLLUP_TASK,
+)
 from discovery.runtime.typed_celery import TypedTask, bound_task, on, task
 from discovery.settings import QUEUES, get_settings
 from discovery.workers.base import process
@@ -71,6 +77,12 @@ def prune_task() -> dict[str, int]:
     settings = get_settings()
     with pool(settings.database_url).connection() as conn:
         return retention.prune(conn, settings.discovery_retention_s).removed
+
+
+@task(app, name=REFRESH_TASK, acks_late=False, ignore_result=True)
+def refresh_task() -> dict[str, Any]:
+    """Queue the refresh work that is due (runtime/refresh), unless seeding work is queued."""
+    return refresh.tick(get_settings()).__dict__
 
 
 def _keep_leases(delivery: Delivery, settings: Any) -> None:

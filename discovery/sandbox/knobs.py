@@ -13,6 +13,10 @@ from typing import Any
 from discovery.settings import APIS
 
 SPOTIFY_MODES = ("development", "extended")
+# How a broken upstream pages (Spotify's album and track lists), beyond the first page: an empty
+# page that still says next; a page that claims an earlier offset and always says next; pages
+# that say next past `total`, repeating the last items.
+BROKEN_PAGING = ("", "empty_next", "backward", "endless")
 QUOTA_RETRY_AFTER_S = 43200
 HANG_S = 30.0
 
@@ -51,6 +55,7 @@ class Knobs:
     musicbrainz_release_credits: bool = False
     # MusicBrainz artists answer url relations (inc=url-rels): Instagram, SoundCloud, homepage.
     musicbrainz_url_rels: bool = False
+    broken_paging: str = ""
 
     def updated(self, **changes: Any) -> Knobs:
         """A copy with `changes` applied; values may be JSON-ish (lists, "N/S" strings)."""
@@ -125,6 +130,10 @@ def _status(value: Any) -> int:
     if status not in (429, 503):
         raise KnobError(f"an over-limit answer is 429 or 503, got {value!r}")
     return status
+def _broken_paging(value: Any) -> str:
+    if value not in BROKEN_PAGING:
+        raise KnobError(f"broken_paging is one of {BROKEN_PAGING}, got {value!r}")
+    return str(value)
 
 
 def _credentials(value: Any) -> dict[str, dict[str, str]] | None:
@@ -153,4 +162,5 @@ _PARSERS: dict[str, Any] = {
     "market_duplicates": bool,
     "musicbrainz_release_credits": bool,
     "musicbrainz_url_rels": bool,
+    "broken_paging": _broken_paging,
 }

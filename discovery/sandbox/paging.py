@@ -36,3 +36,18 @@ def page(
         "previous": link(max(offset - limit, 0)) if offset > 0 else None,
         "total": total,
     }
+
+
+def broken(body: dict[str, Any], items: Sequence[Any], how: str) -> dict[str, Any]:
+    """A paging object past the first page as a broken upstream sends it (knobs.BROKEN_PAGING):
+    `empty_next` no items yet a next link to the same offset; `backward` claiming offset 1 and
+    always a next; `endless` a next past the total, the last items repeated once the list ran out."""
+    offset, limit = int(body["offset"]), int(body["limit"])
+    if not how or offset == 0:
+        return body
+    if how == "empty_next":
+        return {**body, "items": [], "next": body["href"]}
+    following = str(body["href"]).replace(f"offset={offset}", f"offset={offset + limit}")
+    if how == "backward":
+        return {**body, "offset": 1, "next": following}
+    return {**body, "items": body["items"] or list(items[-limit:]), "next": following}

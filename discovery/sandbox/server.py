@@ -1,5 +1,5 @@
 """The sandbox HTTP server: one host for Spotify, Genius, MusicBrainz and the Instagram provider,
-plus /_sandbox/ control endpoints. Runs in a background thread (tests) or the foreground (CLI)."""
+plus /_sandbox/ control endpoints (stats, reset, config, and catalog: serve another catalog). Runs in a background thread (tests) or the foreground (CLI)."""
 
 from __future__ import annotations
 
@@ -46,21 +46,33 @@ class SandboxServer:
         self, catalog: Catalog | None = None, host: str = "127.0.0.1", port: int = 0, **knobs: Any
     ) -> None:
         catalog = load_demo_catalog() if catalog is None else catalog
-        validate_catalog(catalog)
         self.knobs = Knobs().updated(**knobs)
-        current = self._current_knobs
-        self.apis: dict[str, Api] = {
-            "spotify": SpotifyApi(catalog.get("spotify", {}), current),
-            "genius": GeniusApi(catalog.get("genius", {}), current),
-            "musicbrainz": MusicBrainzApi(catalog.get("musicbrainz", {}), current, MusicBrainzExtras(catalog)),
-            "instagram": InstagramApi(catalog.get("instagram", {}), current),
-        }
+        self.apis: dict[str, Api] = self._apis(catalog)
         self._stats = Stats({name: api.endpoints for name, api in self.apis.items()})
         self._gate = Gate(self.knobs)
         self._stopping = threading.Event()
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.sandbox = self
         self._thread: threading.Thread | None = None
+
+    def _apis(self, catalog: Catalog) -> dict[str, Api]:
+        validate_catalog(catalog)
+        current = self._current_knobs
+        return {
+            "spotify": SpotifyApi(catalog.get("spotify", {}), current),
+            "genius": GeniusApi(catalog.get("genius", {}), current),
+            "musicbrainz": MusicBrainzApi(catalog.get("musicbrainz", {}), current, MusicBrainzExtras(catalog)),
+            "instagram": InstagramApi(catalog.get("instagram", {}), current),
+        }
+
+    def replace_catalog(self, catalog: Catalog) -> None:
+        """Serve another catalog from now on (the world changed: a new album, credits added or
+        removed); knobs, counters, rate windows and issued tokens carry over."""
+        apis = self._apis(catalog)
+        old, new = self.apis["spotify"], apis["spotify"]
+        if isinstance(old, SpotifyApi) and isinstance(new, SpotifyApi):
+            new.adopt_tokens(old)
+        self.apis = apis
 
     @property
     def url(self) -> str:
@@ -180,7 +192,13 @@ class SandboxServer:
             except (ValueError, TypeError) as error:
                 return Reply(400, {"error": str(error)})
             return Reply(200, knobs.as_json())
-        return Reply(404, {"error": "control endpoints: GET stats, POST reset, POST config"})
+        if action == "catalog" and request.method == "POST":
+            try:
+                self.replace_catalog(json.loads(request.body or b"{}"))
+            except ValueError as error:  # not JSON, or a catalog that breaks a rule (CatalogError)
+                return Reply(400, {"error": str(error)})
+            return Reply(200, {"replaced": True})
+        return Reply(404, {"error": "control endpoints: GET stats, POST reset, POST config, POST catalog"})
 
 
 class _HTTPServer(ThreadingHTTPServer):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from discovery.sandbox.exchange import Reply, Request, match_route
 from discovery.sandbox.knobs import Knobs
-from discovery.sandbox.paging import page, parse_int
+from discovery.sandbox.paging import broken, page, parse_int
 from discovery.sandbox.spotify_dev_mode import development_view
 from discovery.sandbox.spotify_index import GROUP_ORDER, Json, SpotifyIndex, simplified_album
 from discovery.sandbox.spotify_markets import Twins, with_twins
@@ -99,6 +99,10 @@ class SpotifyApi:
         if self._knobs().spotify_mode == "development" and reply.status == 200:
             return Reply(reply.status, development_view(reply.body), reply.headers)
         return reply
+
+    def adopt_tokens(self, other: SpotifyApi) -> None:
+        """The tokens `other` issued stay good here (the server swapped its catalog)."""
+        self._tokens = other._tokens
 
     # accounts: POST /api/token (client credentials)
 
@@ -202,7 +206,7 @@ class SpotifyApi:
             items = with_twins(items)
         url = f"{request.base_url}/spotify/v1/artists/{artist_id}/albums"
         params: dict[str, str] = {name: request.query[name] for name in ("include_groups", "market") if name in request.query}
-        return Reply(200, page(items, url, params, offset, limit))
+        return Reply(200, broken(page(items, url, params, offset, limit), items, self._knobs().broken_paging))
 
     def _album(self, request: Request, album_id: str) -> Reply:
         album = self._index.albums.get(album_id) or self._twin(album_id)
@@ -230,7 +234,8 @@ class SpotifyApi:
         if offset is None:
             return error(400, "Invalid offset")
         url = f"{request.base_url}/spotify/v1/albums/{album_id}/tracks"
-        return Reply(200, page(album["tracks"]["items"], url, {}, offset, limit))
+        items = album["tracks"]["items"]
+        return Reply(200, broken(page(items, url, {}, offset, limit), items, self._knobs().broken_paging))
 
     def _track(self, _: Request, track_id: str) -> Reply:
         track = self._index.track(track_id)

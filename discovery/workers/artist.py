@@ -1,5 +1,6 @@
 """Artist discovery: find the artist on Spotify (by id, or by exact normalised name), upsert it,
-record what the search came to, and start album discovery.
+record what the search came to, watch it (catalog/watching) and start album discovery. A refresh
+message (by id) only asks for the artist again and lists its releases again.
 
 "No such artist on Spotify" is a result, recorded like any other (the message is archived, not
 dead-lettered): a typo is not an outage. Several artists with the name: the one spelled exactly
@@ -12,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from discovery.catalog import artist_outcomes, store
+from discovery.catalog import artist_outcomes, store, watching
 from discovery.catalog.credits import choose_spotify_artist
 from discovery.clients.spotify import spotify_client
 from discovery.clients.types import SpotifyArtist
@@ -53,12 +54,21 @@ class ArtistWorker(BaseWorker[ArtistDiscovery, FoundArtist]):
     def write(self, tx: Transaction, message: ArtistDiscovery, fetched: FoundArtist) -> None:
         query = message.artistId or message.artistName or ""
         artist = fetched.artist
+        if message.refresh:
+            # A watched artist's refresh: the artist as Spotify has it now, then its releases
+            # listed again; no search to record (a vanished artist keeps what it had).
+            if artist is not None:
+                store.upsert_artist(tx.conn, artist)
+                tx.send("album_discovery", {"artistId": artist["id"], "offset": 0, "refresh": True})
+            return
         if artist is None:
             artist_outcomes.record_artist_search(
                 tx.conn, self.delivery.msg_id, artist_outcomes.ArtistSearch(artist_outcomes.NOT_FOUND, None, query, detail=fetched.detail)
             )
             return
         store.upsert_artist(tx.conn, artist)
+        if self.settings.discovery_watch_seeded if message.watch is None else message.watch:
+            watching.watch(tx.conn, artist["id"], watching.SEEDED)
         kept = [artist_outcomes.alternative(item) for item in fetched.alternatives]
         artist_outcomes.record_artist_search(
             tx.conn, self.delivery.msg_id, artist_outcomes.ArtistSearch(artist_outcomes.FOUND, artist["id"], query, kept)

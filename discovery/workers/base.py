@@ -23,6 +23,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -30,10 +31,11 @@ import psycopg
 from celery.exceptions import SoftTimeLimitExceeded
 from pydantic import BaseModel
 
+from discovery.clients import budget
 from discovery.exceptions import InvalidMessage, PermanentError, Throttled, TransientError
 from discovery.pgmq import attempts, queues, records
 from discovery.pgmq.db import in_transaction, pool
-from discovery.pgmq.messages import validate
+from discovery.pgmq.messages import NAME_LIMIT, validate
 from discovery.pgmq.queues import Delivery
 from discovery.settings import Settings
 from discovery.workers.lease import Lease
@@ -95,6 +97,23 @@ class BaseWorker(Generic[M, R]):
         """Upsert what `fetch` found and send downstream messages through `tx`."""
         raise NotImplementedError
 
+    def bounded_name(self, tx: Transaction, what: str, name: str) -> str:
+        """`name` as a downstream message may carry it: one longer than NAME_LIMIT (from an API)
+        is cut, and the cut recorded, rather than dead-lettered without a word by the next queue."""
+        if len(name) <= NAME_LIMIT:
+            return name
+        self.note(tx, "NameTooLong", f"{what} is {len(name)} characters; cut to {NAME_LIMIT} for the next queue")
+        return name[:NAME_LIMIT]
+
+    def note(self, tx: Transaction, kind: str, reason: str) -> None:
+        """Record, with this delivery's commit, that a bound cut what upstream sent (a page, a
+        song's credits): one worker_issues row of `kind`, and a warning."""
+        records.record_delivery_issue(tx.conn, self.delivery, kind, reason)
+        logger.warning(
+            "%s msg %s: %s", self.delivery.queue, self.delivery.msg_id, reason,
+            extra={"action": "bound_applied", "queue": self.delivery.queue, "msg_id": self.delivery.msg_id, "kind": kind},
+        )
+
 
 @dataclass
 class Outcome:
@@ -153,7 +172,9 @@ def process(
             message = validate(delivery.queue, delivery.message)
             worker = worker_cls(delivery, settings)
             worker.lease = lease
-            fetched = worker.fetch(message)
+            # Refresh work asks the APIs, not the cache, within the day's refresh budget.
+            with budget.refresh_work(settings) if getattr(message, "refresh", False) else nullcontext():
+                fetched = worker.fetch(message)
     except (InvalidMessage, PermanentError) as error:
         outcome = _dead_letter(delivery, settings, error, started)
     except Throttled as error:

@@ -1,4 +1,4 @@
-"""Producer identification, once per recording: Genius first (the hit whose primary artist and
+"""Producer identification, once per recording and again as it ages (catalog/history): Genius first (the hit whose primary artist and
 normalised title match, never a remix or a cover), its `producer_artists` and production labels
 in `custom_performances`; MusicBrainz by ISRC where Genius has no matching song or no production
 credit (and, with DISCOVERY_CROSS_CHECK=musicbrainz, for Genius-credited recordings too, to
@@ -6,14 +6,15 @@ record whether the two agree); a MusicBrainz recording without producer relation
 lends those of its releases (the first MAX_RELEASES_ASKED), credited at the release level with
 lower confidence. Credits go on every track that carries the recording, each with
 its evidence; the recording gets its outcome (`catalog.outcomes`); producers that were never
-enriched (or not for a while) get a social_enrichment message."""
+enriched (or not for a while) get a social_enrichment message. Identified again, the credits the
+source no longer lists are ended (kept in the history), and those found again keep their first seen."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from discovery.catalog import store
+from discovery.catalog import history, store
 from discovery.catalog.credits import (
     RECORDING,
     Credit,
@@ -48,6 +49,7 @@ class Identified:
     outcome_detail: dict[str, Any] = field(default_factory=dict)
     cross_check: str | None = None
     cross_check_detail: dict[str, Any] = field(default_factory=dict)
+    capped: str | None = None  # why only some of the credits are kept
 
 
 def track_context(message: ProducerIdentification) -> TrackContext:
@@ -86,6 +88,7 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
                 found.credits = musicbrainz
                 looked.musicbrainz_credits = len(musicbrainz)
                 found.source = "musicbrainz" if musicbrainz else None
+        found.credits, found.capped = self._capped(found.credits)
         for credit in found.credits:
             if identity_of(credit) is None:
                 raise BadResponse(f"{credit.source} credits {credit.name!r} without an artist id")
@@ -94,6 +97,17 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
             found.cross_check = ONLY_MUSICBRAINZ  # Genius was asked first and named nobody
             found.cross_check_detail = {"only_musicbrainz": sorted({c.name for c in found.credits})}
         return found
+
+    def _capped(self, credits: list[Credit]) -> tuple[list[Credit], str | None]:
+        """At most DISCOVERY_MAX_CREDITS_PER_SONG credits, in upstream's order: a song crediting
+        100,000 names would take one lock per name to the commit (the server's lock table is shared
+        by every database on it) and send as many social_enrichment messages."""
+        most = self.settings.discovery_max_credits_per_song
+        if len(credits) <= most:
+            return credits, None
+        return credits[:most], (
+            f"{len(credits)} credits; kept the first {most} (DISCOVERY_MAX_CREDITS_PER_SONG)"
+        )
 
     def _musicbrainz(self, looked: Looked) -> list[Credit]:
         assert looked.isrc is not None
@@ -123,12 +137,22 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
         store.lock_recording(tx.conn, message.recordingKey)
         # Each producer's name lock is held to the commit: taken in name order, two recordings
         # crediting the same producers in opposite orders cannot deadlock.
+        kept: list[tuple[int, str, str]] = []
         for credit in sorted(fetched.credits, key=lambda credit: normalize_name(credit.name)):
             producer_id = store.upsert_producer(tx.conn, credit)
             store.credit_recording(tx.conn, message.recordingKey, producer_id, credit)
+            kept.append((producer_id, credit.source, credit.role))
             wanted = store.request_enrichment(tx.conn, producer_id, self.settings.discovery_enrichment_max_age_s)
             if wanted is not None:
-                tx.send("social_enrichment", wanted)
+                name = self.bounded_name(tx, f"producer {wanted['producerId']}'s name", wanted["producerName"])
+                tx.send("social_enrichment", {**wanted, "producerName": name} | ({"refresh": True} if message.refresh else {}))
+        if fetched.capped:
+            self.note(tx, "CreditsCapped", f"recording {message.recordingKey}: {fetched.capped}")
+        # Identified again: what the source no longer lists is ended, kept in the history.
+        history.end_unlisted_credits(
+            tx.conn, message.recordingKey, kept, credit_source=fetched.source, genius_song_id=fetched.genius_song_id,
+            outcome=fetched.outcome, credited_now=[credit.name for credit in fetched.credits],
+        )
         store.mark_recording_identified(tx.conn, message.recordingKey, fetched.genius_song_id, fetched.source)
         store.record_outcome(
             tx.conn, message.recordingKey, fetched.outcome, fetched.outcome_detail,

@@ -12,8 +12,9 @@ from discovery.catalog import store
 from discovery.catalog.names import normalize_title
 from discovery.clients.spotify import spotify_client
 from discovery.clients.types import SpotifyAlbum
-from discovery.pgmq.messages import TrackDiscovery
+from discovery.pgmq.messages import NAME_LIMIT, TrackDiscovery
 from discovery.workers.base import BaseWorker, Transaction
+from discovery.workers.paging import next_page
 
 ALBUM_TRACKS_PAGE = 50
 
@@ -24,6 +25,7 @@ class TrackPage:
     tracks: list[dict[str, Any]]
     isrcs: dict[str, str]
     next_offset: int | None
+    paging_stopped: str | None = None
 
 
 def recording_key(track: dict[str, Any], isrc: str | None, artist_id: str) -> str:
@@ -60,9 +62,10 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                 isrc = (track.get("external_ids") or {}).get("isrc")
                 if isrc:
                     isrcs[track["id"]] = isrc
-        offset = int(page.get("offset") or message.offset)
-        next_offset = offset + len(page.get("items") or []) if page.get("next") else None
-        return TrackPage(album, tracks, isrcs, next_offset)
+        following = next_page(
+            message.offset, page, items=len(page.get("items") or []), max_offset=self.settings.discovery_max_page_offset
+        )
+        return TrackPage(album, tracks, isrcs, following.offset, following.stopped_because)
 
     def write(self, tx: Transaction, message: TrackDiscovery, fetched: TrackPage) -> None:
         """The page in three statements (recordings, tracks, copied credits), whatever its size."""
@@ -83,32 +86,40 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                     {
                         "recordingKey": key,
                         "trackId": track["id"],
-                        "trackName": track["name"],
+                        "trackName": self.bounded_name(tx, f"track {track['id']}'s name", track["name"]),
                         "artistId": message.artistId,
-                        "artistName": artist_name,
+                        "artistName": self.bounded_name(tx, f"artist {message.artistId}'s name", artist_name),
                         "isrc": fetched.isrcs.get(track["id"]),
                         **release_of(track, fetched.album),
+                        **_refresh(message.refresh),
                     },
                 )
             else:
                 known.append(ids[track["id"]])
         store.copy_recordings_credits(tx.conn, known)
+        if fetched.paging_stopped:
+            self.note(tx, "PagingStopped", f"album {message.albumId}: {fetched.paging_stopped}")
         if fetched.next_offset is not None:
             tx.send(
                 "track_discovery",
                 {"albumId": message.albumId, "artistId": message.artistId, "albumName": message.albumName,
-                 "offset": fetched.next_offset},
+                 "offset": fetched.next_offset, **_refresh(message.refresh)},
             )
 
 
 def release_of(track: Mapping[str, Any], album: Mapping[str, Any]) -> dict[str, Any]:
     """The track's artists and its album's name and release date, which its Genius page is
-    weighed against."""
+    weighed against (each name within the message's bound: evidence, not worth a note)."""
     return {
-        "trackArtists": [str(a["name"]) for a in track.get("artists") or [] if a.get("name")][:50],
-        "albumName": str(album.get("name") or "")[:1000],
+        "trackArtists": [str(a["name"])[:NAME_LIMIT] for a in track.get("artists") or [] if a.get("name")][:50],
+        "albumName": str(album.get("name") or "")[:NAME_LIMIT],
         "albumReleaseDate": str(album.get("release_date") or "")[:10],
     }
+
+
+def _refresh(refresh: bool) -> dict[str, bool]:
+    """What a message passes on of refresh work (catalog/refresh): the flag, when set."""
+    return {"refresh": True} if refresh else {}
 
 
 def _album_artist_name(album: Mapping[str, Any], artist_id: str) -> str | None:

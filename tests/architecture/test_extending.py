@@ -41,6 +41,7 @@ def take_the_four_steps(tree: Path) -> None:
     (tree / "sql" / "migrations" / "9001_lyrics_lookup.sql").write_text(
         "SELECT pgmq.create('lyrics_lookup');\n"
         "SELECT pgmq.create('lyrics_lookup_dlq');\n"
+        "SELECT discovery_grant_queue('lyrics_lookup');\n"
         "CREATE TABLE lyrics_seen (track_id text PRIMARY KEY, seen_at timestamptz NOT NULL DEFAULT now());\n"
     )
     # 2. Give its messages a shape.

@@ -95,13 +95,19 @@ def test_market_duplicates_give_one_album(server, make_settings):
     assert [album["id"] for album in page["items"]] == ["single1"]
 
 
-def test_the_10_item_album_page_holds_in_extended_mode_without_a_refusal(server, make_settings):
+def test_a_refused_album_page_of_50_is_asked_again_with_10_and_remembered_not_read_as_a_mode(server, make_settings):
+    # Given an extended-mode app whose artist-albums endpoint refuses pages above 10
     server.configure(spotify_mode="extended", album_page_max=10)
+    client = Spotify(make_settings(spotify_quota_mode="extended"))
 
-    page = Spotify(make_settings(spotify_quota_mode="extended")).artist_albums("nova")
+    # When it lists an artist's albums twice
+    first, second = client.artist_albums("nova"), client.artist_albums("nova", offset=10)
 
-    assert page["limit"] == 10 and page["total"] == 13
-    assert server.stats()["spotify"]["endpoints"]["artist_albums"]["requests"] == 1
+    # Then the refused page of 50 was asked again with 10 once, the next call asked 10 at once,
+    # and the app is still in extended mode
+    assert first["limit"] == 10 and first["total"] == 13 and len(second["items"]) == 3
+    assert server.stats()["spotify"]["endpoints"]["artist_albums"]["requests"] == 3
+    assert client.page_size("artist_albums") == 10 and client.mode == "extended"
 
 
 @pytest.mark.parametrize("contact", ["", "discovery@example.org", "just a name"])

@@ -132,11 +132,12 @@ def test_a_refused_page_size_is_asked_again_with_10_and_is_no_mode_change(server
     assert client.mode == "extended"
 
 
-def test_artist_albums_are_asked_in_pages_of_10_in_either_mode(server, make_settings):
-    for mode in ("extended", "development"):
+def test_artist_albums_are_asked_in_pages_of_10_in_development_mode_and_50_in_extended(server, make_settings):
+    server.configure(spotify_mode="extended")
+    for mode, size in (("extended", 50), ("development", 10)):
         page = spotify_client(make_settings(spotify_quota_mode=mode)).artist_albums("nova")
 
-        assert page["limit"] == 10 and len(page["items"]) == 10 and page["total"] == 13
+        assert page["limit"] == size and len(page["items"]) == min(size, 13) and page["total"] == 13
 
 
 def test_extended_mode_uses_batches_and_album_then_costs_no_request_in_any_process(

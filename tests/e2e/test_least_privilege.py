@@ -1,4 +1,4 @@
-"""Least privilege: the pools, beat and the CLI run as a login role granted discovery_worker,
+"""Least privilege: the pools, beat and the CLI run as a login role granted the database's worker role,
 which can do their work and nothing an owner does; the front door is SECURITY DEFINER."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from discovery.pgmq.migrations import role_of
 from tests.conftest import PG_ADMIN_URL
 from tests.e2e.test_pipeline import check_against_truth, demo_files
 from tests.ops.support import run_discovery
@@ -20,6 +21,12 @@ pytestmark = pytest.mark.integration
 
 def _admin() -> psycopg.Connection:
     return psycopg.connect(PG_ADMIN_URL, autocommit=True)
+
+
+def worker_role(database_url: str) -> str:
+    """The database's worker role (0060: `<database>_worker`; a copy keeps its template's)."""
+    with psycopg.connect(database_url) as conn:
+        return role_of(conn)
 
 
 @pytest.fixture
@@ -49,8 +56,8 @@ def login_role() -> Iterator[callable]:  # type: ignore[valid-type]
 def test_the_demo_catalog_is_discovered_by_processes_running_as_the_worker_role(
     start_pipeline, database_url, redis_url, login_role
 ):
-    # Given beat and the five pools connecting as a role granted only discovery_worker
-    worker_url = login_role(database_url, "discovery_worker")
+    # Given beat and the five pools connecting as a role granted only the worker role
+    worker_url = login_role(database_url, worker_role(database_url))
     catalog, truth = demo_files()
     pipeline = start_pipeline(None, env={"DATABASE_URL": worker_url})
     assert conninfo_to_dict(pipeline.database_url)["user"].startswith("dw_test_")
@@ -81,7 +88,7 @@ def test_the_demo_catalog_is_discovered_by_processes_running_as_the_worker_role(
     ],
 )
 def test_the_worker_role_cannot_do_what_only_the_owner_does(database_url, login_role, statement):
-    worker_url = login_role(database_url, "discovery_worker")
+    worker_url = login_role(database_url, worker_role(database_url))
 
     with psycopg.connect(worker_url, autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):

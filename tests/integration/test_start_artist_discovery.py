@@ -98,3 +98,30 @@ def test_both_seed_commands_print_the_msg_id(db, database_url, command):
     assert queued(db) == [{"artistName": "Anderson .Paak"}, {"artistId": "3jK9MiCrA42lLAdMGUZpwa"}]
     assert blank.returncode != 0
     assert "must not be empty or blank" in blank.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("Evil\x1b[2J", "must not contain control characters (U+001B at character 5)"),
+        ("Ring\x07", "must not contain control characters (U+0007 at character 5)"),
+        ("Nova\n2026-01-01 ERROR forged", "must not contain control characters (U+000A at character 5)"),
+        ("Tab\there", "must not contain control characters (U+0009 at character 4)"),
+        ("C1\x9b31m", "must not contain control characters (U+009B at character 3)"),
+        ("\u200e\u200f\u202e\u2066", "must not be empty or blank (spaces, invisible characters and direction marks"),
+    ],
+)
+def test_a_name_with_control_characters_or_only_direction_marks_is_refused_saying_why(db, name, says):
+    # When a hostile name is seeded through the front door
+    with pytest.raises(psycopg.errors.InvalidParameterValue) as failure:
+        db.execute("SELECT start_artist_discovery(%s)", (name,))
+
+    # Then it is refused with a message naming the problem, and nothing is queued
+    assert says in failure.value.diag.message_primary
+    assert queued(db) == []
+
+
+def test_a_name_with_a_direction_mark_among_visible_letters_is_still_accepted(db):
+    db.execute("SELECT start_artist_discovery(%s)", ("\u200fعمرو دياب",))
+
+    assert queued(db) == [{"artistName": "\u200fعمرو دياب"}]

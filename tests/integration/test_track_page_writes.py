@@ -78,8 +78,9 @@ def test_a_recording_already_known_is_not_identified_again_and_its_credits_are_c
             "INSERT INTO producers (name, normalized_name, genius_id) VALUES ('Ann Lee', 'ann lee', 5) RETURNING id"
         ).fetchone()[0]
         conn.execute(
-            "INSERT INTO track_producers (track_id, producer_id, source, role, confidence) "
-            "SELECT id, %s, 'genius', 'producer', 0.9 FROM tracks WHERE isrc = 'QZAAA2000001'", (producer,)
+            "INSERT INTO track_producers (track_id, producer_id, source, role, confidence, created_at) "
+            "SELECT id, %s, 'genius', 'producer', 0.9, '2026-01-02 10:00+00' FROM tracks WHERE isrc = 'QZAAA2000001'",
+            (producer,),
         )
 
     # When a compilation carries that recording (twice on one page) beside a new one
@@ -95,7 +96,9 @@ def test_a_recording_already_known_is_not_identified_again_and_its_credits_are_c
     assert [payload["recordingKey"] for payload in sent] == ["isrc:QZAAA2000009"]
     with psycopg.connect(database_url) as conn:
         credited = conn.execute(
-            "SELECT t.spotify_id FROM track_producers tp JOIN tracks t ON t.id = tp.track_id "
+            "SELECT t.spotify_id, tp.created_at::text FROM track_producers tp JOIN tracks t ON t.id = tp.track_id "
             "WHERE t.album_spotify_id = 'comp' ORDER BY 1"
         ).fetchall()
     assert [row[0] for row in credited] == sorted([compilation.tracks[0]["id"], "comp-again".ljust(22, "x")])
+    # (first seen when the recording's credit was: the credit is the recording's, not the release's)
+    assert {row[1] for row in credited} == {"2026-01-02 10:00:00+00"}

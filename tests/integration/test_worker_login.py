@@ -1,9 +1,7 @@
-"""`DISCOVERY_WORKER_PASSWORD=... discovery migrate`: the discovery_worker role may then log in
-with that password, and the password is never printed.
+"""`DISCOVERY_WORKER_PASSWORD=... discovery migrate`: the database's worker role may then log in
+with that password, and the password is never printed nor sent in SQL.
 
-The role is cluster-wide (other databases on this server grant it too): the test never drops it
-and puts back the LOGIN and password it found (NOLOGIN and none, as migrations make it, when the
-role did not exist yet)."""
+The role is the database's own (`<database>_worker`, 0060), dropped with the test's database."""
 
 from __future__ import annotations
 
@@ -12,37 +10,23 @@ import hashlib
 import hmac
 import subprocess
 import sys
+import threading
+import time
 import uuid
-from collections.abc import Iterator
 
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from discovery.pgmq.migrations import WORKER_ROLE
+from discovery.pgmq import migrations
+from discovery.pgmq.migrations import role_of
 from tests.conftest import PG_ADMIN_URL
 from tests.support.processes import REPO_ROOT, service_env
 
 pytestmark = pytest.mark.integration
 
 ROLE_STATE = "SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = %s"
-
-
-@pytest.fixture
-def worker_role_restored() -> Iterator[None]:
-    """Whatever the test does to discovery_worker's LOGIN and password is undone afterwards."""
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        before = conn.execute(ROLE_STATE, (WORKER_ROLE,)).fetchone() or (False, None)
-    yield
-    can_login, password = before
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        # A stored SCRAM or md5 hash given back as the password is kept as it is, not hashed again.
-        conn.execute(
-            sql.SQL("ALTER ROLE {} WITH {} PASSWORD {}").format(
-                sql.Identifier(WORKER_ROLE), sql.SQL("LOGIN" if can_login else "NOLOGIN"), sql.Literal(password)
-            )
-        )
 
 
 def password_matches(stored: str, role: str, password: str) -> bool:
@@ -62,7 +46,7 @@ def password_matches(stored: str, role: str, password: str) -> bool:
     )
 
 
-def test_migrate_with_a_worker_password_lets_discovery_worker_log_in_with_it(empty_database_url, worker_role_restored):
+def test_migrate_with_a_worker_password_lets_the_worker_role_log_in_with_it(empty_database_url):
     # Given a fresh database and a password for the worker role
     password = f"pw-{uuid.uuid4().hex}"
 
@@ -76,18 +60,67 @@ def test_migrate_with_a_worker_password_lets_discovery_worker_log_in_with_it(emp
     # Then it succeeded without printing the password
     assert done.returncode == 0, done.stderr
     assert password not in done.stdout + done.stderr
+    with psycopg.connect(empty_database_url) as conn:
+        worker_role = role_of(conn)
+    assert worker_role == conninfo_to_dict(empty_database_url)["dbname"] + "_worker"
     # and the role may log in, with that very password stored (checked against its hash, since
     # this server's pg_hba may trust local TCP connections without asking for one)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        can_login, stored = conn.execute(ROLE_STATE, (WORKER_ROLE,)).fetchone()
+        can_login, stored = conn.execute(ROLE_STATE, (worker_role,)).fetchone()
     assert can_login
-    assert stored is not None and password_matches(stored, WORKER_ROLE, password)
-    assert not password_matches(stored, WORKER_ROLE, password + "x")
+    assert stored is not None and password_matches(stored, worker_role, password)
+    assert not password_matches(stored, worker_role, password + "x")
     # and a connection over TCP as discovery_worker with it works, with the worker's rights
-    worker_url = make_conninfo(empty_database_url, user=WORKER_ROLE, password=password)
+    worker_url = make_conninfo(empty_database_url, user=worker_role, password=password)
     with psycopg.connect(worker_url, connect_timeout=10) as conn:
         assert not conn.info.host.startswith("/"), conn.info.host  # TCP, not a unix socket
-        assert conn.execute("SELECT current_user").fetchone()[0] == WORKER_ROLE
+        assert conn.execute("SELECT current_user").fetchone()[0] == worker_role
         assert conn.execute("SELECT count(*) FROM discovery_migrations").fetchone()[0] > 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("CREATE TABLE intruder (id int)")
+
+
+def test_migrate_never_sends_the_worker_password_in_sql(empty_database_url):
+    # Given a migrated database, and an owner's transaction holding its worker role's row, so that
+    # migrate's ALTER ROLE waits in plain sight in pg_stat_activity
+    migrations.migrate(empty_database_url)
+    with psycopg.connect(empty_database_url) as conn:
+        worker_role = role_of(conn)
+    password = f"pw-{uuid.uuid4().hex}"
+    blocker = psycopg.connect(PG_ADMIN_URL)
+    blocker.execute(sql.SQL("ALTER ROLE {} CONNECTION LIMIT 50").format(sql.Identifier(worker_role)))
+    failures: list[BaseException] = []
+
+    def set_password() -> None:
+        try:
+            migrations.migrate(empty_database_url, worker_password=password)
+        except BaseException as error:  # noqa: BLE001 (reported by the test below)
+            failures.append(error)
+
+    # When migrate sets the worker's password
+    thread = threading.Thread(target=set_password)
+    thread.start()
+    seen: list[str] = []
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as watcher:
+            deadline = time.monotonic() + 60
+            while not seen and time.monotonic() < deadline and thread.is_alive():
+                seen = [row[0] for row in watcher.execute(
+                    "SELECT query FROM pg_stat_activity WHERE query ILIKE 'ALTER ROLE%%PASSWORD%%'"
+                    " AND wait_event_type = 'Lock'"
+                )]
+                time.sleep(0.05)
+    finally:
+        blocker.rollback()
+        blocker.close()
+        thread.join(60)
+
+    # Then the statement the server saw carries a SCRAM verifier, never the password
+    assert not failures, failures
+    [statement] = seen
+    assert password not in statement
+    assert "SCRAM-SHA-256$4096:" in statement
+    # and that verifier is the password's: the role logs in with it
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        can_login, stored = conn.execute(ROLE_STATE, (worker_role,)).fetchone()
+    assert can_login and password_matches(stored, worker_role, password)

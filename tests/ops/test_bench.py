@@ -19,6 +19,7 @@ pytestmark = pytest.mark.integration
 QUICK_FIGURES = [
     "ceiling: PGMQ batch read + archive",
     "ceiling: Celery no-op tasks (one pool, -c 1)",
+    "CPU per Celery no-op task",
     "seed-to-done, 2×3 artist, documented schedule, fast lane on",
     "bridge time per batch, 1,000 queued",
     "bridge time per batch, 5,000 queued",
@@ -69,7 +70,9 @@ def test_the_quick_bench_measures_every_figure_and_writes_a_markdown_section(
     )
 
     assert returncode == 0, stdout[-5000:] + stderr[-5000:]
-    figures = json.loads(stdout[stdout.index("[\n") :])
+    printed = json.loads(stdout[stdout.index("{\n") :])
+    figures = printed["figures"]
+    assert printed["noop_cpu_ms"] == figures[2]["value"]
     assert [figure["name"] for figure in figures] == QUICK_FIGURES
     assert all(figure["value"] is not None and figure["value"] >= 0 for figure in figures)
     assert figures[0]["value"] > 0 and figures[1]["value"] > 0

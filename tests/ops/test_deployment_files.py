@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -123,3 +124,35 @@ def test_the_exporter_binds_to_localhost_unless_told_otherwise() -> None:
     assert DEFAULT_HOST == "127.0.0.1"
     assert "--host ${EXPORTER_HOST:-127.0.0.1}" in procfile()["exporter"]
     assert compose()["services"]["exporter"]["ports"] == ["${EXPORTER_BIND:-127.0.0.1}:9808:9808"]
+
+
+def test_the_example_env_file_ships_no_flower_password_and_flower_refuses_to_start_without_one() -> None:
+    # Given .env.example as shipped
+    values = dict(
+        line.split("=", 1) for line in (REPO_ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert values["FLOWER_BASIC_AUTH"] == ""
+
+    # When the Procfile's flower line runs with it
+    done = subprocess.run(
+        ["bash", "-c", procfile()["flower"].strip()], env={"PATH": os.environ["PATH"], "FLOWER_BASIC_AUTH": ""},
+        capture_output=True, text=True, timeout=30,
+    )
+
+    # Then it refuses, saying what to set
+    assert done.returncode != 0 and "set FLOWER_BASIC_AUTH=user:password" in done.stderr
+
+
+def test_the_compose_sandbox_listens_on_every_interface_of_its_container_and_localhost_of_the_host() -> None:
+    sandbox = compose()["services"]["sandbox"]
+    assert sandbox["command"][sandbox["command"].index("--host") + 1] == "0.0.0.0"
+    assert sandbox["ports"] == ["127.0.0.1:8765:8765"]
+
+
+def test_compose_connects_as_the_worker_role_0060_makes_for_its_database() -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    url = compose()["x-app"]["environment"]["DATABASE_URL"].replace("${DISCOVERY_WORKER_PASSWORD:?set DISCOVERY_WORKER_PASSWORD}", "pw")
+    parts = conninfo_to_dict(url)
+    assert parts["user"] == f"{parts['dbname']}_worker"  # discovery_role_name('worker') in that database

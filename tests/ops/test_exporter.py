@@ -103,3 +103,23 @@ def test_metrics_count_tracks_per_outcome_and_credits_per_source(database_url: s
     assert 'discovery_track_outcomes{outcome="not_attempted"} 1.0' in text
     assert 'discovery_credits{source="genius"} 1.0' in text
     assert 'discovery_credited_tracks{source="genius"} 1.0' in text
+
+
+def test_coverage_is_read_at_most_once_a_minute_however_often_it_is_scraped(database_url: str) -> None:
+    # Given an exporter's collector scraped once over an empty catalog
+    from prometheus_client import generate_latest
+
+    from discovery.ops.exporter import registry
+
+    metrics = registry(database_url)
+    assert 'discovery_track_outcomes{outcome="not_attempted"}' not in generate_latest(metrics).decode()
+
+    # When tracks arrive and it is scraped again at once (and a queue grows)
+    write_catalog(database_url)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT start_artist_discovery('Later')")
+    text = generate_latest(metrics).decode()
+
+    # Then the queue depth is read again but the coverage counts, which read every track, are not
+    assert 'discovery_queue_depth{queue="artist_discovery"} 1.0' in text
+    assert 'discovery_track_outcomes{outcome="not_attempted"}' not in text

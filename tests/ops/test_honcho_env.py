@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,7 @@ def test_honcho_with_the_example_env_file_finds_an_artists_producers(tmp_path, d
         DISCOVERY_API_BASE=f"http://127.0.0.1:{port}",
         BEAT_SCHEDULE_FILE=str(tmp_path / "beat-schedule"),
         FLOWER_PORT=str(flower_port),
+        FLOWER_BASIC_AUTH=f"ops:{uuid.uuid4().hex}",  # the example ships none: Flower would refuse
         **{f"{pool}_CONCURRENCY": "1" for pool in ("ARTISTS", "ALBUMS", "TRACKS", "PRODUCERS", "SOCIAL")},
     )
     env = service_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")

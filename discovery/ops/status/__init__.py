@@ -19,6 +19,7 @@ from discovery.ops.status.model import (
     ApiStatus,
     PoolStatus,
     QueueStatus,
+    RefreshStatus,
     SpotifyMode,
     Status,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "ApiStatus",
     "PoolStatus",
     "QueueStatus",
+    "RefreshStatus",
     "SpotifyMode",
     "Status",
     "collect",
@@ -68,9 +70,11 @@ def collect(
     apis_by_queue = readings.apis_by_queue(settings)
     apis = {api: ApiStatus(api) for api in sorted({a for v in apis_by_queue.values() for a in v})}
 
+    refresh = RefreshStatus()
     try:
         readings.read_postgres(settings.database_url, queues)
         readings.read_waiting(settings, queues)
+        readings.read_refresh_due(settings, refresh)
     except psycopg.Error as error:
         attention.append(f"Postgres unreachable: {_first_line(error)}")
 
@@ -85,6 +89,7 @@ def collect(
         readings.read_inflight(client, queues, settings)
         readings.read_apis(settings, client, apis)
         readings.read_cache_ratios(client, apis)
+        readings.read_refresh_budget(settings, client, refresh)
         readings.read_workers(settings.redis_url, pools, inspect_timeout_s)
     finally:
         client.close()
@@ -94,7 +99,7 @@ def collect(
     attention += needing_attention(queues, apis, pools, dlq_window_s)
     attention += stalls(settings, queues, apis)
     checked_at = datetime.now(UTC).isoformat(timespec="seconds")
-    return Status(checked_at, queues, apis, pools, attention, spotify_mode)
+    return Status(checked_at, queues, apis, pools, attention, spotify_mode, refresh)
 
 
 def _first_line(error: BaseException) -> str:

@@ -62,6 +62,18 @@ class SpotifyMode:
 
 
 @dataclass
+class RefreshStatus:
+    """Keeping data true: what refresh work is due, what it did today (UTC), its budget."""
+
+    watched: int | None = None
+    artists_due: int | None = None
+    recordings_due: int | None = None
+    artists_refreshed_today: int | None = None
+    recordings_checked_today: int | None = None
+    budget: dict[str, dict[str, int]] = field(default_factory=dict)  # api -> {"budget", "spent", "left"}
+
+
+@dataclass
 class Status:
     checked_at: str
     queues: dict[str, QueueStatus]
@@ -69,6 +81,7 @@ class Status:
     pools: dict[str, PoolStatus]
     attention: list[str]
     spotify_mode: SpotifyMode | None = None
+    refresh: RefreshStatus | None = None
 
     @property
     def healthy(self) -> bool:
@@ -86,4 +99,5 @@ class Status:
                 for name, found in self.pools.items()
             },
             "spotify_mode": None if self.spotify_mode is None else asdict(self.spotify_mode),
+            "refresh": None if self.refresh is None else asdict(self.refresh),
         }

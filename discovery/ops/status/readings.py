@@ -10,11 +10,19 @@ from datetime import UTC, datetime
 import psycopg
 import redis
 
+from discovery.catalog import refresh as catalog_refresh
+from discovery.clients import budget
 from discovery.clients.breakers import BreakerPolicy, breaker_state, read_hold, read_refusal
 from discovery.clients.cache import hit_ratio
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
 from discovery.clients.spotify import mode_state
-from discovery.ops.status.model import ApiStatus, PoolStatus, QueueStatus, SpotifyMode
+from discovery.ops.status.model import (
+    ApiStatus,
+    PoolStatus,
+    QueueStatus,
+    RefreshStatus,
+    SpotifyMode,
+)
 from discovery.pgmq import attempts as pgmq_attempts
 from discovery.pgmq import queues as pgmq_queues
 from discovery.pgmq.sql import query
@@ -164,3 +172,19 @@ def read_workers(redis_url: str, pools: dict[str, PoolStatus], timeout_s: float)
             for worker, consumed in replies.items()
             if any(entry.get("name") == found.pool for entry in consumed or ())
         )
+
+
+def read_refresh_due(settings: Settings, found: RefreshStatus) -> None:
+    """Watched artists, what is due a refresh, and what refresh work did today (UTC)."""
+    with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+        counts = catalog_refresh.due_counts(conn, settings.discovery_refresh_cadence_s)
+    for key, value in counts.items():
+        setattr(found, key, value)
+
+
+def read_refresh_budget(settings: Settings, client: redis.Redis, found: RefreshStatus) -> None:
+    """Each API's refresh budget today: the budget, what refresh work spent, what is left."""
+    allowed = budget.parse_budget(settings.discovery_refresh_budget)
+    spent = budget.spent_today(client, sorted(allowed))
+    found.budget = {api: {"budget": allowed[api], "spent": spent[api], "left": max(allowed[api] - spent[api], 0)}
+                    for api in sorted(allowed)}

@@ -78,6 +78,7 @@ def render(status: Status) -> Any:
         + ("?" if mode is None else f"{mode.mode} (configured {mode.configured}"
            + (f", development since {mode.since})" if mode.since else ")"))
     )
+    refresh_line = Text(refresh_text(status))
     verdict = (
         Text("healthy", style="green")
         if status.healthy
@@ -85,8 +86,20 @@ def render(status: Status) -> Any:
             "needs attention:\n" + "\n".join(f"- {item}" for item in status.attention), style="red"
         )
     )
-    return Group(queues, apis, pools, mode_line, verdict)
+    return Group(queues, apis, pools, mode_line, refresh_line, verdict)
 
 
 def _cell(value: int | None) -> str:
     return "?" if value is None else str(value)
+
+
+def refresh_text(status: Status) -> str:
+    """"Refresh: 12 watched artists, 3 due, 40 recordings due; today 9 artists and 120 recordings
+    refreshed; budget left spotify 19950/20000, ..." (? where a figure could not be read)."""
+    found = status.refresh
+    if found is None:
+        return "Refresh: ?"
+    left = ", ".join(f"{api} {b['left']}/{b['budget']}" for api, b in found.budget.items()) or "?"
+    return (f"Refresh: {_cell(found.watched)} watched artists, {_cell(found.artists_due)} due, "
+            f"{_cell(found.recordings_due)} recordings due; today {_cell(found.artists_refreshed_today)} artists and "
+            f"{_cell(found.recordings_checked_today)} recordings refreshed; budget left {left}")
