@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 import psycopg
 
 from discovery.catalog.cross_check import VERDICTS
-from discovery.catalog.outcomes import CREDITED, OUTCOMES, reason_text
+from discovery.catalog.outcomes import CREDITED, OUTCOMES, candidates_text, reason_text
 from discovery.catalog.report import ArtistNotKnown
 from discovery.escaping import csv_row, terminal
 from discovery.pgmq.sql import queries
@@ -72,11 +72,11 @@ def as_json(coverage: dict[str, Any]) -> str:
 
 
 CSV_COLUMNS = ("spotify_track_id", "track", "album", "outcome", "reason", "genius_credits", "musicbrainz_credits",
-               "candidate_title", "candidate_artist", "rejected_because", "cross_check")
+               "candidate_title", "candidate_artist", "rejected_because", "cross_check", "candidate_pages")
 
 
 def as_csv(coverage: dict[str, Any]) -> str:
-    """One row per track."""
+    """One row per track (an ambiguous one with its equally likely pages in `candidate_pages`)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -86,6 +86,7 @@ def as_csv(coverage: dict[str, Any]) -> str:
             track["spotify_track_id"], track["track"], track["album"], track["outcome"], track["reason"],
             track["credits"]["genius"], track["credits"]["musicbrainz"], candidate.get("title"),
             candidate.get("artist"), track["detail"].get("rejected_because"), track["cross_check"],
+            candidates_text(track["detail"]),
         ]))
     return out.getvalue()
 

@@ -42,7 +42,7 @@ from discovery.catalog.evidence import (
     musicbrainz_evidence,
     release_evidence,
 )
-from discovery.catalog.names import normalize_name, titles_match
+from discovery.catalog.names import names_match, normalize_name, titles_match
 
 Source = Literal["genius", "musicbrainz"]
 A = TypeVar("A", bound=Mapping[str, Any])  # an artist object, as the client types it
@@ -201,20 +201,36 @@ def _primary_artist_names(song: Mapping[str, Any]) -> list[str]:
     return [artist["name"] for artist in artists if artist.get("name")]
 
 
+def _featured_artist_names(song: Mapping[str, Any]) -> list[str]:
+    return [artist["name"] for artist in song.get("featured_artists") or [] if artist.get("name")]
+
+
+def artist_fits(song: Mapping[str, Any], artist_name: str, track_artists: tuple[str, ...] = ()) -> bool:
+    """The seeded artist is a primary artist of the song, or a featured one on a song whose
+    primary artist is one of the track's own artists ("Song (Ft. Seeded)" by the artist Spotify
+    lists first). Names compare in either script ("BTS (방탄소년단)" is "BTS")."""
+    primary = _primary_artist_names(song)
+    if any(names_match(name, artist_name) for name in primary):
+        return True
+    own = track_artists or (artist_name,)
+    return any(names_match(name, artist_name) for name in _featured_artist_names(song)) and any(
+        names_match(name, mine) for name in primary for mine in own
+    )
+
+
 def choose_genius_hit(
-    hits: Sequence[Mapping[str, Any]], title: str, artist_name: str
+    hits: Sequence[Mapping[str, Any]], title: str, artist_name: str, track_artists: tuple[str, ...] = ()
 ) -> Mapping[str, Any] | None:
-    """The search hit that is this track: primary artist and normalised title match.
+    """The first search hit that can be this track: its artists fit (`artist_fits`) and its
+    normalised title matches (the same version; see `discovery.names.titles_match`).
 
     Search rank is ignored: a cover by another artist fails the artist test and a remix fails the
-    title test (see `discovery.names.titles_match`), however many page views they have.
+    title test, however many page views they have. Which of several fitting hits is the track
+    is `genius_match.match_genius`'s to decide, on the evidence each page carries.
     """
-    wanted = normalize_name(artist_name)
     for hit in hits:
         song = _song_of(hit)
-        if not any(normalize_name(name) == wanted for name in _primary_artist_names(song)):
-            continue
-        if titles_match(title, song.get("title") or ""):
+        if artist_fits(song, artist_name, track_artists) and titles_match(title, song.get("title") or ""):
             return song
     return None
 

@@ -16,19 +16,27 @@
 - whitespace collapsed and trimmed.
 
 `normalize_title` additionally strips what marks a credit or a re-release of the same recording:
-"(feat. …)", "(ft. …)", "(with …)", "[with …]", " - feat. …", and version suffixes in either
-" - …" or bracket form that name a remaster, a radio edit, a single/album version, mono or
-stereo, explicit or clean. A suffix that names another recording of the song keeps it apart:
+"(feat. …)", "(ft. …)", "(with …)", "[with …]", " - feat. …", a bare " feat …", " FEAT. …",
+" ft. …" (up to a " - " suffix or a bracket), and version suffixes in either " - …" or bracket
+form that name a remaster, a radio edit, a single/album version, mono or stereo (" - Mono
+Version"), explicit or clean, a bonus track, a deluxe, expanded, special or anniversary edition,
+the "Original Mix", or a soundtrack (' - From "Film Title"'). A suffix that names another recording of the song keeps it apart:
 a live take ("Live", "Live at …"), a demo, an acoustic or instrumental version and a
 re-recording ("Taylor's Version", "Re-Recorded") become a version mark in the key (any spelling
 of one kind is one mark: " - Live at Wembley" and "(Live)" are both "(live)"); a remix, cover or
-other version stays in the title, so it only ever matches itself (see `version_key`).
+other version stays in the title, so it only ever matches itself (see `version_key`); another
+named mix ("Extended Mix") is such a version.
+
+A title or name written in two scripts ("夜明けのパレード (Yoake no Parade)", "BTS (방탄소년단)")
+has a key for each spelling too (`title_keys`, `name_keys`; see `scripts`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from discovery.catalog.scripts import spellings, two_spellings
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _DROPPED = dict.fromkeys(map(ord, "'’‘ʼ`´."))
@@ -39,12 +47,23 @@ _FEAT_BRACKET = re.compile(
     r"\s*[(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]", re.IGNORECASE
 )
 _FEAT_DASH = re.compile(r"\s+[-–—]\s+(?:feat\.?|ft\.?|featuring)\s.*$", re.IGNORECASE)
+# Featuring without brackets ("Song feat Name", "Song FEAT. Name", "Song ft. Name"): up to a
+# " - " suffix or a bracket, which may still name a version ("Song ft. X - Live").
+_FEAT_BARE = re.compile(
+    r"\s+(?:feat\.?|ft\.?|featuring)\s+(?:(?!\s[-–—]\s)[^()\[\]])+", re.IGNORECASE
+)
 
 # A suffix naming one of these is the same recording re-released: the same ISRC's credits.
 _SAME_RECORDING = re.compile(
     r"\b(?:re-?master(?:ed)?|radio edit|single edit|single version|album version|"
-    r"original version|mono|stereo|explicit|clean)\b",
+    r"original version|original mix|(?:mono|stereo)(?: version)?|explicit|clean|bonus track|"
+    r"(?:deluxe|expanded|special)(?: edition| version)?|"
+    r"(?:\d+(?:st|nd|rd|th) )?anniversary(?: edition| version)?)(?!\w)",
     re.IGNORECASE,
+)
+# ' - From "Film Title"', '(From the Motion Picture "X")': the same recording on a soundtrack.
+_FROM_SOUNDTRACK = re.compile(
+    r"^\s*from\b.*(?:[\"“”'‘’]|soundtrack|motion picture|film|series|movie|musical)", re.IGNORECASE
 )
 # A suffix naming one of these is another recording of the song (its own ISRC and, on Genius,
 # its own page and producers): it matches only a title of the same kind. First match wins.
@@ -104,6 +123,8 @@ def normalize_name(name: str) -> str:
 def _version_of(suffix: str) -> str | None:
     """What a suffix says: "same" (a re-release), a version kind, or None (not a re-release or a
     version kind: a remix, cover or other version, or just part of the title)."""
+    if _FROM_SOUNDTRACK.search(suffix):
+        return "same"
     rest = _SAME_RECORDING.sub(" ", suffix)
     if _REMIX_LIKE.search(rest):
         return None
@@ -120,6 +141,7 @@ def _split(title: str) -> tuple[str, list[str], list[str]]:
     suffixes taken repeatedly from the end."""
     title = _FEAT_BRACKET.sub("", title)
     title = _FEAT_DASH.sub("", title)
+    title = _FEAT_BARE.sub("", title)
     kinds: list[str] = []
     written: list[str] = []
     while True:
@@ -182,7 +204,29 @@ def is_remix_or_cover_title(title: str) -> bool:
     )
 
 
+def title_keys(title: str) -> set[tuple[str, tuple[str, ...]]]:
+    """Every `version_key` of a title: one, or three for a title in two scripts ("native
+    (romanization)" or the other way round: the whole, and each spelling alone)."""
+    base, kinds, _ = _split(clean_spaces(title))
+    keys = {(normalize_name(base), tuple(kinds))}
+    both = two_spellings(base)
+    if both is not None and not any(_OTHER_VERSION.search(side) for side in both):
+        keys |= {(normalize_name(side), tuple(kinds)) for side in both}
+    return keys
+
+
+def name_keys(name: str) -> set[str]:
+    """Every comparison key of an artist's name: one, or three for "Name (native)"."""
+    return {normalize_name(spelling) for spelling in spellings(clean_spaces(name))}
+
+
+def names_match(one: str, other: str) -> bool:
+    """The same artist name, in either of its scripts ("BTS (방탄소년단)" is "BTS")."""
+    return bool(name_keys(one) & name_keys(other))
+
+
 def titles_match(spotify_title: str, genius_title: str) -> bool:
     """The same recording: equal normalised titles and the same version (studio with studio,
-    live with live, a remix only with that remix; a remaster or radio edit with its original)."""
-    return version_key(spotify_title) == version_key(genius_title)
+    live with live, a remix only with that remix; a remaster or radio edit with its original),
+    in either script of a title written in two."""
+    return bool(title_keys(spotify_title) & title_keys(genius_title))

@@ -5,6 +5,9 @@ Credited: `credited_by_genius` (the matching Genius song has production credits)
 most telling reason first:
 - `genius_without_production_credits`: Genius has the song, and no production credit on it (nor
   has MusicBrainz);
+- `ambiguous`: several Genius pages stayed equally likely (same title and artists, nothing they
+  carry tells them apart), so none was taken, and MusicBrainz credits nobody either. The detail
+  lists every candidate page with what it carried (album, date, Spotify link);
 - `no_isrc`: Genius has no matching song and the track has no ISRC to ask MusicBrainz with;
 - `musicbrainz_without_producers`: no matching Genius song; MusicBrainz has the recording but no
   producer relation on it;
@@ -20,11 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from discovery.catalog.genius_match import AMBIGUOUS as AMBIGUOUS_MATCH
 from discovery.catalog.genius_match import GeniusMatch
 
 CREDITED_BY_GENIUS = "credited_by_genius"
 CREDITED_BY_MUSICBRAINZ = "credited_by_musicbrainz"
 GENIUS_WITHOUT_PRODUCTION_CREDITS = "genius_without_production_credits"
+AMBIGUOUS = "ambiguous"
 NO_ISRC = "no_isrc"
 MUSICBRAINZ_WITHOUT_PRODUCERS = "musicbrainz_without_producers"
 NO_GENIUS_MATCH = "no_genius_match"
@@ -34,6 +39,7 @@ OUTCOMES = (
     CREDITED_BY_GENIUS,
     CREDITED_BY_MUSICBRAINZ,
     GENIUS_WITHOUT_PRODUCTION_CREDITS,
+    AMBIGUOUS,
     NO_ISRC,
     MUSICBRAINZ_WITHOUT_PRODUCERS,
     NO_GENIUS_MATCH,
@@ -67,12 +73,18 @@ def decide(looked: Looked) -> tuple[str, dict[str, Any]]:
     if match is not None and song is None:
         detail["candidate"] = match.candidate_summary()
         detail["rejected_because"] = match.reason
+        if match.reason == AMBIGUOUS_MATCH:
+            detail["candidates"] = match.candidates
+    elif match is not None and match.weighed is not None:
+        detail["genius_evidence"] = match.weighed.details
     if looked.genius_credits:
         return CREDITED_BY_GENIUS, detail
     if looked.musicbrainz_credits:
         return CREDITED_BY_MUSICBRAINZ, detail
     if song is not None:
         return GENIUS_WITHOUT_PRODUCTION_CREDITS, detail
+    if match is not None and match.reason == AMBIGUOUS_MATCH:
+        return AMBIGUOUS, detail
     if not looked.isrc:
         return NO_ISRC, detail
     if looked.musicbrainz_recordings:
@@ -80,8 +92,18 @@ def decide(looked: Looked) -> tuple[str, dict[str, Any]]:
     return NO_GENIUS_MATCH, detail
 
 
+def candidates_text(detail: dict[str, Any]) -> str:
+    """The equally likely pages of an ambiguous match, one after the other."""
+    return "; ".join(
+        f"{page.get('title')!r} by {page.get('artist')!r} ({page.get('url')})" for page in detail.get("candidates") or []
+    )
+
+
 def reason_text(outcome: str, detail: dict[str, Any]) -> str:
     """A line a person reads: why this track has no producer (or where its credits came from)."""
+    if outcome == AMBIGUOUS:
+        pages = detail.get("candidates") or []
+        return f"{len(pages)} Genius pages equally likely, none taken: {candidates_text(detail)}"
     if outcome == NO_GENIUS_MATCH or (outcome in (NO_ISRC, MUSICBRAINZ_WITHOUT_PRODUCERS) and detail.get("rejected_because")):
         candidate = detail.get("candidate") or {}
         why = detail.get("rejected_because") or "no results"

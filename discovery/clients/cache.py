@@ -47,7 +47,8 @@ IGNORED_PARAMETERS: tuple[str, ...] = (
 
 # Fields no worker reads (clients/types lists what they do read) that make up most of a stored
 # answer: Spotify's ~185 country codes per album and per track, repeated in every page, and its
-# copyrights; Genius's writers, descriptions, embeds, relationships, media and images.
+# copyrights; Genius's writers, descriptions, embeds, relationships and images (a song's `media`
+# is kept: its Spotify link tells which track the page is).
 SLIMMED_FIELDS = frozenset({
     "available_markets",
     "copyrights",
@@ -56,7 +57,6 @@ SLIMMED_FIELDS = frozenset({
     "description_annotation",
     "embed_content",
     "song_relationships",
-    "media",
     "header_image_url",
     "header_image_thumbnail_url",
     "song_art_image_url",

@@ -49,6 +49,13 @@ class GeniusSong(TypedDict, total=False):
     producer_artists: list[dict[str, Any]]
     custom_performances: list[dict[str, Any]]
     url: str
+    # What the page says of its release, weighed against the track (catalog/page_evidence).
+    primary_artists: list[dict[str, Any]]
+    featured_artists: list[dict[str, Any]]
+    album: dict[str, Any] | None
+    release_date: str | None
+    release_date_components: dict[str, Any] | None
+    media: list[dict[str, Any]]
 
 
 class GeniusArtist(TypedDict, total=False):

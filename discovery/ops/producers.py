@@ -44,7 +44,7 @@ def producer(name: str | None, genius_id: int | None, musicbrainz_id: str | None
 
 @click.group(invoke_without_command=True)
 @click.option("--artist", help="List this artist's producers (name or Spotify id).")
-@click.option("--search", "text", help="Producers whose name contains this (accents and case ignored).")
+@click.option("--search", "text", help="Producers any of whose names or aliases contains this (accents, case and apostrophes ignored).")
 @click.option("--sort", type=click.Choice(["credits", "name"]), default="credits", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

@@ -4,7 +4,7 @@ once with an error naming the bad field; it is never retried."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -71,6 +71,10 @@ class ProducerIdentification(_Refreshable):
     artistId: str = Field(min_length=1, max_length=64)
     artistName: str = Field(default="", max_length=NAME_LIMIT)
     isrc: str | None = Field(default=None, min_length=1, max_length=32)
+    # What the Genius page is weighed against (catalog/page_evidence); absent from older messages.
+    trackArtists: list[Annotated[str, Field(max_length=NAME_LIMIT)]] = Field(default_factory=list, max_length=50)
+    albumName: str = Field(default="", max_length=NAME_LIMIT)
+    albumReleaseDate: str = Field(default="", max_length=10)
 
 
 class SocialEnrichment(_Refreshable):

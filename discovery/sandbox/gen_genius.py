@@ -81,7 +81,7 @@ def _genius_title(recording: Recording) -> str:
     return recording.title
 
 
-def _song(
+def song_object(
     builder: Builder,
     cast: Cast,
     title: str,
@@ -99,7 +99,8 @@ def _song(
     song = {
         "annotation_count": rng.randint(0, 30),
         "api_path": f"/songs/{song_id}",
-        "artist_names": primary.name,
+        # As Genius writes it: "Primary (Ft. Featured)" (plain spaces, unlike full_title).
+        "artist_names": primary.name + (f" (Ft. {featured[0].name})" if featured else ""),
         "custom_performances": custom,
         "featured_artists": [_song_artist(p) for p in featured],
         "full_title": f"{title} by\u00a0{_nbsp(primary.name)}{featured_text}",
@@ -147,7 +148,7 @@ def genius_songs(
     pageviews = rng.randint(1_000, 400_000)
     year = 2000 + rng.randrange(25)
     featured = [recording.guest.genius] if recording.guest else []
-    original = _song(
+    original = song_object(
         builder,
         cast,
         _genius_title(recording),
@@ -159,11 +160,12 @@ def genius_songs(
         year,
     )
     _owned_by_joint_artists(original, recording)
+    builder.page_of[original["id"]] = recording
     if recording.scenario == "covered":
         remixer, coverer, other = cast.others
         # A remix under the same primary artist and a cover naming the artist: more shared
         # search tokens and more page views than the original, never the original.
-        _song(
+        song_object(
             builder,
             cast,
             f"{recording.title} ({remixer.name} Remix)",
@@ -174,7 +176,7 @@ def genius_songs(
             [remixer],
             year + 1,
         )
-        _song(
+        song_object(
             builder,
             cast,
             f"{recording.title} ({target.name} Cover)",
@@ -185,7 +187,7 @@ def genius_songs(
             [],
             year + 2,
         )
-        _song(builder, cast, recording.title, other, pageviews * 4, [other], [], [], year + 3)
+        song_object(builder, cast, recording.title, other, pageviews * 4, [other], [], [], year + 3)
     return credited
 
 
@@ -195,7 +197,8 @@ def _owned_by_joint_artists(song: Json, recording: Recording) -> None:
         return
     owners = [recording.artist.genius, recording.joint.genius]
     song["primary_artists"] = [_song_artist(person) for person in owners]
-    song["artist_names"] = " & ".join(person.name for person in owners)
+    song["artist_names"] = " & ".join(person.name for person in owners) + song["artist_names"][
+        len(recording.artist.genius.name):]
 
 
 def version_song(
@@ -205,7 +208,7 @@ def version_song(
     producers, and more page views than the studio page (see gen_versions)."""
     rng = builder.rng
     title = genius_version_title(recording) or recording.title
-    song = _song(
+    song = song_object(
         builder,
         cast,
         title,
@@ -217,13 +220,14 @@ def version_song(
         2000 + rng.randrange(25),
     )
     _owned_by_joint_artists(song, recording)
+    builder.page_of[song["id"]] = recording
     return [(person, "producer") for person in producers]
 def other_version_only(builder: Builder, cast: Cast, recording: Recording) -> None:
     """Genius knows only a remix of the recording (same primary artist): never the original."""
     rng = builder.rng
     target = recording.artist
     remixer = cast.others[0]
-    song = _song(
+    song = song_object(
         builder,
         cast,
         f"{recording.title} ({remixer.name} Remix)",

@@ -84,6 +84,10 @@ class Recording:
     guest: Target | None = None
     version: str | None = None  # another recording of a studio song (see gen_versions)
     joint: Target | None = None  # the second artist of a joint album carrying it
+    # The shape traps (gen_shapes): the Spotify title as written, and the artist Spotify lists
+    # before the seed artist (whose Genius page it is).
+    spotify_name: str | None = None
+    lead: Target | None = None
     credits: list[tuple[Person, str, str]] = field(default_factory=list)
     track_ids: list[str] = field(default_factory=list)
     # The outcome the pipeline should record (catalog/outcomes.py) and, for a Genius miss, why.
@@ -104,6 +108,8 @@ class Builder:
         self.handles: set[str] = set()
         self.people: list[Person] = []
         self.mb_artists: dict[str, Person] = {}
+        # Each recording's own Genius page (by song id), which carries its album and Spotify link.
+        self.page_of: dict[int, Recording] = {}
         self.catalog: Json = {
             "spotify": {"artists": [], "albums": [], "tracks": []},
             "genius": {"songs": [], "artists": []},

@@ -73,6 +73,8 @@ def decorate(rng: random.Random, recordings: list[Recording], guests: list[Targe
 
 def _spotify_name(recording: Recording) -> str:
     title, guest = recording.title, recording.guest
+    if recording.spotify_name is not None:
+        return recording.spotify_name
     version = spotify_version_name(recording)
     if version is not None:
         return version
@@ -107,12 +109,12 @@ def spotify_releases(
                     break
             tracks, queue = queue[:size], queue[size:]
             first_album = first_album or tracks
-            _album(builder, labels, target, name, "album", tracks, 2000 + index + rng.randrange(3))
+            write_album(builder, labels, target, name, "album", tracks, 2000 + index + rng.randrange(3))
         single = rng.choice(first_album)
-        _album(builder, labels, target, single.title, "single", [single], 2024)
+        write_album(builder, labels, target, single.title, "single", [single], 2024)
 
 
-def _album(
+def write_album(
     builder: Builder,
     labels: list[Person],
     target: Target,
@@ -155,6 +157,8 @@ def _album(
         artists = (owners if kind == "album" else [simple_artist]) + (
             [_simplified(recording.guest.spotify)] if recording.guest else []
         )
+        if recording.lead is not None:
+            artists = [_simplified(recording.lead.spotify), *artists]
         item = {
             "artists": artists,
             "available_markets": MARKETS,

@@ -58,6 +58,10 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     help="Tracks on the first artist's first album, at least (0: off).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same catalog.")
+@click.option(
+    "--shapes", is_flag=True,
+    help="Add the title and artist shapes of real catalogs (generic titles on two albums, two scripts, bare feat, ...).",
+)
 @click.option("--demo", is_flag=True, help="Write the demo catalog shipped with the package.")
 @click.option(
     "--out",
@@ -67,14 +71,14 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     help="Catalog file; the answer key is written beside it as *.truth.json.",
 )
 def generate_command(
-    artists: int, albums: int, tracks: int, long_album: int, seed: int, demo: bool, out: Path
+    artists: int, albums: int, tracks: int, long_album: int, seed: int, shapes: bool, demo: bool, out: Path
 ) -> None:
     """Write a deterministic sandbox catalog and its answer key."""
     if demo:
         catalog, truth = demo_catalog()
     else:
         catalog, truth = generate_catalog(
-            artists, albums, tracks, seed, long_album_tracks=long_album
+            artists, albums, tracks, seed, long_album_tracks=long_album, shapes=shapes
         )
     write_json(out, catalog)
     key = truth_path(out)

@@ -11,6 +11,12 @@ profiles; see issue 3). Sizes:
   artist also has one single repeating one of its album tracks (same ISRC, another track id).
 - `long_album_tracks` (default 52): the first artist's first album has at least that many
   tracks, so paging past 50 is exercised; 0 turns it off.
+- `shapes` (default off): the title and artist shapes of real catalogs (gen_shapes: generic
+  titles on two albums, two scripts, bare "feat", the seed artist as the feature, release
+  suffixes, two spellings of one producer), two albums and a seed artist more.
+
+Every Genius song carries its release as real pages do (gen_pages: album, release dates, some
+with a Spotify link to the recording's album track).
 
 Traps, each in every generated catalog large enough to hold them (the first artist's long album
 makes any default catalog large enough): artists named near-identically to the first seed artist
@@ -65,12 +71,14 @@ from discovery.sandbox.gen_credits import assign_scenarios, credit
 from discovery.sandbox.gen_genius import genius_artist_object
 from discovery.sandbox.gen_model import Builder, Json
 from discovery.sandbox.gen_musicbrainz import mb_artist_object
+from discovery.sandbox.gen_pages import release_fields
 from discovery.sandbox.gen_releases import (
     decorate,
     plan_joint_album,
     plan_recordings,
     spotify_releases,
 )
+from discovery.sandbox.gen_shapes import add_shapes
 from discovery.sandbox.gen_truth import truth
 from discovery.sandbox.gen_versions import assign_versions
 
@@ -78,7 +86,7 @@ LONG_ALBUM_TRACKS = 52
 DEMO_SEED = 2026
 
 
-def _build(rng: random.Random, plan: list[list[int]]) -> tuple[Json, Json]:
+def _build(rng: random.Random, plan: list[list[int]], shapes: bool = False) -> tuple[Json, Json]:
     """The catalog for a plan (albums per seed artist, tracks per album), and its answer key."""
     # Every step draws from the one random source: reordering them changes every catalog.
     builder = Builder(rng)
@@ -93,16 +101,21 @@ def _build(rng: random.Random, plan: list[list[int]]) -> tuple[Json, Json]:
     for recording in recordings:
         credit(builder, cast, recording)
     spotify_releases(builder, cast.labels, targets, plan)
+    if shapes:
+        add_shapes(builder, cast, targets, recordings)
     for person in builder.people:
         builder.catalog["genius"]["artists"].append(genius_artist_object(rng, person))
     builder.catalog["musicbrainz"]["artists"] = [
         mb_artist_object(person) for _, person in sorted(builder.mb_artists.items())
     ]
+    # Last, from a source of its own: every catalog before these fields stays as it was.
+    release_fields(random.Random(rng.getrandbits(64)), builder)
     return builder.catalog, truth(targets, recordings)
 
 
 def generate_catalog(
-    artists: int, albums: int, tracks: int, seed: int, *, long_album_tracks: int = LONG_ALBUM_TRACKS
+    artists: int, albums: int, tracks: int, seed: int, *, long_album_tracks: int = LONG_ALBUM_TRACKS,
+    shapes: bool = False,
 ) -> tuple[Json, Json]:
     """A deterministic catalog and its answer key (sizes and traps in the module docstring)."""
     if artists < 1 or albums < 1 or tracks < 1:
@@ -114,7 +127,7 @@ def generate_catalog(
         plan.append([rng.randint(max(1, tracks // 2), tracks) for _ in range(count)])
     if long_album_tracks > 0:
         plan[0][0] = max(plan[0][0], long_album_tracks)
-    return _build(rng, plan)
+    return _build(rng, plan, shapes)
 
 
 def demo_catalog() -> tuple[Json, Json]:

@@ -27,6 +27,7 @@ from discovery.catalog.genius_match import match_genius
 from discovery.catalog.identity import identity_of
 from discovery.catalog.names import normalize_name, search_title
 from discovery.catalog.outcomes import CREDITED_BY_MUSICBRAINZ, Looked, decide
+from discovery.catalog.page_evidence import TrackContext
 from discovery.clients.genius import genius_client
 from discovery.clients.musicbrainz import MusicBrainz, musicbrainz_client
 from discovery.clients.spotify import spotify_client
@@ -51,6 +52,14 @@ class Identified:
     capped: str | None = None  # why only some of the credits are kept
 
 
+def track_context(message: ProducerIdentification) -> TrackContext:
+    """What Spotify said of the track, for weighing its Genius pages."""
+    return TrackContext(
+        message.trackName, message.artistName, tuple(message.trackArtists),
+        message.albumName or None, message.albumReleaseDate or None, message.trackId,
+    )
+
+
 class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
     queue = "producer_identification"
     apis = ("genius", "musicbrainz", "spotify")
@@ -61,10 +70,10 @@ class ProducerWorker(BaseWorker[ProducerIdentification, Identified]):
         genius = genius_client(self.settings)
         artist = message.artistName
         hits = genius.search(f"{search_title(message.trackName)} {artist}".strip())
-        looked.genius = match_genius(hits, message.trackName, artist)
+        looked.genius = match_genius(hits, track_context(message), song_page=genius.song)
         if looked.genius.hit is not None:
             found.genius_song_id = int(looked.genius.hit["id"])
-            found.credits = genius_credits(genius.song(found.genius_song_id))
+            found.credits = genius_credits(looked.genius.hit)
             looked.genius_credits = len(found.credits)
             found.source = "genius" if found.credits else None
         cross_checking = self.settings.discovery_cross_check == "musicbrainz"

@@ -12,7 +12,7 @@ from discovery.catalog import store
 from discovery.catalog.names import normalize_title
 from discovery.clients.spotify import spotify_client
 from discovery.clients.types import SpotifyAlbum
-from discovery.pgmq.messages import TrackDiscovery
+from discovery.pgmq.messages import NAME_LIMIT, TrackDiscovery
 from discovery.workers.base import BaseWorker, Transaction
 from discovery.workers.paging import next_page
 
@@ -93,6 +93,7 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                         "artistId": message.artistId,
                         "artistName": self.bounded_name(tx, f"artist {message.artistId}'s name", artist_name),
                         "isrc": fetched.isrcs.get(track["id"]),
+                        **release_of(track, fetched.album),
                         **_refresh(message.refresh),
                     },
                 )
@@ -109,6 +110,16 @@ class TrackWorker(BaseWorker[TrackDiscovery, TrackPage]):
                 {"albumId": message.albumId, "artistId": message.artistId, "albumName": message.albumName,
                  "offset": fetched.next_offset, **_refresh(message.refresh)},
             )
+
+
+def release_of(track: Mapping[str, Any], album: Mapping[str, Any]) -> dict[str, Any]:
+    """The track's artists and its album's name and release date, which its Genius page is
+    weighed against (each name within the message's bound: evidence, not worth a note)."""
+    return {
+        "trackArtists": [str(a["name"])[:NAME_LIMIT] for a in track.get("artists") or [] if a.get("name")][:50],
+        "albumName": str(album.get("name") or "")[:NAME_LIMIT],
+        "albumReleaseDate": str(album.get("release_date") or "")[:10],
+    }
 
 
 def _refresh(refresh: bool) -> dict[str, bool]:

@@ -59,6 +59,24 @@ def test_producers_are_found_from_psql_by_part_of_the_name_ignoring_case_and_acc
     assert done.stdout.splitlines() == ["Zoë Thorne|4|3", "Zoe Thornton|1|1"]
 
 
+def test_a_producer_is_found_by_the_spelling_each_source_gives_them_and_by_their_aliases(database_url, catalog):
+    # Given Zoë Thorne as MusicBrainz spells her ("Z. Thorne-Ashby") and with a Genius alternate name
+    zoe = producer_id(catalog, 1)
+    catalog.execute("INSERT INTO producer_links (source, external_id, producer_id, name, reason) VALUES "
+                    "('musicbrainz', 'mb-zoe', %s, 'Z. Thorne-Ashby', 'alias')", (zoe,))
+    catalog.execute("INSERT INTO producer_aliases (producer_id, source, external_id, alias, normalized_alias) "
+                    "VALUES (%s, 'genius', '1', 'DJ Zed’s', 'dj zeds')", (zoe,))
+
+    # When each spelling is searched
+    found = {text: psql(database_url, "SELECT name, credits FROM search_producers('{}')".format(text.replace("'", "''")))
+             for text in ("Thorne-Ashby", "z thorne ashby", "DJ Zed's", "zeds")}
+
+    # Then each finds her, once, with her credits
+    for text, done in found.items():
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == ["Zoë Thorne|4"], text
+
+
 def test_a_producers_credits_name_every_artist_of_a_joint_album(database_url, catalog):
     zoe = producer_id(catalog, 1)
 

@@ -22,6 +22,7 @@ from discovery.catalog.credits import (
 from discovery.catalog.genius_match import match_genius
 from discovery.catalog.names import normalize_name, normalize_title, search_title, version_key
 from discovery.catalog.outcomes import NO_GENIUS_MATCH, Looked, decide
+from discovery.catalog.page_evidence import TrackContext
 from discovery.sandbox.generate_cli import generate_command, truth_path
 from discovery.sandbox.generator import demo_catalog, generate_catalog
 from discovery.sandbox.genius import index_songs, rank_songs
@@ -86,10 +87,14 @@ def recompute_truth(catalog: dict) -> dict:
             by_isrc[isrc].append(recording)
     found_credits: dict[str, list] = {}
     outcomes: dict[str, dict] = {}
+    pages = {song["id"]: song for song in songs}
     for track in catalog["spotify"]["tracks"]:
         artist = album_artist(track)
         hits = search_ranked(songs, f"{search_title(track['name'])} {artist}")
-        match = match_genius(hits, track["name"], artist)
+        # What the producer worker knows of the track, and the full pages it reads
+        seen = TrackContext(track["name"], artist, tuple(a["name"] for a in track["artists"]),
+                            track["album"]["name"], track["album"]["release_date"], track["id"])
+        match = match_genius(hits, seen, song_page=pages.__getitem__)
         credits = genius_credits(match.hit) if match.hit else []
         isrc = track["external_ids"].get("isrc")
         looked = Looked(genius=match, genius_credits=len(credits), isrc=isrc)
@@ -503,6 +508,16 @@ def test_the_answer_key_is_what_the_parsers_find_in_the_catalog(which, request):
     assert again["tracks"] == truth["tracks"]
     assert again["producers"] == truth["producers"]
     assert again["outcomes"] == truth["outcomes"]
+
+
+def test_a_catalog_with_every_title_and_artist_shape_also_agrees_with_the_parsers():
+    catalog, truth = generate_catalog(artists=3, albums=2, tracks=4, seed=11, long_album_tracks=0, shapes=True)
+
+    again = recompute_truth(catalog)
+
+    assert again["tracks"] == truth["tracks"] and again["producers"] == truth["producers"]
+    assert again["outcomes"] == truth["outcomes"]
+    assert "ambiguous" in {outcome["outcome"] for outcome in truth["outcomes"].values()}
 
 
 def test_a_larger_catalog_also_agrees_with_the_parsers():
