@@ -89,12 +89,11 @@ WHERE aa.artist_spotify_id = %(spotify_id)s
 ORDER BY al.release_date NULLS LAST, al.name, al.spotify_id, t.disc_number, t.track_number, t.spotify_id;
 
 -- recent_changes_known --
--- Whether the freshness work's recent_changes(since) exists in this database yet.
-SELECT to_regprocedure('recent_changes(timestamptz)') IS NOT NULL;
+-- Whether the freshness work's recent_changes(since, max_rows) exists in this database yet.
+SELECT to_regprocedure('recent_changes(timestamptz, integer)') IS NOT NULL;
 
 -- recent_changes --
-SELECT changed_at, kind, artist, track, producer, source FROM recent_changes(%(since)s)
-ORDER BY changed_at DESC LIMIT %(max_rows)s;
+SELECT changed_at, kind, artist, track, producer, source FROM recent_changes(%(since)s, %(max_rows)s);
 
 -- reader_check --
 -- Who the page reads as, and whether it may write anywhere (it must not).

@@ -31,7 +31,7 @@ Confidence per credit (`confidence`): the source and the role decide it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -144,26 +144,9 @@ def musicbrainz_role(attributes: list[str]) -> str:
 def musicbrainz_credits(recording: Mapping[str, Any], isrc: str | None = None) -> list[Credit]:
     """Production credits of a MusicBrainz recording (ws/2/recording/{mbid}?inc=artist-rels),
     reached through `isrc` (kept as evidence)."""
-    found: list[Credit] = []
-    for relation in recording.get("relations") or []:
-        artist = relation.get("artist")
-        if (
-            relation.get("type") != "producer"
-            or relation.get("target-type") != "artist"
-            or not artist
-        ):
-            continue
-        credit = Credit(
-            artist["name"],
-            musicbrainz_role(list(relation.get("attributes") or [])),
-            "musicbrainz",
-            None,
-            artist.get("id"),
-            evidence=musicbrainz_evidence(recording, relation, isrc),
-        )
-        if credit not in found:
-            found.append(credit)
-    return found
+    return _producer_credits(
+        recording, RECORDING, lambda relation: musicbrainz_evidence(recording, relation, isrc)
+    )
 
 
 def musicbrainz_release_credits(
@@ -171,8 +154,18 @@ def musicbrainz_release_credits(
 ) -> list[Credit]:
     """Production credits a MusicBrainz release (ws/2/release/{mbid}?inc=artist-rels) gives a
     recording on it that has none of its own: level "release", evidence naming the release."""
+    return _producer_credits(
+        release, RELEASE, lambda relation: release_evidence(release, recording, relation, isrc)
+    )
+
+
+def _producer_credits(
+    entity: Mapping[str, Any], level: str, evidence_of: Callable[[Mapping[str, Any]], Evidence]
+) -> list[Credit]:
+    """One credit per producer relation to an artist of a MusicBrainz recording or release, in
+    relation order, repeats dropped; `evidence_of(relation)` says what each rests on."""
     found: list[Credit] = []
-    for relation in release.get("relations") or []:
+    for relation in entity.get("relations") or []:
         artist = relation.get("artist")
         if relation.get("type") != "producer" or relation.get("target-type") != "artist" or not artist:
             continue
@@ -182,8 +175,8 @@ def musicbrainz_release_credits(
             "musicbrainz",
             None,
             artist.get("id"),
-            RELEASE,
-            evidence=release_evidence(release, recording, relation, isrc),
+            level,
+            evidence=evidence_of(relation),
         )
         if credit not in found:
             found.append(credit)

@@ -73,7 +73,7 @@ def musicbrainz_evidence(recording: Mapping[str, Any], relation: Mapping[str, An
 
 
 def release_evidence(
-    release: dict[str, Any], recording: dict[str, Any], relation: dict[str, Any], isrc: str | None
+    release: Mapping[str, Any], recording: Mapping[str, Any], relation: Mapping[str, Any], isrc: str | None
 ) -> Evidence:
     """A release-level relation: the recording that reached it, and the release that holds it."""
     on_recording = musicbrainz_evidence(recording, relation, isrc)

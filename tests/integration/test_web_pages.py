@@ -138,7 +138,7 @@ def test_the_home_page_lists_this_weeks_changes_from_recent_changes(client, cata
 
     # And a database without the freshness work's function says nothing has been refreshed yet
     with psycopg.connect(catalog, autocommit=True) as conn:
-        conn.execute("DROP FUNCTION recent_changes(timestamptz)")
+        conn.execute("DROP FUNCTION recent_changes(timestamptz, integer)")
     assert "Changes this week Nothing has been refreshed yet." in text_of(client.get("/").text)
 
 
@@ -165,3 +165,18 @@ def test_the_seed_form_queues_a_name_or_a_spotify_url_and_refuses_nonsense_in_a_
         refused = client.post("/seed", data={"artist": typed})
         assert refused.status_code == 400
         assert sentence in text_of(refused.text)
+
+
+def test_the_newest_changes_are_those_of_all_changes_cut_to_the_newest(catalog):
+    # Given a catalog's changes this week, When the page asks for the newest few
+    with psycopg.connect(catalog) as conn:
+        every = conn.execute(
+            "SELECT * FROM recent_changes(now() - interval '7 days')"
+            " ORDER BY changed_at DESC, kind, artist, track, producer"
+        ).fetchall()
+        for few in (1, 2, 3, len(every), len(every) + 5):
+            newest = conn.execute("SELECT * FROM recent_changes(now() - interval '7 days', %s)", (few,)).fetchall()
+
+            # Then they are the whole list's newest, in the same order
+            assert newest == every[:few], few
+    assert len(every) >= 3
