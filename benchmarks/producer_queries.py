@@ -20,7 +20,7 @@ import uuid
 
 import psycopg
 
-from discovery.pgmq.migrations import migrate
+from discovery.pgmq.migrations import drop_database, migrate
 
 FILL = """
 INSERT INTO artists (spotify_id, name)
@@ -125,8 +125,7 @@ def main() -> None:
         for (label, fast, rows), (_, slow, _) in zip(with_indexes, without, strict=True):
             print(f"| {label} | {rows:,} | {fast:.1f} | {slow:.1f} | {slow / fast:.0f}x |")
     finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(f"{server}/{name}")  # and the roles its migrations made (0060)
 
 
 if __name__ == "__main__":

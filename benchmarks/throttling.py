@@ -30,6 +30,7 @@ import redis
 from discovery.clients.ratelimit import SharedRateLimit, parse_rate_limits
 from discovery.local.processes import DISCOVERY, Supervisor
 from discovery.ops.demo import FAST_SCHEDULE
+from discovery.pgmq import migrations
 from discovery.sandbox.generator import generate_catalog
 from discovery.sandbox.server import SandboxServer
 from discovery.settings import QUEUES
@@ -147,8 +148,7 @@ def main() -> None:
         stop.set()
         procs.stop()
         sandbox.stop()
-        with psycopg.connect(args.pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        migrations.drop_database(database_url)  # and the roles its migrations made (0060)
         claimed.flushdb()
         print(f"logs: {log_dir}", file=sys.stderr)
 

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from discovery.pgmq.migrations import migrate
+from discovery.pgmq.migrations import drop_database, migrate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from producer_queries import FILL  # noqa: E402  (the same catalog as the producer-query figures)
@@ -154,8 +154,7 @@ def main() -> None:
             web.terminate()
             web.wait(timeout=10)
         if not args.database_url:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(f"{server}/{name}")  # and the roles its migrations made (0060)
 
 
 if __name__ == "__main__":
