@@ -219,7 +219,7 @@ class PrimedRedisStorage(pybreaker.CircuitRedisStorage):
     @state.setter
     def state(self, state: str) -> None:
         self.unprime()
-        pybreaker.CircuitRedisStorage.state.fset(self, state)  # type: ignore[attr-defined]
+        pybreaker.CircuitRedisStorage.state.fset(self, state)  # type: ignore[attr-defined]  # pybreaker's property, untyped
 
     def reset_counter(self) -> None:
         failures: int | None = getattr(self._primed, "failures", None)

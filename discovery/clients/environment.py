@@ -42,7 +42,7 @@ class SettledEnvironment(requests.Session):
                 found = self._environment[key] = (get_environ_proxies(url, no_proxy=no_proxy), bundle)
             return found
 
-    def merge_environment_settings(  # type: ignore[override]
+    def merge_environment_settings(  # type: ignore[override]  # requests' stubs type the arguments more narrowly
         self, url: str, proxies: dict[str, str] | None, stream: Any, verify: Any, cert: Any
     ) -> dict[str, Any]:
         """requests.Session's own, with the environment's part looked up once per host."""

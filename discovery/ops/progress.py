@@ -220,7 +220,9 @@ def follow(
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
 
         # Work sent before a seed is ahead of it (the seed itself is read by then, if not found).
-        now = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+        row = conn.execute("SELECT now()").fetchone()
+        assert row is not None
+        now = row[0]
         sent_at = {seed.msg_id: queues.enqueued_at(conn, seed.queue, seed.msg_id) or now for seed in seeds}
 
         def take() -> list[Snapshot]:
