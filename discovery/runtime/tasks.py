@@ -118,7 +118,7 @@ def _make_process_task(queue: str) -> TypedTask[[int, int, Any, str | None], str
             wakeup.wake_later(queue, outcome.retry_in_s, settings)
         # A throttled task nudges nobody: its API is held, and a bridge run now could only wait.
         if outcome.status != "throttled":
-            fastlane.nudge({queue} | {sent_queue for sent_queue, _ in outcome.sent}, settings)
+            fastlane.after_task({queue} | {sent_queue for sent_queue, _ in outcome.sent}, settings)
         return outcome.status
 
     return process_message
