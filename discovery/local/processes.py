@@ -70,8 +70,9 @@ class Supervisor:
             self.wait_ready(name, proc)
         return proc
 
-    def wait_ready(self, name: str, proc: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
-        wait_for(lambda: "ready" in self.log(name) or proc.poll() is not None, timeout_s, name)
+    def wait_ready(self, name: str, proc: subprocess.Popen[bytes], timeout_s: float = 60, word: str = "ready") -> None:
+        """Until `name`'s log says `word` (a worker's "ready")."""
+        wait_for(lambda: word in self.log(name) or proc.poll() is not None, timeout_s, name)
         if proc.poll() is not None:
             raise RuntimeError(f"{name} exited with status {proc.returncode}:\n{self.log(name)}")
 

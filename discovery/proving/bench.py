@@ -176,7 +176,8 @@ def _throughput(
     cpu_target = min(CPU_MS_TARGET, CPU_TO_NOOP_TARGET * ceiling.cpu_ms_each)
     note(Figure("busy CPU per pipeline message", one.cpu_ms_each, "ms",
                 f"≤ {CPU_MS_TARGET:g} and ≤ {CPU_TO_NOOP_TARGET:g}× the no-op's", one.cpu_ms_each <= cpu_target,
-                f"{one.sandbox_cpu_ms_each:.1f} ms of it the sandbox's; the no-op: {ceiling.cpu_ms_each:.2f} ms a "
+                f"{one.sandbox_cpu_ms_each:.1f} ms of it the sandbox's, {one.bench_cpu_ms_each:.1f} ms the bench's; "
+                f"the no-op: {ceiling.cpu_ms_each:.2f} ms a "
                 f"task; ratio {one.cpu_ms_each / ceiling.cpu_ms_each:.1f}", key="cpu_ms_per_message"))
     cores = os.cpu_count() or 1
     note(Figure("pipeline throughput against the CPU it costs", one.per_s / one.cpu_bound_per_s(cores), "× CPU bound",
