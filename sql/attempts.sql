@@ -15,10 +15,6 @@ ON CONFLICT (queue, msg_id) DO UPDATE SET throttled = counted.throttled + 1, upd
 INSERT INTO message_attempts AS counted (queue, msg_id, failures) VALUES (%(queue)s, %(msg_id)s, 1)
 ON CONFLICT (queue, msg_id) DO UPDATE SET failures = counted.failures + 1, updated_at = now();
 
--- forget --
--- The message is archived: its count is not needed any more.
-DELETE FROM message_attempts WHERE queue = %(queue)s AND msg_id = %(msg_id)s;
-
 -- dead_letter_counted --
 -- discovery_dead_letter, writing the attempts spent into the DLQ wrapper; NULL when not owned.
 SELECT discovery_dead_letter(%(queue)s, %(msg_id)s, %(read_ct)s, %(error_type)s, %(reason)s,

@@ -33,6 +33,17 @@ FROM (SELECT msg_id, read_ct, enqueued_at, message::text AS text
 -- Move a message to its queue's archive table (never deleted: the archive is the audit trail).
 SELECT pgmq.archive(%(queue)s, %(msg_id)s::bigint) AS archived;
 
+-- finish --
+-- A task's last step in its transaction, in one round trip: the message moves to its queue's
+-- archive, its attempt count goes (not needed any more), and the outcome is recorded.
+WITH forgotten AS (
+    DELETE FROM message_attempts WHERE queue = %(queue)s AND msg_id = %(msg_id)s
+), recorded AS (
+    INSERT INTO queue_metrics (queue, kind, outcome, msg_id, duration_ms)
+    VALUES (%(queue)s, 'task', 'archived', %(msg_id)s, %(duration_ms)s)
+)
+SELECT pgmq.archive(%(queue)s, %(msg_id)s::bigint) AS archived;
+
 -- claim --
 -- Lock the message row until commit; true when this delivery (read_ct) still owns it.
 SELECT discovery_claim(%(queue)s, %(msg_id)s, %(read_ct)s) AS owned;

@@ -35,10 +35,6 @@ def count_failure(conn: Connection, queue: str, msg_id: int) -> None:
     conn.execute(_query("count_failure"), {"queue": queue, "msg_id": msg_id})
 
 
-def forget(conn: Connection, queue: str, msg_id: int) -> None:
-    conn.execute(_query("forget"), {"queue": queue, "msg_id": msg_id})
-
-
 
 def waiting_by_queue(conn: Connection) -> dict[str, tuple[int, int]]:
     """Per queue: messages still queued that failed at least once, and that were throttled."""

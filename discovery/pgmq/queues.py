@@ -69,6 +69,14 @@ def archive(conn: Connection, queue: str, msg_id: int) -> bool:
     return bool(row and row[0])
 
 
+def finish(conn: Connection, queue: str, msg_id: int, duration_ms: int) -> bool:
+    """A task's last step, in its transaction: archive the message, forget its attempt count
+    (pgmq/attempts) and record the "archived" outcome (pgmq/records), in one statement; false
+    when the message was not there."""
+    row = conn.execute(query("finish"), {"queue": queue, "msg_id": msg_id, "duration_ms": duration_ms}).fetchone()
+    return bool(row and row[0])
+
+
 def claim(conn: Connection, delivery: Delivery) -> bool:
     """Lock the message row until commit; true while this delivery still owns the message."""
     row = conn.execute(

@@ -185,6 +185,14 @@ def _drain(
     batch); at most `cap` messages when the rate window limits this run, and of them at most
     `lower` = (count, seconds a slot takes to free) from the lanes below interactive: held back
     there, the run asks to be woken again as slots free (resume_in_s)."""
+    with pool(settings.database_url).connection() as conn:  # one for the run: each taken is a round trip
+        return _drain_on(conn, queue, settings, inflight, dispatch, cap, lower)
+
+
+def _drain_on(
+    conn: psycopg.Connection, queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch,
+    cap: int | None, lower: tuple[int, float] | None,
+) -> BridgeRun:
     result = BridgeRun(queue, "drained")
     lower_read = 0
     most = settings.discovery_bridge_max_per_tick if cap is None else min(cap, settings.discovery_bridge_max_per_tick)
@@ -208,7 +216,7 @@ def _drain(
             if want <= 0:
                 interactive_waited = interactive_waited or lane == lanes.INTERACTIVE
                 continue
-            read = _batch(lanes.lane_queue(queue, lane), settings, inflight, dispatch, want, result)
+            read = _batch(conn, lanes.lane_queue(queue, lane), settings, inflight, dispatch, want, result)
             if lane == lanes.INTERACTIVE:
                 interactive_waited = read == want
             else:
@@ -221,40 +229,40 @@ def _drain(
 
 
 def _batch(
-    lane_queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, qty: int, result: BridgeRun
+    conn: psycopg.Connection, lane_queue: str, settings: Settings, inflight: InFlight, dispatch: Dispatch, qty: int,
+    result: BridgeRun,
 ) -> int:
     """Read up to `qty` of one lane's queue and dispatch them; returns how many were read."""
     vt_s = settings.discovery_visibility_timeout_s
     started = time.monotonic()
-    with pool(settings.database_url).connection() as conn:
-        batch = queues.read(conn, lane_queue, vt_s, qty, Bounds.of(settings))
-        if not batch:
-            return 0
-        dispatched = dead = 0
-        waiting = list(batch)  # read, hidden for vt_s, and not handed on yet
-        try:
-            throttled = attempts.throttled_reads(conn, lane_queue, [delivery.msg_id for delivery in batch])
-            for delivery in batch:
-                known = _dispatchable(conn, delivery, settings, throttled.get(delivery.msg_id, 0))
-                if known is None:
-                    dead += 1
-                else:
-                    inflight.add(known, vt_s)
-                    dispatch(known)
-                    dispatched += 1
-                waiting.remove(delivery)
-        except Exception:
-            _give_back(settings, waiting)
-            raise
-        records.record_batch(
-            conn,
-            queue=lane_queue,
-            outcome="dispatched",
-            read_count=len(batch),
-            dispatched=dispatched,
-            dead_lettered=dead,
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
+    batch = queues.read(conn, lane_queue, vt_s, qty, Bounds.of(settings))
+    if not batch:
+        return 0
+    dispatched = dead = 0
+    waiting = list(batch)  # read, hidden for vt_s, and not handed on yet
+    try:
+        throttled = attempts.throttled_reads(conn, lane_queue, [delivery.msg_id for delivery in batch])
+        for delivery in batch:
+            known = _dispatchable(conn, delivery, settings, throttled.get(delivery.msg_id, 0))
+            if known is None:
+                dead += 1
+            else:
+                inflight.add(known, vt_s)
+                dispatch(known)
+                dispatched += 1
+            waiting.remove(delivery)
+    except Exception:
+        _give_back(settings, waiting)
+        raise
+    records.record_batch(
+        conn,
+        queue=lane_queue,
+        outcome="dispatched",
+        read_count=len(batch),
+        dispatched=dispatched,
+        dead_lettered=dead,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
     result.read += len(batch)
     result.dispatched += dispatched
     result.dead_lettered += dead

@@ -211,11 +211,7 @@ def _commit(
         tx = Transaction(conn, lanes.lane_of(delivery.queue))
         worker.write(tx, message, fetched)
         tx.flush()
-        queues.archive(conn, delivery.queue, delivery.msg_id)
-        attempts.forget(conn, delivery.queue, delivery.msg_id)
-        records.record_task(
-            conn, queue=delivery.queue, outcome="archived", msg_id=delivery.msg_id, duration_ms=_ms(started)
-        )
+        queues.finish(conn, delivery.queue, delivery.msg_id, _ms(started))
         return tx
 
     try:
