@@ -29,6 +29,14 @@ SELECT msg_id, read_ct, enqueued_at,
 FROM (SELECT msg_id, read_ct, enqueued_at, message::text AS text
       FROM pgmq.read(%(queue)s, %(vt_s)s::integer, %(qty)s::integer)) AS batch;
 
+-- holding --
+-- The queue's name when {queue_table} holds a message (readable now, when only_readable), by
+-- its vt index; one part of a UNION ALL over several queues (queues.holding). Not pgmq.read,
+-- whose dynamic SQL the server plans on every call: this text is fixed per queue, so the driver
+-- prepares it.
+(SELECT {queue_name}::text WHERE EXISTS (
+    SELECT 1 FROM {queue_table} WHERE NOT %(only_readable)s OR vt <= clock_timestamp()))
+
 -- archive --
 -- Move a message to its queue's archive table (never deleted: the archive is the audit trail).
 SELECT pgmq.archive(%(queue)s, %(msg_id)s::bigint) AS archived;
@@ -45,8 +53,10 @@ WITH forgotten AS (
 SELECT pgmq.archive(%(queue)s, %(msg_id)s::bigint) AS archived;
 
 -- claim --
--- Lock the message row until commit; true when this delivery (read_ct) still owns it.
-SELECT discovery_claim(%(queue)s, %(msg_id)s, %(read_ct)s) AS owned;
+-- Lock the message row until commit; true when this delivery (read_ct) still owns it, no row
+-- when the message is gone. discovery_claim's check, as a statement fixed per queue (the driver
+-- prepares it; the function's dynamic SQL is planned on every call).
+SELECT read_ct = %(read_ct)s AS owned FROM {queue_table} WHERE msg_id = %(msg_id)s FOR UPDATE;
 
 -- set_vt --
 -- Fenced visibility change: extend a lease or give the message back for later.

@@ -79,9 +79,7 @@ def finish(conn: Connection, queue: str, msg_id: int, duration_ms: int) -> bool:
 
 def claim(conn: Connection, delivery: Delivery) -> bool:
     """Lock the message row until commit; true while this delivery still owns the message."""
-    row = conn.execute(
-        query("claim"), {"queue": delivery.queue, "msg_id": delivery.msg_id, "read_ct": delivery.read_ct}
-    ).fetchone()
+    row = conn.execute(_on("claim", delivery.queue), {"msg_id": delivery.msg_id, "read_ct": delivery.read_ct}).fetchone()
     return bool(row and row[0])
 
 
@@ -202,6 +200,18 @@ def _on(name: str, queue: str) -> sql.Composed:
         queue_table=sql.Identifier("pgmq", "q_" + queue),
         dlq_table=sql.Identifier("pgmq", "q_" + dlq_name(queue)),
     )
+
+
+def holding(conn: Connection, names: Iterable[str], only_readable: bool = True) -> set[str]:
+    """Which of the queues `names` hold a message (readable now, by default), in one statement."""
+    parts = [
+        sql.SQL(query("holding")).format(queue_name=sql.Literal(name), queue_table=sql.Identifier("pgmq", "q_" + name))
+        for name in names
+    ]
+    if not parts:
+        return set()
+    rows = conn.execute(sql.SQL(" UNION ALL ").join(parts), {"only_readable": only_readable}).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def queued(conn: Connection, queue: str, msg_id: int) -> bool:

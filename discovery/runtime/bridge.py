@@ -197,6 +197,12 @@ def _drain_on(
     lower_read = 0
     most = settings.discovery_bridge_max_per_tick if cap is None else min(cap, settings.discovery_bridge_max_per_tick)
     share = LaneShare(inflight.client, queue, settings.discovery_bulk_share)
+    # The lanes with a message readable now, asked in one prepared statement: a lane without is
+    # not read (pgmq.read is planned anew on every call), nor one whose last batch came up short.
+    readable = queues.holding(conn, lanes.lane_queues(queue))
+    if not readable:
+        share.settle(0, interactive_waited=False, bulk_read=0)  # as after a run that read nothing
+        return result
     while result.read < most:
         room = capacity.max_in_flight(inflight.client, queue, settings) - inflight.count()
         if room <= 0:
@@ -216,7 +222,10 @@ def _drain_on(
             if want <= 0:
                 interactive_waited = interactive_waited or lane == lanes.INTERACTIVE
                 continue
-            read = _batch(conn, lanes.lane_queue(queue, lane), settings, inflight, dispatch, want, result)
+            lane_queue = lanes.lane_queue(queue, lane)
+            read = _batch(conn, lane_queue, settings, inflight, dispatch, want, result) if lane_queue in readable else 0
+            if read < want:
+                readable.discard(lane_queue)
             if lane == lanes.INTERACTIVE:
                 interactive_waited = read == want
             else:

@@ -113,3 +113,40 @@ def test_a_drain_that_fails_after_its_read_gives_back_what_it_did_not_hand_on(da
         hidden = [row[0] for row in conn.execute(
             "SELECT msg_id FROM pgmq.q_artist_discovery WHERE vt > clock_timestamp() + interval '20 seconds'")]
     assert sorted(hidden) == sorted(handed) and len(visible) == 3
+
+
+def test_holding_names_the_lanes_with_a_message_readable_now_in_one_statement(database_url):
+    from discovery.pgmq import lanes, queues
+
+    seeded = send_many(database_url, 2)
+    stage_lanes = lanes.lane_queues("artist_discovery")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert queues.holding(conn, stage_lanes) == {"artist_discovery"}
+        queues.read(conn, "artist_discovery", 60, 2)  # both hidden now: held, not readable
+        assert queues.holding(conn, stage_lanes) == set()
+        assert queues.holding(conn, stage_lanes, only_readable=False) == {"artist_discovery"}
+        for msg_id in seeded:
+            queues.archive(conn, "artist_discovery", msg_id)
+        assert queues.holding(conn, stage_lanes, only_readable=False) == set()
+
+
+def test_a_run_reads_only_the_lanes_holding_a_readable_message(database_url, redis_url, monkeypatch):
+    from discovery.pgmq import queues
+
+    read_from: list[str] = []
+    real_read = queues.read
+
+    def recorded_read(conn, queue, *args, **kwargs):  # the real read, with its queue noted
+        read_from.append(queue)
+        return real_read(conn, queue, *args, **kwargs)
+
+    monkeypatch.setattr(queues, "read", recorded_read)
+    settings = settings_for(database_url, redis_url, discovery_max_in_flight=10)
+
+    idle = bridge.run("artist_discovery", settings, lambda delivery: None)
+    assert (idle.status, idle.read, read_from) == ("drained", 0, [])  # every lane empty: no read at all
+
+    send_many(database_url, 3)  # interactive only
+    busy = bridge.run("artist_discovery", settings, lambda delivery: None)
+    assert busy.read == 3
+    assert read_from == ["artist_discovery"]  # the empty bulk and refresh lanes were not read
