@@ -61,33 +61,23 @@ def max_in_flight(client: redis.Redis, queue: str, settings: Settings) -> int:
     return settings.discovery_in_flight_per_process * online_concurrency(client, QUEUE_POOLS[queue])
 
 
+def announced_on(pipe: redis.client.Pipeline, pool: str) -> None:
+    """Queue on `pipe` the live announcements of `pool`'s workers (read only; see ceiling_of)."""
+    pipe.zrangebyscore(_key(pool), time.time(), "+inf")
+
+
 def refill_mark(ceiling: int) -> int:
     """Below this many deliveries in flight, a stage's bridge should read more: half its ceiling,
     so each process still has work queued in the broker while the bridge reads."""
     return max(ceiling // 2, 1)
 
 
-def below_refill_mark(client: redis.Redis, stages: list[str], in_flight_keys: list[str], settings: Settings) -> list[str]:
-    """The `stages` (each counted in the sorted set of the same place in `in_flight_keys`) with
-    fewer live deliveries in flight than their refill mark, read in one round trip and without
-    changing anything (expired deliveries and lapsed workers are the bridge's to remove)."""
-    now = time.time()
-    pipe = client.pipeline(transaction=False)
-    for stage, key in zip(stages, in_flight_keys, strict=True):
-        pipe.zcount(key, now, "+inf")
-        if settings.discovery_max_in_flight is None:
-            pipe.zrangebyscore(_key(QUEUE_POOLS[stage]), now, "+inf")
-    answers = iter(pipe.execute())
-    wanting = []
-    for stage in stages:
-        in_flight = int(next(answers))
-        if settings.discovery_max_in_flight is None:
-            ceiling = settings.discovery_in_flight_per_process * _processes(next(answers))
-        else:
-            ceiling = settings.discovery_max_in_flight
-        if in_flight < refill_mark(ceiling):
-            wanting.append(stage)
-    return wanting
+def ceiling_of(announced: list[bytes], settings: Settings) -> int:
+    """The in-flight ceiling of a pool whose live announcements are `announced` (as announced_on
+    reads them); DISCOVERY_MAX_IN_FLIGHT instead when set."""
+    if settings.discovery_max_in_flight is not None:
+        return settings.discovery_max_in_flight
+    return settings.discovery_in_flight_per_process * _processes(announced)
 
 
 class Heartbeat:

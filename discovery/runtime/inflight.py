@@ -16,6 +16,17 @@ from discovery.settings import Settings
 
 STARTED_MEMORY_S = 3600
 
+# The live deliveries of a stage (scored by when their lease ends, after ARGV[1] = now), and how
+# many of them were read from a lane below interactive (their member names it: InFlight.member).
+_LIVE_AND_LOWER = """
+local live = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+local lower = 0
+for _, member in ipairs(live) do
+    if string.find(member, '@', 1, true) then lower = lower + 1 end
+end
+return {#live, lower}
+"""
+
 
 class InFlight:
     """The deliveries of one stage (all its lanes) handed to Celery and not finished yet."""
@@ -40,6 +51,10 @@ class InFlight:
         pipe.zremrangebyscore(self.key, "-inf", time.time())
         pipe.zcard(self.key)
         return int(pipe.execute()[1])
+
+    def live_and_lower(self, pipe: redis.client.Pipeline) -> None:
+        """Queue on `pipe` a pair: the live deliveries, and how many of them are of lower lanes."""
+        self.client.register_script(_LIVE_AND_LOWER)(keys=[self.key], args=[time.time()], client=pipe)
 
     def live_count(self) -> int:
         """Deliveries still in flight, without removing expired ones (that is the bridge's job)."""

@@ -1,6 +1,7 @@
 """After a task, the fast lane reads more of a stage only when its work in flight fell below the
 refill mark (half its ceiling): a burst of tasks costs a bridge run per half a ceiling, an idle
-stage still reads at once, and the last task in flight always finds the stage below the mark."""
+stage still reads at once, and the last task in flight always finds the stage below the mark.
+A person's message never waits for that behind a backfill's deliveries in flight."""
 
 from __future__ import annotations
 
@@ -34,15 +35,15 @@ def dispatched(monkeypatch: pytest.MonkeyPatch) -> list[Delivery]:
     return handed_on
 
 
-def seed(database_url: str, name: str) -> int:
+def seed(database_url: str, name: str, lane: str = "interactive") -> int:
     with psycopg.connect(database_url, autocommit=True) as conn:
-        return int(conn.execute("SELECT start_artist_discovery(%s)", (name,)).fetchone()[0])
+        return int(conn.execute("SELECT start_artist_discovery(%s, %s)", (name, lane)).fetchone()[0])
 
 
-def pretend_in_flight(settings: Settings, count: int) -> InFlight:
+def pretend_in_flight(settings: Settings, count: int, lane_queue: str = "artist_discovery") -> InFlight:
     inflight = InFlight(redis.Redis.from_url(settings.redis_url), "artist_discovery")
     for msg_id in range(1000, 1000 + count):
-        inflight.add(Delivery("artist_discovery", msg_id, 1, {}), 60)
+        inflight.add(Delivery(lane_queue, msg_id, 1, {}), 60)
     return inflight
 
 
@@ -97,12 +98,34 @@ def test_without_a_fixed_ceiling_the_mark_follows_the_workers_online(
 ) -> None:
     settings = Settings(database_url=database_url, redis_url=redis_url, discovery_workers=STAGED)
     client = redis.Redis.from_url(redis_url)
-    below = lambda: capacity.below_refill_mark(  # noqa: E731
-        client, ["artist_discovery"], [InFlight(client, "artist_discovery").key], settings
-    )
+    sent = seed(database_url, "Glass Season")
     capacity.announce(client, ["artists"], "node-a", 2)  # ceiling 2 x 4 = 8, mark 4
     pretend_in_flight(settings, 4)
-    assert below() == []
+    assert fastlane.after_task({"artist_discovery"}, settings) == []
 
     capacity.announce(client, ["artists"], "node-b", 2)  # ceiling 16, mark 8
-    assert below() == ["artist_discovery"]
+    assert fastlane.after_task({"artist_discovery"}, settings) == ["artist_discovery"]
+    assert [delivery.msg_id for delivery in dispatched] == [sent]
+
+
+def test_a_persons_message_is_read_at_once_while_a_backfill_keeps_the_stage_above_its_mark(
+    settings: Settings, dispatched: list[Delivery]
+) -> None:
+    pretend_in_flight(settings, capacity.refill_mark(CEILING), lane_queue="artist_discovery_bulk")
+    seed(settings.database_url, "Backfill Artist", lane="bulk")
+    assert fastlane.after_task({"artist_discovery"}, settings) == []  # the backfill waits its turn
+
+    persons = seed(settings.database_url, "Glass Season")
+
+    assert fastlane.after_task({"artist_discovery"}, settings) == ["artist_discovery"]
+    assert (dispatched[0].queue, dispatched[0].msg_id) == ("artist_discovery", persons)  # first, at its priority
+
+
+def test_a_stage_full_of_backfill_reads_nothing_more_even_for_a_person(
+    settings: Settings, dispatched: list[Delivery]
+) -> None:
+    pretend_in_flight(settings, CEILING, lane_queue="artist_discovery_bulk")
+    seed(settings.database_url, "Glass Season")
+
+    assert fastlane.after_task({"artist_discovery"}, settings) == []  # no room: the next completion makes it
+    assert dispatched == []
