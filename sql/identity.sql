@@ -5,6 +5,14 @@
 -- producer a concurrent credit is being written for).
 SELECT pg_advisory_xact_lock_shared(hashtext('producer-identity'));
 
+-- credit_locks --
+-- A credit writer's two locks in one round trip, in this order (the inner query runs first):
+-- the identity lock shared with other credit writers (identity_lock_shared), then the lock that
+-- serialises producer creation and linking for one normalised name (two sources, one person).
+-- Locks only: what they guard is read by the next statement, in a snapshot taken after them.
+SELECT pg_advisory_xact_lock(hashtext('producer:' || %(normalized_name)s))
+FROM (SELECT pg_advisory_xact_lock_shared(hashtext('producer-identity')) OFFSET 0) AS shared;
+
 -- identity_lock --
 SELECT pg_advisory_xact_lock(hashtext('producer-identity'));
 

@@ -100,10 +100,6 @@ JOIN track_producers tp ON tp.track_id = other.id
 WHERE t.id = ANY(%(track_ids)s)
 ON CONFLICT DO NOTHING;
 
--- lock_producer_name --
--- Serialise producer creation and linking for one normalised name (two sources, one person).
-SELECT pg_advisory_xact_lock(hashtext('producer:' || %(normalized_name)s));
-
 -- credit_recording --
 -- One credit on every track that carries the recording.
 -- With its evidence (the first recording that gave it, when two give the same credit).

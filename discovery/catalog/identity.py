@@ -71,9 +71,8 @@ def share_lock(conn: Connection) -> None:
 
 def producer_for_credit(conn: Connection, credit: Credit) -> int:
     """The producer a credit's source identity is: linked before, or linked now by the rules."""
-    share_lock(conn)
     normalized = normalize_name(credit.name)
-    conn.execute(queries("store.sql")["lock_producer_name"], {"normalized_name": normalized})
+    conn.execute(_q("credit_locks"), {"normalized_name": normalized})  # share_lock's, then the name's
     identity = identity_of(credit)
     if identity is None:  # the producer worker refuses such credits before writing
         raise ValueError(f"credit for {credit.name!r} names no {credit.source} artist id")

@@ -136,3 +136,31 @@ def test_a_genius_identity_joining_a_musicbrainz_producer_by_alias_gives_it_the_
         assert identity.producer_name(conn, genius) == "Gus Okafor"
     reasons = {link["source"]: link["reason"] for link in links(database_url, genius)}
     assert reasons["genius"] == "'Gus Okafor' is a MusicBrainz alias of 'G. Okafor'"
+
+
+def test_a_credit_writer_waits_for_a_merge_before_it_takes_its_names_lock(database_url):
+    import threading
+    import time
+
+    merging = psycopg.connect(database_url)
+    identity.lock(merging)  # a merge holds the identity lock alone
+    writer = psycopg.connect(database_url)
+    written: list[int] = []
+    thread = threading.Thread(target=lambda: written.append(store.upsert_producer(writer, GENIUS)))
+    try:
+        thread.start()
+        time.sleep(0.5)
+        with psycopg.connect(database_url, autocommit=True) as watcher:
+            held = watcher.execute(
+                "SELECT granted, mode FROM pg_locks WHERE locktype = 'advisory' AND pid = %s",
+                (writer.info.backend_pid,),
+            ).fetchall()
+        # Waiting for the shared identity lock, and nothing else taken yet (not its name's lock).
+        assert held == [(False, "ShareLock")]
+    finally:
+        merging.commit()
+        thread.join(timeout=10)
+        writer.commit()
+        merging.close()
+        writer.close()
+    assert written and written[0] > 0
