@@ -12,7 +12,7 @@ import click
 @click.option("--quick", is_flag=True, help="Every measurement, small: shows the bench works, not the figures.")
 @click.option("--concurrency", default=2, show_default=True, help="Processes per pool.")
 @click.option("--markdown", "markdown_to", type=click.Path(dir_okay=False), help="Also append the figures to this file.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON at the end.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON document on stdout (the progress lines go to stderr).")
 @click.option("--only", type=click.Choice(["throughput"]),
               help="Only this part: throughput (the Celery no-op ceiling, the pipeline against it and its CPU).")
 def bench(quick: bool, concurrency: int, markdown_to: str | None, as_json: bool, only: str | None) -> None:
@@ -24,7 +24,7 @@ def bench(quick: bool, concurrency: int, markdown_to: str | None, as_json: bool,
     from discovery.settings import get_settings
 
     started = time.monotonic()
-    figures = benches.run(get_settings(), quick, concurrency, sys.stdout, only=only)
+    figures = benches.run(get_settings(), quick, concurrency, sys.stderr if as_json else sys.stdout, only=only)
     if markdown_to:
         with open(markdown_to, "a", encoding="utf-8") as out:
             out.write("\n" + benches.as_markdown(figures, quick, concurrency, time.monotonic() - started))
