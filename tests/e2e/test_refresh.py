@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from discovery.cli import cli as cli_group
-from discovery.pgmq import queues
+from discovery.pgmq import lanes, queues
 from discovery.sandbox.catalog import load_demo_catalog
-from discovery.settings import QUEUES, get_settings
+from discovery.settings import get_settings
 from tests.support.processes import wait_for
 
 pytestmark = pytest.mark.integration
@@ -100,11 +100,11 @@ def credits_of(report: dict[str, Any]) -> set[tuple[str, str, str, str]]:
 
 
 def settled(pipeline: Any, since: datetime) -> bool:
-    """Every queue empty, the artist's releases listed by a refresh since `since`, and every
-    recording asked for again identified since."""
+    """Every queue of every lane empty (a refresh's work is in the refresh lane), the artist's
+    releases listed by a refresh since `since`, and every recording asked for again identified since."""
     with psycopg.connect(pipeline.database_url) as conn:
         metrics = queues.metrics(conn)
-        if any(metrics[queue].length for queue in QUEUES):
+        if any(metrics[queue].length for queue in lanes.all_queues()):
             return False
         refreshed = conn.execute("SELECT refreshed_at FROM watched_artists WHERE artist_spotify_id = %s",
                                  (ARTIST_ID,)).fetchone()
