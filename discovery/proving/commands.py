@@ -17,7 +17,6 @@ import click
               help="Only this part: throughput (the Celery no-op ceiling, the pipeline against it and its CPU).")
 def bench(quick: bool, concurrency: int, markdown_to: str | None, as_json: bool, only: str | None) -> None:
     """Measure throughput, latency, the bridge at depth and memory against their ceilings."""
-    import sys
     import time
 
     from discovery.proving import bench as benches

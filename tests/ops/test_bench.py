@@ -71,6 +71,7 @@ def test_the_quick_bench_measures_every_figure_and_writes_a_markdown_section(
 
     assert returncode == 0, stdout[-5000:] + stderr[-5000:]
     printed = json.loads(stdout)  # stdout holds the JSON alone; the progress lines went to stderr
+    assert "ceiling: Celery no-op tasks" in stderr
     figures = printed["figures"]
     assert printed["noop_cpu_ms"] == figures[2]["value"]
     assert [figure["name"] for figure in figures] == QUICK_FIGURES
